@@ -1,0 +1,332 @@
+"""Read and validate ``[tool.tta-maturity]`` from pyproject.toml into frozen dataclasses.
+
+Every mistake raises :class:`ConfigError` with one line that names the file, the
+TOML key, the bad value and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from .errors import ConfigError
+from .ladder import BUILTIN_GATES, DEFAULT_LADDER, LEVEL_NAMES, Ladder
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+TABLE = "tool.tta-maturity"
+
+TOP_KEYS = ("components", "levels", "gates")
+COMPONENT_KEYS = ("level", "paths", "tests", "coverage")
+LEVEL_KEYS = ("coverage", "gates")
+BUILTIN_GATE_KEYS = ("tool", "timeout", "args")
+CUSTOM_GATE_KEYS = ("command", "timeout", "level")
+
+#: The tools each built-in gate can use; the first is the default.
+GATE_TOOLS: dict[str, tuple[str, ...]] = {
+    "tests": ("pytest",),
+    "lint": ("ruff",),
+    "format": ("ruff",),
+    "types": ("pyright", "basedpyright", "mypy"),
+    "security": ("ruff", "bandit"),
+    "docs": ("ruff",),
+}
+DEFAULT_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True)
+class ComponentConfig:
+    """One declared component. Paths are absolute and resolved."""
+
+    name: str
+    level: str
+    paths: tuple[Path, ...]
+    tests: tuple[Path, ...] = ()
+    coverage: float | None = None
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    """Options of one gate: built-in (``tool``, ``args``) or custom (``command``)."""
+
+    name: str
+    tool: str = ""
+    timeout: float = DEFAULT_TIMEOUT
+    args: tuple[str, ...] = ()
+    command: tuple[str, ...] = ()
+    level: str | None = None
+
+    @property
+    def custom(self) -> bool:
+        return self.name not in BUILTIN_GATES
+
+
+@dataclass(frozen=True)
+class MaturityConfig:
+    """The whole validated configuration."""
+
+    file: Path
+    root: Path
+    components: tuple[ComponentConfig, ...]
+    ladder: Ladder
+    gates: Mapping[str, GateConfig] = field(default_factory=lambda: dict[str, GateConfig]())
+
+    def component(self, name: str) -> ComponentConfig:
+        for comp in self.components:
+            if comp.name == name:
+                return comp
+        raise KeyError(name)
+
+    def gate(self, name: str) -> GateConfig:
+        if name in self.gates:
+            return self.gates[name]
+        return GateConfig(name=name, tool=GATE_TOOLS.get(name, ("",))[0])
+
+    def gates_needed(self, components: tuple[ComponentConfig, ...] | None = None) -> list[str]:
+        """Gates that the declared level of some component needs, in ladder order."""
+        comps = self.components if components is None else components
+        needed = self.ladder.gates_needed(c.level for c in comps)
+        order = [g for level in self.ladder.levels for g in level.adds]
+        return [g for g in dict.fromkeys(order) if g in needed]
+
+
+def _hint(value: str, choices: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "use one of " + ", ".join(f"'{c}'" for c in choices)
+
+
+class _Reader:
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.root = file.parent.resolve()
+
+    def error(self, key: str, value: Any, problem: str, fix: str) -> ConfigError:
+        return ConfigError(self.file, key, value, problem, fix)
+
+    def table(self, key: str, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.error(key, value, "must be a table", f"write it as [{key}]")
+        return cast(dict[str, Any], value)
+
+    def check_keys(self, key: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
+        for name in table:
+            if name not in allowed:
+                raise self.error(f"{key}.{name}", table[name], "unknown key", _hint(name, allowed))
+
+    def string(self, key: str, value: Any) -> str:
+        if not isinstance(value, str) or not value:
+            raise self.error(key, value, "must be a non-empty string", 'write it as a quoted string, e.g. "x"')
+        return value
+
+    def strings(self, key: str, value: Any, example: str) -> list[str]:
+        if isinstance(value, str):
+            raise self.error(key, value, "must be a list of strings", f"write it as [{toml_quote(value)}]")
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in cast(list[Any], value)):
+            raise self.error(key, value, "must be a list of strings", f"write it as {example}")
+        return cast(list[str], value)
+
+    def percent(self, key: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.error(key, value, "must be a number from 0 to 100", "write a percentage such as 70")
+        number = float(value)
+        if math.isnan(number) or not 0 <= number <= 100:
+            raise self.error(key, value, "is outside 0 to 100", "write a percentage such as 70")
+        return number
+
+    def level(self, key: str, value: Any) -> str:
+        name = self.string(key, value)
+        if name not in LEVEL_NAMES:
+            raise self.error(key, value, "is not a level of the ladder", _hint(name, LEVEL_NAMES))
+        return name
+
+    def path(self, key: str, raw: str, *, must_exist: bool = True) -> Path:
+        candidate = Path(os.path.normpath(self.root / raw))
+        resolved = candidate.resolve()
+        if not (resolved == self.root or self.root in resolved.parents):
+            raise self.error(key, raw, "lies outside the project root", "give a path inside the folder of pyproject.toml")
+        if must_exist and not resolved.exists():
+            raise self.error(key, raw, "does not exist", "fix the path (it is relative to pyproject.toml) or remove it")
+        return resolved
+
+
+def toml_quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_toml(file: Path) -> dict[str, Any]:
+    try:
+        with file.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(file, "", None, "not found", "create it, or run 'tta-maturity init'") from None
+    except tomllib.TOMLDecodeError as exc:
+        detail = str(exc).replace("\n", " ")
+        raise ConfigError(file, "", None, f"is not valid TOML ({detail})", "fix the TOML syntax") from None
+    except UnicodeDecodeError:
+        raise ConfigError(file, "", None, "is not UTF-8 text", "save it as UTF-8") from None
+
+
+def load(file: Path) -> MaturityConfig:
+    """Read ``file`` (a pyproject.toml) and validate its ``[tool.tta-maturity]`` table."""
+    return parse(read_toml(file), file)
+
+
+def parse(document: Mapping[str, Any], file: Path) -> MaturityConfig:
+    """Validate an already-read TOML document."""
+    reader = _Reader(file)
+    tool = document.get("tool")
+    raw = tool.get("tta-maturity") if isinstance(tool, dict) else None
+    if raw is None:
+        raise reader.error(
+            TABLE, None, "is missing", "declare components under [tool.tta-maturity.components.NAME] or run 'tta-maturity init'"
+        )
+    top = reader.table(TABLE, raw)
+    reader.check_keys(TABLE, top, TOP_KEYS)
+
+    gates = _gates(reader, top.get("gates", {}))
+    ladder = _ladder(reader, top.get("levels", {}), gates)
+    components = _components(reader, top.get("components"))
+    return MaturityConfig(file=file, root=reader.root, components=components, ladder=ladder, gates=gates)
+
+
+def _gates(reader: _Reader, raw: Any) -> dict[str, GateConfig]:
+    table = reader.table(f"{TABLE}.gates", raw)
+    gates: dict[str, GateConfig] = {}
+    for name, value in table.items():
+        key = f"{TABLE}.gates.{name}"
+        opts = reader.table(key, value)
+        if name in BUILTIN_GATES:
+            if name == "tests":
+                raise reader.error(key, value, "the tests gate is pytest itself and takes no options", "remove this table")
+            reader.check_keys(key, opts, BUILTIN_GATE_KEYS)
+            tools = GATE_TOOLS[name]
+            tool = reader.string(f"{key}.tool", opts.get("tool", tools[0]))
+            if tool not in tools:
+                raise reader.error(f"{key}.tool", tool, f"is not a tool for the {name} gate", _hint(tool, tools))
+            args = tuple(reader.strings(f"{key}.args", opts.get("args", []), '["--flag"]'))
+            gates[name] = GateConfig(name=name, tool=tool, timeout=_timeout(reader, key, opts), args=args)
+        else:
+            if "command" not in opts:
+                close = difflib.get_close_matches(name, list(BUILTIN_GATES), n=1, cutoff=0.6)
+                fix = f"did you mean '{close[0]}'?" if close else 'a custom gate needs command = ["tool", "arg"]'
+                raise reader.error(key, value, "is not a built-in gate and has no command", fix)
+            reader.check_keys(key, opts, CUSTOM_GATE_KEYS)
+            command = tuple(reader.strings(f"{key}.command", opts["command"], '["tool", "arg"]'))
+            if not command:
+                raise reader.error(f"{key}.command", [], "is empty", 'give the program and its arguments, e.g. ["tool", "arg"]')
+            level = reader.level(f"{key}.level", opts["level"]) if "level" in opts else None
+            gates[name] = GateConfig(name=name, timeout=_timeout(reader, key, opts), command=command, level=level)
+    return gates
+
+
+def _timeout(reader: _Reader, key: str, opts: dict[str, Any]) -> float:
+    value = opts.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or math.isinf(value):
+        raise reader.error(f"{key}.timeout", value, "must be a positive number of seconds", "write e.g. timeout = 300")
+    return float(value)
+
+
+def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig]) -> Ladder:
+    table = reader.table(f"{TABLE}.levels", raw)
+    known_gates = (*BUILTIN_GATES, *(g for g in gates if g not in BUILTIN_GATES))
+    coverage: dict[str, float] = {}
+    adds: dict[str, list[str]] = {}
+    for name, value in table.items():
+        key = f"{TABLE}.levels.{name}"
+        if name not in LEVEL_NAMES:
+            raise reader.error(key, value, "is not a level of the ladder", _hint(name, LEVEL_NAMES))
+        opts = reader.table(key, value)
+        reader.check_keys(key, opts, LEVEL_KEYS)
+        if "coverage" in opts:
+            coverage[name] = reader.percent(f"{key}.coverage", opts["coverage"])
+        if "gates" in opts:
+            listed = reader.strings(f"{key}.gates", opts["gates"], '["lint", "types"]')
+            for gate in listed:
+                if gate not in known_gates:
+                    raise reader.error(f"{key}.gates", listed, f"'{gate}' is not a gate", _hint(gate, known_gates))
+            if len(set(listed)) != len(listed):
+                raise reader.error(f"{key}.gates", listed, "lists a gate twice", "list each gate once")
+            adds[name] = listed
+    # Custom gates with ``level`` join that level's own gates.
+    for gate in gates.values():
+        if gate.custom and gate.level is not None:
+            own = adds.setdefault(gate.level, list(DEFAULT_LADDER[gate.level][1]))
+            if gate.name not in own:
+                own.append(gate.name)
+    ladder = Ladder.build(coverage, adds)
+    previous = ladder.levels[0]
+    for level in ladder.levels[1:]:
+        if level.coverage < previous.coverage:
+            raise reader.error(
+                f"{TABLE}.levels.{level.name}.coverage",
+                _num(level.coverage),
+                f"is below {previous.name}'s {_num(previous.coverage)}",
+                "thresholds must not go down the ladder",
+            )
+        previous = level
+    return ladder
+
+
+def _num(value: float) -> int | float:
+    return int(value) if value == int(value) else value
+
+
+def _components(reader: _Reader, raw: Any) -> tuple[ComponentConfig, ...]:
+    key = f"{TABLE}.components"
+    example = f'add [{key}.NAME] with level = "development" and paths = ["src/pkg"]'
+    if raw is None:
+        raise reader.error(key, None, "is missing", example)
+    table = reader.table(key, raw)
+    if not table:
+        raise reader.error(key, table, "declares no component", example)
+    components: list[ComponentConfig] = []
+    owners: dict[Path, str] = {}
+    for name, value in table.items():
+        ckey = f"{key}.{name}"
+        opts = reader.table(ckey, value)
+        reader.check_keys(ckey, opts, COMPONENT_KEYS)
+        if "level" not in opts:
+            raise reader.error(f"{ckey}.level", None, "is missing", 'add level = "development" (or another level)')
+        level = reader.level(f"{ckey}.level", opts["level"])
+        if "paths" not in opts:
+            raise reader.error(f"{ckey}.paths", None, "is missing", f'add paths = ["src/{name}"]')
+        raw_paths = reader.strings(f"{ckey}.paths", opts["paths"], f'["src/{name}"]')
+        if not raw_paths:
+            raise reader.error(f"{ckey}.paths", raw_paths, "is empty", f'list the component\'s files or folders, e.g. ["src/{name}"]')
+        paths: list[Path] = []
+        for raw_path in raw_paths:
+            path = reader.path(f"{ckey}.paths", raw_path)
+            if path in owners:
+                other = owners[path]
+                problem = "is listed twice" if other == name else f"is also claimed by component '{other}'"
+                raise reader.error(f"{ckey}.paths", raw_path, problem, "give each file or folder to one component")
+            owners[path] = name
+            paths.append(path)
+        tests: list[Path] = []
+        if "tests" in opts:
+            for raw_test in reader.strings(f"{ckey}.tests", opts["tests"], f'["tests/{name}"]'):
+                tests.append(reader.path(f"{ckey}.tests", raw_test))
+        coverage = reader.percent(f"{ckey}.coverage", opts["coverage"]) if "coverage" in opts else None
+        components.append(ComponentConfig(name, level, tuple(paths), tuple(tests), coverage))
+    return tuple(components)

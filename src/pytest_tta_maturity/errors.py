@@ -1,0 +1,58 @@
+"""Error types, one per concern. Each message is one line written for the user."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def toml_value(value: Any) -> str:
+    """Render a value the way the user wrote it in TOML (near enough)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, dict):
+        return "{...}"
+    return repr(value)
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class MaturityError(Exception):
+    """Base of the plugin's errors that a user can fix."""
+
+
+class ConfigError(MaturityError):
+    """A mistake in ``[tool.tta-maturity]``: names the file, the key, the value and the fix."""
+
+    def __init__(self, file: Path, key: str, value: Any, problem: str, fix: str) -> None:
+        self.file = file
+        self.key = key
+        self.value = value
+        self.problem = problem
+        self.fix = fix
+        where = display_path(file)
+        shown = f"{key} = {toml_value(value)}" if key else "the file"
+        super().__init__(f"{where}: {shown}: {problem}; {fix}")
+
+
+class CoverageDataError(MaturityError):
+    """Coverage data that cannot be read or combined."""
+
+
+class ReportError(MaturityError):
+    """A saved report that is missing or unreadable."""
+
+
+class GateError(MaturityError):
+    """A gate tool that is missing, crashed, timed out or printed what cannot be parsed."""

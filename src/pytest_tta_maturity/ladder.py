@@ -1,0 +1,75 @@
+"""The maturity ladder: levels, their coverage thresholds and the gates they need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+LEVEL_NAMES: tuple[str, ...] = ("experimental", "development", "staging", "production")
+
+#: Gates run by an external tool (the ``tests`` gate is pytest itself).
+TOOL_GATES: tuple[str, ...] = ("lint", "format", "types", "security", "docs")
+BUILTIN_GATES: tuple[str, ...] = ("tests", *TOOL_GATES)
+
+#: The built-in ladder: (coverage threshold, gates this level adds to the ones below).
+DEFAULT_LADDER: dict[str, tuple[float, tuple[str, ...]]] = {
+    "experimental": (0.0, ()),
+    "development": (60.0, ("tests", "lint")),
+    "staging": (70.0, ("format", "types", "security")),
+    "production": (80.0, ("docs",)),
+}
+
+
+@dataclass(frozen=True)
+class Level:
+    """One rung: its threshold and every gate it needs, its own and the lower levels'."""
+
+    name: str
+    coverage: float
+    adds: tuple[str, ...]
+    gates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ladder:
+    levels: tuple[Level, ...]
+
+    @classmethod
+    def build(
+        cls,
+        coverage: Mapping[str, float] | None = None,
+        adds: Mapping[str, Iterable[str]] | None = None,
+    ) -> Ladder:
+        """The built-in ladder with per-level overrides of the threshold and added gates."""
+        coverage = coverage or {}
+        adds = adds or {}
+        levels: list[Level] = []
+        needed: list[str] = []
+        for name in LEVEL_NAMES:
+            default_cov, default_adds = DEFAULT_LADDER[name]
+            own = tuple(adds.get(name, default_adds))
+            for gate in own:
+                if gate not in needed:
+                    needed.append(gate)
+            levels.append(Level(name, float(coverage.get(name, default_cov)), own, tuple(needed)))
+        return cls(tuple(levels))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(level.name for level in self.levels)
+
+    def rank(self, name: str) -> int:
+        return self.names.index(name)
+
+    def level(self, name: str) -> Level:
+        return self.levels[self.rank(name)]
+
+    def up_to(self, name: str) -> tuple[Level, ...]:
+        return self.levels[: self.rank(name) + 1]
+
+    def gates_needed(self, declared: Iterable[str]) -> set[str]:
+        """Every gate that some declared level needs."""
+        needed: set[str] = set()
+        for name in declared:
+            needed.update(self.level(name).gates)
+        return needed
