@@ -1,0 +1,494 @@
+"""The pytest plugin: options, hooks and the ``tta-maturity`` terminal section.
+
+A thin layer: configuration, measurement, gates, scoring and rendering live in
+modules that do not import pytest. The plugin arranges pytest-cov early, starts
+the gates when the session starts, collects test outcomes, and scores once the
+tests (and pytest-cov's own run loop) are done.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shlex
+import sys
+import time
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from . import __version__
+from .bucketing import Bucketer, component_files
+from .config import ComponentConfig, MaturityConfig, find_pyproject, load
+from .errors import MaturityError
+from .gates import GateOutcome, GateSession, start_gates
+from .measure import measure_components
+from .model import CoverageFigures, Report, TestCounts
+from .report import terminal
+from .scoring import gate_results, score
+
+CACHE_KEY = "tta-maturity/last-report"
+WORKER_KEY = "tta_maturity"
+
+# Outcome precedence for one test id across its setup/call/teardown reports.
+_RANK = {"skipped": 0, "passed": 1, "failed": 2, "errors": 3}
+
+# Command-line options that select a subset of the project's tests.
+_SELECTING_LONG = frozenset(
+    {"--keyword", "--deselect", "--ignore", "--ignore-glob", "--sw", "--stepwise", "--sw-skip", "--stepwise-skip"}
+)
+_LAST_FAILED = frozenset({"--lf", "--last-failed"})
+
+
+def _selecting_option(token: str) -> str | None:
+    """The test-selecting option ``token`` is, if any (``-kfoo`` is ``-k``)."""
+    if token.startswith("--"):
+        name = token.split("=", 1)[0]
+        return name if name in _SELECTING_LONG or name in _LAST_FAILED else None
+    if token.startswith(("-k", "-m")):
+        return token[:2]
+    return None
+
+
+@dataclass
+class State:
+    """What the plugin keeps for one session (in ``config.stash``)."""
+
+    cfg: MaturityConfig
+    components: tuple[ComponentConfig, ...]
+    files: dict[str, list[Path]]
+    warn_only: bool
+    no_gates: bool
+    report_specs: list[str]
+    outcomes: dict[str, str] = field(default_factory=lambda: dict[str, str]())
+    attribution: dict[str, list[str]] = field(default_factory=lambda: dict[str, list[str]]())
+    collected: int = 0
+    deselected: int = 0
+    collect_errors: int = 0
+    interrupted: bool = False
+    gate_files: dict[str, list[Path]] = field(default_factory=lambda: dict[str, list[Path]]())
+    gate_session: GateSession | None = None
+    report: Report | None = None
+    timings: dict[str, float] = field(default_factory=lambda: dict[str, float]())
+
+
+STATE = pytest.StashKey[State]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the ``--tta-maturity*`` options and the ``tta_maturity`` ini key."""
+    group = parser.getgroup("tta-maturity", "per-component maturity levels (pytest-tta-maturity)")
+    group.addoption(
+        "--tta-maturity",
+        action="store_true",
+        default=False,
+        dest="tta_maturity",
+        help="Score every component of [tool.tta-maturity] against its declared level.",
+    )
+    group.addoption(
+        "--tta-maturity-report",
+        action="append",
+        default=[],
+        metavar="FORMAT[:PATH]",
+        dest="tta_maturity_report",
+        help="Write the report as json, markdown, prometheus, junit or html (repeatable).",
+    )
+    group.addoption(
+        "--tta-maturity-warn-only",
+        action="store_true",
+        default=False,
+        dest="tta_maturity_warn_only",
+        help="Report components below their level but never fail the run.",
+    )
+    group.addoption(
+        "--tta-maturity-component",
+        action="append",
+        default=[],
+        metavar="NAME",
+        dest="tta_maturity_component",
+        help="Score only this component (repeatable).",
+    )
+    group.addoption(
+        "--tta-maturity-no-gates",
+        action="store_true",
+        default=False,
+        dest="tta_maturity_no_gates",
+        help="Score on coverage and the tests gate only; the tool gates are not run.",
+    )
+    parser.addini("tta_maturity", type="bool", default=False, help="Turn pytest-tta-maturity on (like --tta-maturity).")
+
+
+def _enabled(config: pytest.Config, namespace: Any) -> bool:
+    return bool(getattr(namespace, "tta_maturity", False)) or bool(config.getini("tta_maturity"))
+
+
+def _pyproject(config: pytest.Config) -> Path:
+    inipath = config.inipath
+    if inipath is not None and inipath.name == "pyproject.toml":
+        return inipath
+    candidate = config.rootpath / "pyproject.toml"
+    if candidate.is_file():
+        return candidate
+    return find_pyproject(config.invocation_params.dir) or candidate
+
+
+def _make_state(config: pytest.Config, namespace: Any) -> State:
+    try:
+        cfg = load(_pyproject(config))
+    except MaturityError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    selected: list[str] = list(getattr(namespace, "tta_maturity_component", []) or [])
+    names = [c.name for c in cfg.components]
+    for name in selected:
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1)
+            fix = f"did you mean '{close[0]}'?" if close else "use one of " + ", ".join(f"'{n}'" for n in names)
+            raise pytest.UsageError(f"--tta-maturity-component={name}: no such component in {cfg.file.name}; {fix}")
+    components = tuple(c for c in cfg.components if not selected or c.name in selected)
+    return State(
+        cfg=cfg,
+        components=components,
+        files=component_files(components),
+        warn_only=bool(getattr(namespace, "tta_maturity_warn_only", False)),
+        no_gates=bool(getattr(namespace, "tta_maturity_no_gates", False)),
+        report_specs=list(getattr(namespace, "tta_maturity_report", []) or []),
+    )
+
+
+def _arrange_coverage(namespace: Any, state: State) -> None:
+    """Have pytest-cov measure every component's files, from before conftests import."""
+    if not hasattr(namespace, "cov_source") or getattr(namespace, "no_cov", False):
+        return
+    sources: list[Any] = list(namespace.cov_source or [])
+    user_asked = bool(sources)
+    if True in sources or "" in sources:
+        return  # the user measures everything already
+    given = [os.path.abspath(str(s)) for s in sources]
+    for comp in state.components:
+        for path in comp.paths:
+            text = os.fspath(path)
+            if not any(text == g or text.startswith(g + os.sep) for g in given):
+                sources.append(text)
+    namespace.cov_source = sources
+    if not user_asked and not namespace.cov_report:
+        namespace.cov_report = {"": None}  # no coverage table of its own; ours replaces it
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> Generator[None, None, None]:
+    """Read the configuration and arrange pytest-cov before it starts (it starts in this hook)."""
+    del parser, args
+    namespace = early_config.known_args_namespace
+    if _enabled(early_config, namespace):
+        state = _make_state(early_config, namespace)
+        early_config.stash[STATE] = state
+        _arrange_coverage(namespace, state)
+    return (yield)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker; set up the session state when the plugin is on."""
+    config.addinivalue_line("markers", "component(name, ...): count this test for these tta-maturity components")
+    if not _enabled(config, config.option):
+        return
+    if STATE not in config.stash:
+        config.stash[STATE] = _make_state(config, config.option)
+    state = config.stash[STATE]
+    for spec in state.report_specs:
+        try:
+            _check_report_spec(spec)
+        except MaturityError as exc:
+            raise pytest.UsageError(str(exc)) from None
+    config.pluginmanager.register(_Recorder(state), "tta-maturity-recorder")
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistHooks(state), "tta-maturity-xdist")
+
+
+def _state(config: pytest.Config) -> State | None:
+    return config.stash.get(STATE, None)
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _controller_state(config: pytest.Config) -> State | None:
+    """The state, on the process that scores (never on an xdist worker)."""
+    return None if _is_worker(config) else _state(config)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the gate tools so that they run while the tests run."""
+    state = _controller_state(session.config)
+    if state is None or state.no_gates:
+        return
+    for comp in state.components:
+        for gate in state.cfg.ladder.level(comp.level).gates:
+            if gate != "tests":
+                state.gate_files.setdefault(gate, []).extend(state.files[comp.name])
+    if state.gate_files:
+        state.gate_session = start_gates(
+            state.cfg, state.gate_files, python=sys.executable, cache=cast(Any, session.config.cache)
+        )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Attribute each collected test to components, by ``tests`` paths and the marker."""
+    state = _state(session.config)
+    if state is None:
+        return
+    by_path = Bucketer.for_tests(state.cfg.components)
+    names = {c.name for c in state.cfg.components}
+    attribution: dict[str, list[str]] = {}
+    for item in session.items:
+        owners: list[str] = []
+        owner = by_path.owner(os.fspath(item.path)) if by_path else None
+        if owner is not None:
+            owners.append(owner)
+        for mark in item.iter_markers("component"):
+            for name in mark.args:
+                if name not in names:
+                    close = difflib.get_close_matches(str(name), sorted(names), n=1)
+                    fix = f"did you mean '{close[0]}'?" if close else "name a component of [tool.tta-maturity.components]"
+                    raise pytest.UsageError(
+                        f"{item.nodeid}: @pytest.mark.component({name!r}): no such component in {state.cfg.file.name}; {fix}"
+                    )
+                if name not in owners:
+                    owners.append(str(name))
+        if owners:
+            attribution[item.nodeid] = owners
+    state.attribution = attribution
+    state.collected = len(session.items)
+    if _is_worker(session.config):
+        workeroutput = cast(dict[str, Any], getattr(session.config, "workeroutput", {}))
+        workeroutput[WORKER_KEY] = {
+            "attribution": attribution,
+            "collected": state.collected,
+            "deselected": state.deselected,
+        }
+
+
+class _Recorder:
+    """Hooks that carry no ``config``: bound to the session's state instead."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """Count collection errors: they make the run partial."""
+        if report.failed:
+            self.state.collect_errors += 1
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        """Count deselected tests (a partial run when the command line asked for it)."""
+        self.state.deselected += len(items)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Record each test's outcome (on the controller, reports of xdist workers included)."""
+        if report.when != "call" and report.passed:
+            return
+        if report.failed:
+            outcome = "failed" if report.when == "call" else "errors"
+        else:
+            outcome = "skipped" if report.skipped else "passed"
+        previous = self.state.outcomes.get(report.nodeid)
+        if previous is None or _RANK[outcome] > _RANK[previous]:
+            self.state.outcomes[report.nodeid] = outcome
+
+
+class _XdistHooks:
+    """Hooks that exist only with pytest-xdist: gather what the workers saw."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """Merge a worker's test attribution."""
+        del error
+        output = cast(dict[str, Any], getattr(node, "workeroutput", {}) or {})
+        data = cast(dict[str, Any], output.get(WORKER_KEY) or {})
+        self.state.attribution.update(cast(dict[str, list[str]], data.get("attribution", {})))
+        self.state.collected = max(self.state.collected, int(data.get("collected", 0)))
+        self.state.deselected = max(self.state.deselected, int(data.get("deselected", 0)))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Print the failing verdict as the very last line of the run."""
+    state = _controller_state(config)
+    if state is None or state.report is None or not state.report.below:
+        return
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        line = terminal.verdict(state.report)
+        if state.warn_only:
+            line += " (warn only)"
+        cast(pytest.TerminalReporter, reporter).write_line(line, red=not state.warn_only, yellow=state.warn_only)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> Generator[None, object, object]:
+    """Score after the tests and after pytest-cov's own run loop has combined its data."""
+    state = _controller_state(session.config)
+    if state is None:
+        return (yield)
+    try:
+        return (yield)
+    except BaseException:
+        state.interrupted = True
+        raise
+    finally:
+        _finish(session, state)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Score runs that never reached the run loop; turn a failing verdict into exit status 1."""
+    del exitstatus
+    state = _controller_state(session.config)
+    if state is None:
+        return
+    if state.report is None:
+        _finish(session, state)
+    report = state.report
+    if report is None:
+        return
+    if report.below and not state.warn_only and session.exitstatus in (0, 5):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    started = time.perf_counter()
+    try:
+        for spec in state.report_specs:
+            _emit_report(report, spec)
+        session.config.cache.set(CACHE_KEY, report.to_dict())  # type: ignore[union-attr]
+    except OSError as exc:
+        raise pytest.UsageError(f"tta-maturity: cannot write the report: {exc}") from None
+    state.timings["write"] = time.perf_counter() - started
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The ``tta-maturity`` section: one row per component, blockers, promotions."""
+    state = _controller_state(terminalreporter.config)
+    if state is None or state.report is None:
+        return
+    terminalreporter.write_sep("=", "tta-maturity")
+    # A failing verdict is printed by pytest_unconfigure, as the run's last line.
+    for line in terminal.render(state.report, with_verdict=not state.report.below):
+        terminalreporter.write_line(line)
+    if os.environ.get("TTA_MATURITY_TIMINGS"):
+        parts = " ".join(f"{k}={v:.3f}s" for k, v in state.timings.items())
+        terminalreporter.write_line(f"tta-maturity timings: {parts}")
+
+
+def _coverage(session: pytest.Session, state: State) -> dict[str, CoverageFigures]:
+    plugin = session.config.pluginmanager.get_plugin("_cov")
+    controller = getattr(plugin, "cov_controller", None)
+    cov = getattr(controller, "cov", None)
+    if cov is None or state.interrupted:
+        return {}
+    try:
+        return measure_components(cov, state.cfg, state.components)
+    except MaturityError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def _partial_reason(session: pytest.Session, state: State) -> str:
+    config = session.config
+    if state.interrupted:
+        return "interrupted"
+    if state.collect_errors:
+        return f"{state.collect_errors} collection error{'s' if state.collect_errors != 1 else ''}"
+    if session.shouldstop:
+        return f"stopped early: {session.shouldstop}"
+    if session.shouldfail:
+        return f"stopped early: {session.shouldfail}"
+    tokens = [*map(str, config.invocation_params.args), *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
+    for token in tokens:
+        option = _selecting_option(token)
+        if option in _LAST_FAILED and not state.deselected:
+            continue  # --lf with nothing failed last time runs everything
+        if option is not None:
+            return f"tests selected on the command line ({option})"
+    if _explicit_paths(config):
+        return "tests selected on the command line (paths or node ids)"
+    ran = len(state.outcomes)
+    if state.collected and ran < state.collected:
+        return f"{ran} of {state.collected} tests ran"
+    return ""
+
+
+def _explicit_paths(config: pytest.Config) -> bool:
+    """Whether the command line named tests other than the project's default ones."""
+    given = [str(a) for a in (config.option.file_or_dir or [])]
+    from_ini = set(shlex.split(" ".join(str(x) for x in config.getini("addopts") or [])))
+    given = [g for g in given if g not in from_ini]
+    if not given:
+        return False
+    if any("::" in g for g in given):
+        return True
+    base = config.invocation_params.dir
+    testpaths = [str(t) for t in config.getini("testpaths") or []]
+    default = {os.path.normpath(config.rootpath / t) for t in testpaths} or {os.path.normpath(base)}
+    asked = {os.path.normpath(base / g) for g in given}
+    return asked != default and asked != {os.path.normpath(config.rootpath)}
+
+
+def _finish(session: pytest.Session, state: State) -> None:
+    if state.report is not None:
+        return
+    timings = state.timings
+    started = time.perf_counter()
+    figures = _coverage(session, state)
+    timings["measure"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    outcomes: dict[str, GateOutcome] = state.gate_session.collect() if state.gate_session else {}
+    timings["gates_wait"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    counts: dict[str, TestCounts] = {c.name: TestCounts() for c in state.components}
+    for nodeid, outcome in state.outcomes.items():
+        for name in state.attribution.get(nodeid, ()):
+            if name in counts:
+                setattr(counts[name], outcome, getattr(counts[name], outcome) + 1)
+    partial_reason = _partial_reason(session, state)
+    gates = gate_results(state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates)
+    state.report = score(
+        state.cfg,
+        coverage=figures,
+        tests=counts,
+        gates=gates,
+        partial=bool(partial_reason),
+        partial_reason=partial_reason,
+        no_gates=state.no_gates,
+        version=__version__,
+        components=state.components,
+    )
+    timings["score"] = time.perf_counter() - started
+
+
+def _check_report_spec(spec: str) -> None:
+    try:
+        from .report.formats import parse_spec  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - until the renderers land
+        if not spec.startswith("json"):
+            raise MaturityError(f"--tta-maturity-report={spec}: unknown format") from None
+        return
+    parse_spec(spec)
+
+
+def _emit_report(report: Report, spec: str) -> None:
+    try:
+        from .report.formats import emit  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - until the renderers land
+        import json
+
+        path = spec.partition(":")[2] or "tta-maturity.json"
+        Path(path).write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+        return
+    emit(report, spec)

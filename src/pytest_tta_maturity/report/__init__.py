@@ -1,0 +1,1 @@
+"""Pure renderers of a :class:`~pytest_tta_maturity.model.Report`."""
