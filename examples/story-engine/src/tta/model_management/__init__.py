@@ -1,0 +1,1 @@
+"""Choosing, calling and health-checking the models of the registry."""
