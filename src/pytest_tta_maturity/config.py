@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from .errors import ConfigError
+from .errors import MISSING, ConfigError
 from .ladder import BUILTIN_GATES, DEFAULT_LADDER, LEVEL_NAMES, Ladder
 
 if sys.version_info >= (3, 11):
@@ -101,6 +101,7 @@ class MaturityConfig:
 
 def _hint(value: str, choices: tuple[str, ...] | list[str]) -> str:
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    close = close or [c for c in choices if value and c.startswith(value)][:1]
     if close:
         return f"did you mean '{close[0]}'?"
     return "use one of " + ", ".join(f"'{c}'" for c in choices)
@@ -179,12 +180,12 @@ def read_toml(file: Path) -> dict[str, Any]:
         with file.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(file, "", None, "not found", "create it, or run 'tta-maturity init'") from None
+        raise ConfigError(file, "", MISSING, "not found", "create it, or run 'tta-maturity init'") from None
     except tomllib.TOMLDecodeError as exc:
         detail = str(exc).replace("\n", " ")
-        raise ConfigError(file, "", None, f"is not valid TOML ({detail})", "fix the TOML syntax") from None
+        raise ConfigError(file, "", MISSING, f"is not valid TOML ({detail})", "fix the TOML syntax") from None
     except UnicodeDecodeError:
-        raise ConfigError(file, "", None, "is not UTF-8 text", "save it as UTF-8") from None
+        raise ConfigError(file, "", MISSING, "is not UTF-8 text", "save it as UTF-8") from None
 
 
 def load(file: Path) -> MaturityConfig:
@@ -199,7 +200,7 @@ def parse(document: Mapping[str, Any], file: Path) -> MaturityConfig:
     raw = tool.get("tta-maturity") if isinstance(tool, dict) else None
     if raw is None:
         raise reader.error(
-            TABLE, None, "is missing", "declare components under [tool.tta-maturity.components.NAME] or run 'tta-maturity init'"
+            TABLE, MISSING, "is missing", "declare components under [tool.tta-maturity.components.NAME] or run 'tta-maturity init'"
         )
     top = reader.table(TABLE, raw)
     reader.check_keys(TABLE, top, TOP_KEYS)
@@ -296,7 +297,7 @@ def _components(reader: _Reader, raw: Any) -> tuple[ComponentConfig, ...]:
     key = f"{TABLE}.components"
     example = f'add [{key}.NAME] with level = "development" and paths = ["src/pkg"]'
     if raw is None:
-        raise reader.error(key, None, "is missing", example)
+        raise reader.error(key, MISSING, "is missing", example)
     table = reader.table(key, raw)
     if not table:
         raise reader.error(key, table, "declares no component", example)
@@ -307,10 +308,10 @@ def _components(reader: _Reader, raw: Any) -> tuple[ComponentConfig, ...]:
         opts = reader.table(ckey, value)
         reader.check_keys(ckey, opts, COMPONENT_KEYS)
         if "level" not in opts:
-            raise reader.error(f"{ckey}.level", None, "is missing", 'add level = "development" (or another level)')
+            raise reader.error(f"{ckey}.level", MISSING, "is missing", 'add level = "development" (or another level)')
         level = reader.level(f"{ckey}.level", opts["level"])
         if "paths" not in opts:
-            raise reader.error(f"{ckey}.paths", None, "is missing", f'add paths = ["src/{name}"]')
+            raise reader.error(f"{ckey}.paths", MISSING, "is missing", f'add paths = ["src/{name}"]')
         raw_paths = reader.strings(f"{ckey}.paths", opts["paths"], f'["src/{name}"]')
         if not raw_paths:
             raise reader.error(f"{ckey}.paths", raw_paths, "is empty", f'list the component\'s files or folders, e.g. ["src/{name}"]')

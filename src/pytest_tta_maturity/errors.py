@@ -28,6 +28,10 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+MISSING: Any = object()
+"""The value of a key that is not there (the message then shows the key alone)."""
+
+
 class MaturityError(Exception):
     """Base of the plugin's errors that a user can fix."""
 
@@ -42,7 +46,12 @@ class ConfigError(MaturityError):
         self.problem = problem
         self.fix = fix
         where = display_path(file)
-        shown = f"{key} = {toml_value(value)}" if key else "the file"
+        if not key:
+            shown = "the file"
+        elif value is MISSING:
+            shown = key
+        else:
+            shown = f"{key} = {toml_value(value)}"
         super().__init__(f"{where}: {shown}: {problem}; {fix}")
 
 

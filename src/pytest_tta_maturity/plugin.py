@@ -167,11 +167,12 @@ def _arrange_coverage(namespace: Any, state: State) -> None:
     if True in sources or "" in sources:
         return  # the user measures everything already
     given = [os.path.abspath(str(s)) for s in sources]
-    for comp in state.components:
-        for path in comp.paths:
-            text = os.fspath(path)
-            if not any(text == g or text.startswith(g + os.sep) for g in given):
-                sources.append(text)
+    # coverage.py's ``source`` takes folders and packages, not files: measure a file's folder.
+    folders = sorted({os.fspath(p if p.is_dir() else p.parent) for c in state.components for p in c.paths})
+    for folder in folders:
+        if not any(folder == g or folder.startswith(g + os.sep) for g in given):
+            sources.append(folder)
+            given.append(folder)
     namespace.cov_source = sources
     if not user_asked and not namespace.cov_report:
         namespace.cov_report = {"": None}  # no coverage table of its own; ours replaces it
@@ -399,14 +400,14 @@ def _coverage(session: pytest.Session, state: State) -> dict[str, CoverageFigure
 
 def _partial_reason(session: pytest.Session, state: State) -> str:
     config = session.config
+    if session.shouldfail:
+        return f"stopped early: {session.shouldfail}"
+    if session.shouldstop:
+        return f"stopped early: {session.shouldstop}"
     if state.interrupted:
         return "interrupted"
     if state.collect_errors:
         return f"{state.collect_errors} collection error{'s' if state.collect_errors != 1 else ''}"
-    if session.shouldstop:
-        return f"stopped early: {session.shouldstop}"
-    if session.shouldfail:
-        return f"stopped early: {session.shouldfail}"
     tokens = [*map(str, config.invocation_params.args), *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
     for token in tokens:
         option = _selecting_option(token)

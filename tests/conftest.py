@@ -1,0 +1,143 @@
+"""Shared fixtures: small real projects driven through pytester in subprocess mode."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CART = '''\
+"""A shopping cart."""
+
+
+def total(prices, discount=0):
+    """Sum the prices and apply a discount."""
+    amount = sum(prices)
+    if discount:
+        amount -= amount * discount / 100
+    return round(amount, 2)
+
+
+def describe(prices):
+    """Describe the cart."""
+    if not prices:
+        return "empty"
+    if len(prices) == 1:
+        return "one item"
+    return f"{len(prices)} items"
+'''
+
+PRICING = '''\
+"""Price rules."""
+
+RATE = 20
+
+
+def with_tax(price):
+    """Add VAT."""
+    return price * (100 + RATE) / 100
+
+
+def clamp(price, low, high):
+    """Keep a price in range."""
+    if price < low:
+        return low
+    if price > high:
+        return high
+    return price
+'''
+
+UNUSED = '''\
+"""Nothing imports this module."""
+
+
+def orphan(x):
+    """Never called."""
+    if x:
+        return 1
+    return 2
+'''
+
+TEST_CART = '''\
+from shop.cart import describe, total
+
+
+def test_total():
+    assert total([1, 2, 3]) == 6
+
+
+def test_describe():
+    assert describe([]) == "empty"
+    assert describe([1, 2]) == "2 items"
+'''
+
+TEST_PRICING = '''\
+import pytest
+
+from shop.pricing import with_tax
+
+
+@pytest.mark.component("pricing")
+def test_with_tax():
+    assert with_tax(100) == 120
+'''
+
+PYPROJECT = '''\
+[tool.pytest.ini_options]
+pythonpath = ["src"]
+testpaths = ["tests"]
+
+[tool.coverage.run]
+branch = true
+
+[tool.coverage.report]
+precision = 2
+
+[tool.tta-maturity.components.cart]
+level = "development"
+paths = ["src/shop/cart.py"]
+tests = ["tests/test_cart.py"]
+
+[tool.tta-maturity.components.pricing]
+level = "experimental"
+paths = ["src/shop/pricing.py", "src/shop/unused.py"]
+'''
+
+
+class Project:
+    """A small real project in a pytester directory."""
+
+    def __init__(self, pytester: pytest.Pytester) -> None:
+        self.pytester = pytester
+        self.path = pytester.path
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+        return path
+
+    def run(self, *args: str) -> pytest.RunResult:
+        return self.pytester.runpytest_subprocess(*args)
+
+    def report(self, name: str = "report.json") -> dict[str, Any]:
+        return json.loads((self.path / name).read_text())
+
+    def component(self, name: str, report: str = "report.json") -> dict[str, Any]:
+        return next(c for c in self.report(report)["components"] if c["name"] == name)
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> Project:
+    proj = Project(pytester)
+    proj.write("src/shop/__init__.py", "")
+    proj.write("src/shop/cart.py", CART)
+    proj.write("src/shop/pricing.py", PRICING)
+    proj.write("src/shop/unused.py", UNUSED)
+    proj.write("tests/test_cart.py", TEST_CART)
+    proj.write("tests/test_pricing.py", TEST_PRICING)
+    proj.write("pyproject.toml", PYPROJECT)
+    return proj

@@ -1,0 +1,231 @@
+"""End to end: one pytest session measures, attributes, scores and reports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import Project
+
+NO_GATES = ("--tta-maturity", "--tta-maturity-no-gates", "--tta-maturity-report=json:report.json")
+
+
+def coverage_json(project: Project, include: str) -> dict[str, object]:
+    """What coverage.py itself reports over ``include`` for the data of the last run."""
+    out = subprocess.run(
+        [sys.executable, "-m", "coverage", "json", "-q", f"--include={include}", "-o", "-"],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out)["totals"]
+
+
+def test_figures_equal_coverage_report_include_on_the_same_run(project: Project) -> None:
+    result = project.run(*NO_GATES)
+    assert result.ret == 0, result.stdout.str()
+    for name, include in (("cart", "src/shop/cart.py"), ("pricing", "src/shop/pricing.py,src/shop/unused.py")):
+        ours = project.component(name)["coverage"]
+        theirs = coverage_json(project, include)
+        assert ours["percent"] == float(theirs["percent_covered_display"])
+        assert ours["num_statements"] == theirs["num_statements"]
+        assert ours["covered_lines"] == theirs["covered_lines"]
+        assert ours["num_branches"] == theirs["num_branches"]
+        assert ours["covered_branches"] == theirs["covered_branches"]
+    # coverage report agrees too (the text table is only read here, to check ourselves)
+    text = subprocess.run(
+        [sys.executable, "-m", "coverage", "report", "--include=src/shop/unused.py"],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "0.00%" in text.splitlines()[-1]
+
+
+def test_files_no_test_imports_count_as_zero(project: Project) -> None:
+    project.run(*NO_GATES)
+    pricing = project.component("pricing")["coverage"]
+    assert pricing["missing_lines"]["src/shop/unused.py"] == [4, 6, 7, 8]
+    assert pricing["covered_lines"] + len(pricing["missing_lines"]["src/shop/pricing.py"]) + 4 == pricing["num_statements"]
+
+
+def test_import_time_lines_count(project: Project) -> None:
+    project.run(*NO_GATES)
+    missing = project.component("pricing")["coverage"]["missing_lines"]["src/shop/pricing.py"]
+    assert 1 not in missing and 3 not in missing  # docstring and RATE run at import, from conftest-time collection
+
+
+def test_xdist_gives_the_same_figures_as_serial(project: Project) -> None:
+    assert project.run(*NO_GATES).ret == 0
+    serial = project.report()
+    assert project.run(*NO_GATES, "-n", "2").ret == 0
+    parallel = project.report()
+    assert serial["components"] == parallel["components"]
+
+
+def test_beside_the_users_own_cov(project: Project) -> None:
+    result = project.run(*NO_GATES, "--cov=src", "--cov-report=term")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*tests coverage*", "TOTAL*", "*tta-maturity*"])
+    alone = project.component("cart")
+    assert project.run(*NO_GATES).ret == 0
+    assert project.component("cart") == alone
+
+
+def test_beside_the_users_own_cov_under_xdist(project: Project) -> None:
+    result = project.run(*NO_GATES, "--cov=src/shop/cart.py", "--cov-report=term", "-n", "2")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["TOTAL*"])
+    assert project.component("pricing")["coverage"]["missing_lines"]["src/shop/unused.py"] == [4, 6, 7, 8]
+
+
+def test_tests_attributed_by_path_and_marker(project: Project) -> None:
+    project.run(*NO_GATES)
+    assert project.component("cart")["tests"] == {"passed": 2, "failed": 0, "skipped": 0, "errors": 0}
+    assert project.component("pricing")["tests"] == {"passed": 1, "failed": 0, "skipped": 0, "errors": 0}
+
+
+def test_terminal_section_and_promotion(project: Project) -> None:
+    result = project.run(*NO_GATES)
+    result.stdout.fnmatch_lines(
+        [
+            "*= tta-maturity =*",
+            "component*declared*achieved*coverage*tests*",
+            "cart*development*staging*76.47%*2/2*",
+            "pricing*experimental*experimental*21.05%*1/1*",
+            "*ready to promote: cart (development -> staging)",
+            "tta-maturity: all 2 components meet their declared levels",
+        ]
+    )
+
+
+def test_below_level_fails_with_last_line_naming_why(project: Project) -> None:
+    project.write("tests/test_cart.py", "from shop.cart import total\n\ndef test_total():\n    assert total([1]) == 1\n")
+    result = project.run(*NO_GATES)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*2 passed*"])
+    last = result.stdout.lines[-1]
+    assert last.startswith("tta-maturity: FAILED: ")
+    assert last == "tta-maturity: FAILED: cart below development (coverage 35.2% < 60% (+24.8 pts, ~5 lines))"
+    assert "pricing" not in last
+
+
+def test_warn_only_reports_but_passes(project: Project) -> None:
+    project.write("tests/test_cart.py", "def test_nothing():\n    pass\n")
+    result = project.run(*NO_GATES, "--tta-maturity-warn-only")
+    assert result.ret == 0
+    assert result.stdout.lines[-1].endswith("(warn only)")
+
+
+def test_component_option_scores_only_those(project: Project) -> None:
+    result = project.run(*NO_GATES, "--tta-maturity-component=cart")
+    assert result.ret == 0
+    assert [c["name"] for c in project.report()["components"]] == ["cart"]
+
+
+def test_unknown_component_option_is_a_usage_error(project: Project) -> None:
+    result = project.run("--tta-maturity", "--tta-maturity-component=crat")
+    assert result.ret == 4
+    assert result.stderr.lines[0] == (
+        "ERROR: --tta-maturity-component=crat: no such component in pyproject.toml; did you mean 'cart'?"
+    )
+
+
+def test_failing_test_still_fails(project: Project) -> None:
+    project.write("tests/test_more.py", "import pytest\n\n@pytest.mark.component('cart')\ndef test_bad():\n    assert 0\n")
+    result = project.run(*NO_GATES)
+    assert result.ret == 1
+    cart = project.component("cart")
+    assert cart["tests"]["failed"] == 1
+    assert "tests: 1 failed or errored" in cart["blockers"]
+
+
+def test_json_report_schema(project: Project) -> None:
+    project.run(*NO_GATES)
+    report = project.report()
+    assert report["schema_version"] == 1
+    assert report["tool"]["name"] == "pytest-tta-maturity"
+    assert report["partial"] is False
+    assert report["summary"] == {"components": 2, "meeting": 2, "below": 0, "promotable": ["cart"]}
+    cart = project.component("cart")
+    assert {"name", "declared", "achieved", "meets", "coverage", "tests", "gates", "blockers"} <= set(cart)
+    assert cart["gates"]["lint"] == {
+        "status": "skipped",
+        "findings": 0,
+        "details": [],
+        "message": "not run: --tta-maturity-no-gates",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("-k", "total"), "tests selected on the command line (-k)"),
+        (("-m", "not slow"), "tests selected on the command line (-m)"),
+        (("tests/test_cart.py",), "tests selected on the command line (paths or node ids)"),
+        (("tests/test_cart.py::test_total",), "tests selected on the command line (paths or node ids)"),
+        (("--deselect", "tests/test_cart.py::test_total"), "tests selected on the command line (--deselect)"),
+        (("-x", "tests/test_fail_first.py", "tests"), "stopped early: stopping after 1 failures"),
+    ],
+)
+def test_partial_runs_do_not_fail_on_coverage(project: Project, args: tuple[str, ...], reason: str) -> None:
+    if "-x" in args:
+        project.write("tests/test_fail_first.py", "def test_a():\n    assert 0\n\ndef test_b():\n    pass\n")
+    text = project.path.joinpath("pyproject.toml").read_text()
+    project.write("pyproject.toml", text.replace('level = "experimental"', 'level = "development"'))
+    result = project.run(*NO_GATES, *args)
+    report = project.report()
+    assert report["partial"] is True
+    assert report["partial_reason"] == reason
+    pricing = project.component("pricing")
+    assert pricing["coverage"]["percent"] < 60 or not pricing["coverage"]["measured"]
+    assert pricing["meets"] is True, pricing["blockers"]
+    assert result.ret == (1 if "-x" in args else 0)
+    assert "partial run" in result.stdout.str()
+
+
+def test_full_run_with_project_deselection_is_not_partial(project: Project) -> None:
+    text = project.path.joinpath("pyproject.toml").read_text()
+    text = text.replace('testpaths = ["tests"]', 'testpaths = ["tests"]\naddopts = ["-m", "not slow"]\nmarkers = ["slow"]')
+    project.write("pyproject.toml", text)
+    project.write("tests/test_slow.py", "import pytest\n\n@pytest.mark.slow\ndef test_slow():\n    pass\n")
+    project.run(*NO_GATES)
+    assert project.report()["partial"] is False
+
+
+def test_bad_configuration_exits_4_with_one_line(project: Project) -> None:
+    text = project.path.joinpath("pyproject.toml").read_text().replace('level = "development"', 'level = "stagin"', 1)
+    project.write("pyproject.toml", text)
+    result = project.run("--tta-maturity")
+    assert result.ret == 4
+    assert result.stderr.lines == [
+        "ERROR: pyproject.toml: tool.tta-maturity.components.cart.level = \"stagin\": "
+        "is not a level of the ladder; did you mean 'staging'?",
+        "",
+    ] or result.stderr.lines[0].startswith("ERROR: pyproject.toml: tool.tta-maturity.components.cart.level")
+    assert "Traceback" not in result.stderr.str()
+
+
+def test_unknown_marker_component_is_a_usage_error(project: Project) -> None:
+    project.write("tests/test_x.py", "import pytest\n\n@pytest.mark.component('carts')\ndef test_x():\n    pass\n")
+    result = project.run("--tta-maturity")
+    assert result.ret == 4
+    assert "tests/test_x.py::test_x: @pytest.mark.component('carts'): no such component in pyproject.toml; did you mean 'cart'?" in result.stderr.str()
+
+
+def test_plugin_is_off_without_the_flag(project: Project) -> None:
+    result = project.run()
+    assert result.ret == 0
+    assert "= tta-maturity =" not in result.stdout.str()
+
+
+def test_ini_key_turns_it_on(project: Project) -> None:
+    text = project.path.joinpath("pyproject.toml").read_text()
+    project.write("pyproject.toml", text.replace('testpaths = ["tests"]', 'testpaths = ["tests"]\ntta_maturity = true'))
+    result = project.run("--tta-maturity-no-gates", "--strict-config")
+    result.stdout.fnmatch_lines(["*= tta-maturity =*"])

@@ -1,0 +1,158 @@
+"""Scoring: the cumulative ladder, per-level and per-component thresholds, blockers."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pytest_tta_maturity.config import MaturityConfig, load
+from pytest_tta_maturity.gates import GateOutcome
+from pytest_tta_maturity.model import CoverageFigures, Finding, GateResult, Report, TestCounts
+from pytest_tta_maturity.scoring import coverage_blocker, gate_blocker, gate_results, score
+
+PASSING = TestCounts(passed=3)
+
+
+def figures(covered: int, statements: int, branches: int = 0, covered_branches: int = 0) -> CoverageFigures:
+    units = statements + branches
+    raw = 100.0 * (covered + covered_branches) / units if units else 100.0
+    return CoverageFigures(round(raw, 2), covered, statements, covered_branches, branches, raw_percent=raw, precision=2)
+
+
+def all_pass(*names: str) -> dict[str, GateResult]:
+    return {g: GateResult("pass") for g in names or ("lint", "format", "types", "security", "docs")}
+
+
+@pytest.fixture
+def cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MaturityConfig:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """
+            [tool.tta-maturity.components.a]
+            level = "staging"
+            paths = ["a"]
+            [tool.tta-maturity.components.b]
+            level = "development"
+            paths = ["b"]
+            coverage = 65
+            """
+        )
+    )
+    return load(tmp_path / "pyproject.toml")
+
+
+def run(cfg: MaturityConfig, cov: dict[str, CoverageFigures], gates: dict[str, dict[str, GateResult]], **kw: object) -> Report:
+    tests = kw.pop("tests", {"a": PASSING, "b": PASSING})
+    return score(cfg, coverage=cov, tests=tests, gates=gates, version="t", **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("covered", "gates", "achieved"),
+    [
+        (85, all_pass(), "production"),
+        (75, all_pass(), "staging"),
+        (65, all_pass(), "development"),
+        (50, all_pass(), "experimental"),
+        (85, {**all_pass(), "docs": GateResult("fail", 2)}, "staging"),
+        (85, {**all_pass(), "types": GateResult("fail", 1)}, "development"),
+        (85, {**all_pass(), "lint": GateResult("error", message="boom")}, "experimental"),
+    ],
+)
+def test_achieved_is_highest_level_with_all_lower_levels(
+    cfg: MaturityConfig, covered: int, gates: dict[str, GateResult], achieved: str
+) -> None:
+    report = run(cfg, {"a": figures(covered, 100), "b": figures(90, 100)}, {"a": gates, "b": all_pass()})
+    assert report.components[0].achieved == achieved
+    assert report.components[0].meets is (achieved in ("staging", "production"))
+
+
+def test_blockers_say_what_is_missing_and_how_much(cfg: MaturityConfig) -> None:
+    report = run(
+        cfg,
+        {"a": figures(652, 1000), "b": figures(90, 100)},
+        {"a": {**all_pass(), "types": GateResult("fail", 3)}, "b": all_pass()},
+    )
+    a = report.components[0]
+    assert not a.meets
+    assert a.blockers == ["coverage 65.2% < 70% (+4.8 pts, ~48 lines)", "types: 3 errors"]
+    assert report.below == [a]
+    assert report.promotable == ["b"]
+
+
+def test_component_threshold_override(cfg: MaturityConfig) -> None:
+    report = run(cfg, {"a": figures(90, 100), "b": figures(63, 100)}, {"a": all_pass(), "b": all_pass()})
+    b = report.components[1]
+    assert b.threshold == 65.0
+    assert b.achieved == "experimental"
+    assert b.blockers == ["coverage 63.0% < 65% (+2.0 pts, ~2 lines)"]
+
+
+def test_tests_gate(cfg: MaturityConfig) -> None:
+    cov = {"a": figures(90, 100), "b": figures(90, 100)}
+    report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, tests={"a": TestCounts(passed=1, failed=1)})
+    assert report.components[0].blockers == ["tests: 1 failed or errored"]
+    assert report.components[1].blockers == ["tests: no test is attributed to this component"]
+
+
+def test_partial_run_does_not_judge_coverage(cfg: MaturityConfig) -> None:
+    cov = {"a": figures(10, 100), "b": figures(10, 100)}
+    report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, partial=True, tests={"a": PASSING})
+    assert [c.meets for c in report.components] == [True, True]
+    assert report.promotable == []
+    assert report.components[1].gates["tests"].status == "skipped"
+
+
+def test_no_gates_requires_coverage_and_tests_only(cfg: MaturityConfig) -> None:
+    cov = {"a": figures(75, 100), "b": figures(90, 100)}
+    report = run(cfg, cov, {}, no_gates=True)
+    assert [c.achieved for c in report.components] == ["staging", "production"]
+    assert not report.gates_run
+
+
+def test_unmeasured_coverage_fails_closed(cfg: MaturityConfig) -> None:
+    report = run(cfg, {}, {"a": all_pass(), "b": all_pass()})
+    assert report.components[0].blockers == ["coverage: not measured"]
+
+
+def test_coverage_precision_follows_coverage_py(cfg: MaturityConfig) -> None:
+    cov = CoverageFigures(70.0, 6996, 10000, 0, 0, raw_percent=69.96, precision=0)
+    report = run(cfg, {"a": cov, "b": figures(90, 100)}, {"a": all_pass(), "b": all_pass()})
+    assert report.components[0].meets  # coverage report --fail-under=70 passes 69.96 at precision 0
+
+
+def test_gate_results_bucket_findings_by_path(cfg: MaturityConfig) -> None:
+    findings = [Finding("a/x.py", 3, "F401", "unused"), Finding("b/y.py", 1, "E501", "long"), Finding("c.py", 1, "X", "")]
+    outcomes = {
+        "lint": GateOutcome("lint", tool="ruff 0.17", findings=findings),
+        "types": GateOutcome("types", error="pyright is not installed"),
+    }
+    files = {"lint": [], "types": []}
+    results = gate_results(cfg, cfg.components, files, outcomes)
+    assert results["a"]["lint"].findings == 1 and results["a"]["lint"].details[0].code == "F401"
+    assert results["b"]["lint"].status == "fail"
+    assert results["a"]["types"].status == "error"
+    assert results["b"]["types"].status == "skipped"  # development does not need types
+
+
+@pytest.mark.parametrize(
+    ("name", "result", "text"),
+    [
+        ("types", GateResult("fail", 1), "types: 1 error"),
+        ("lint", GateResult("fail", 5), "lint: 5 findings"),
+        ("format", GateResult("fail", 2), "format: 2 files to reformat"),
+        ("types", GateResult("error", message="pyright crashed"), "types: error (pyright crashed)"),
+        ("licence", GateResult("fail", message="command failed"), "licence: command failed"),
+        ("docs", GateResult("skipped", message="not run"), "docs: not run"),
+    ],
+)
+def test_gate_blocker_text(name: str, result: GateResult, text: str) -> None:
+    assert gate_blocker(name, result) == text
+
+
+def test_coverage_blocker_unmeasured() -> None:
+    assert coverage_blocker(CoverageFigures.unmeasured(), 60) == "coverage: not measured"
