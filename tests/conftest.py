@@ -61,7 +61,7 @@ def orphan(x):
     return 2
 '''
 
-TEST_CART = '''\
+TEST_CART = """\
 from shop.cart import describe, total
 
 
@@ -72,9 +72,9 @@ def test_total():
 def test_describe():
     assert describe([]) == "empty"
     assert describe([1, 2]) == "2 items"
-'''
+"""
 
-TEST_PRICING = '''\
+TEST_PRICING = """\
 import pytest
 
 from shop.pricing import with_tax
@@ -83,9 +83,9 @@ from shop.pricing import with_tax
 @pytest.mark.component("pricing")
 def test_with_tax():
     assert with_tax(100) == 120
-'''
+"""
 
-PYPROJECT = '''\
+PYPROJECT = """\
 [tool.pytest.ini_options]
 pythonpath = ["src"]
 testpaths = ["tests"]
@@ -104,7 +104,7 @@ tests = ["tests/test_cart.py"]
 [tool.tta-maturity.components.pricing]
 level = "experimental"
 paths = ["src/shop/pricing.py", "src/shop/unused.py"]
-'''
+"""
 
 
 class Project:

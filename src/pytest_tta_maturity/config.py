@@ -67,6 +67,7 @@ class GateConfig:
 
     @property
     def custom(self) -> bool:
+        """Whether this is a custom (command) gate rather than a built-in one."""
         return self.name not in BUILTIN_GATES
 
 
@@ -81,12 +82,14 @@ class MaturityConfig:
     gates: Mapping[str, GateConfig] = field(default_factory=lambda: dict[str, GateConfig]())
 
     def component(self, name: str) -> ComponentConfig:
+        """The component called ``name``."""
         for comp in self.components:
             if comp.name == name:
                 return comp
         raise KeyError(name)
 
     def gate(self, name: str) -> GateConfig:
+        """The options of gate ``name``, defaults included."""
         if name in self.gates:
             return self.gates[name]
         return GateConfig(name=name, tool=GATE_TOOLS.get(name, ("",))[0])
@@ -121,9 +124,9 @@ class _Reader:
         return cast(dict[str, Any], value)
 
     def check_keys(self, key: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
-        for name in table:
+        for name, value in table.items():
             if name not in allowed:
-                raise self.error(f"{key}.{name}", table[name], "unknown key", _hint(name, allowed))
+                raise self.error(f"{key}.{name}", value, "unknown key", _hint(name, allowed))
 
     def string(self, key: str, value: Any) -> str:
         if not isinstance(value, str) or not value:
@@ -155,13 +158,16 @@ class _Reader:
         candidate = Path(os.path.normpath(self.root / raw))
         resolved = candidate.resolve()
         if not (resolved == self.root or self.root in resolved.parents):
-            raise self.error(key, raw, "lies outside the project root", "give a path inside the folder of pyproject.toml")
+            raise self.error(
+                key, raw, "lies outside the project root", "give a path inside the folder of pyproject.toml"
+            )
         if must_exist and not resolved.exists():
             raise self.error(key, raw, "does not exist", "fix the path (it is relative to pyproject.toml) or remove it")
         return resolved
 
 
 def toml_quote(value: str) -> str:
+    """Quote a string as a TOML basic string."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -176,6 +182,7 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def read_toml(file: Path) -> dict[str, Any]:
+    """Read a TOML file; a missing or malformed file is a ``ConfigError``."""
     try:
         with file.open("rb") as handle:
             return tomllib.load(handle)
@@ -197,10 +204,13 @@ def parse(document: Mapping[str, Any], file: Path) -> MaturityConfig:
     """Validate an already-read TOML document."""
     reader = _Reader(file)
     tool = document.get("tool")
-    raw = tool.get("tta-maturity") if isinstance(tool, dict) else None
+    raw: Any = cast(dict[str, Any], tool).get("tta-maturity") if isinstance(tool, dict) else None
     if raw is None:
         raise reader.error(
-            TABLE, MISSING, "is missing", "declare components under [tool.tta-maturity.components.NAME] or run 'tta-maturity init'"
+            TABLE,
+            MISSING,
+            "is missing",
+            "declare components under [tool.tta-maturity.components.NAME] or run 'tta-maturity init'",
         )
     top = reader.table(TABLE, raw)
     reader.check_keys(TABLE, top, TOP_KEYS)
@@ -219,7 +229,9 @@ def _gates(reader: _Reader, raw: Any) -> dict[str, GateConfig]:
         opts = reader.table(key, value)
         if name in BUILTIN_GATES:
             if name == "tests":
-                raise reader.error(key, value, "the tests gate is pytest itself and takes no options", "remove this table")
+                raise reader.error(
+                    key, value, "the tests gate is pytest itself and takes no options", "remove this table"
+                )
             reader.check_keys(key, opts, BUILTIN_GATE_KEYS)
             tools = GATE_TOOLS[name]
             tool = reader.string(f"{key}.tool", opts.get("tool", tools[0]))
@@ -235,7 +247,9 @@ def _gates(reader: _Reader, raw: Any) -> dict[str, GateConfig]:
             reader.check_keys(key, opts, CUSTOM_GATE_KEYS)
             command = tuple(reader.strings(f"{key}.command", opts["command"], '["tool", "arg"]'))
             if not command:
-                raise reader.error(f"{key}.command", [], "is empty", 'give the program and its arguments, e.g. ["tool", "arg"]')
+                raise reader.error(
+                    f"{key}.command", [], "is empty", 'give the program and its arguments, e.g. ["tool", "arg"]'
+                )
             level = reader.level(f"{key}.level", opts["level"]) if "level" in opts else None
             gates[name] = GateConfig(name=name, timeout=_timeout(reader, key, opts), command=command, level=level)
     return gates
@@ -314,7 +328,9 @@ def _components(reader: _Reader, raw: Any) -> tuple[ComponentConfig, ...]:
             raise reader.error(f"{ckey}.paths", MISSING, "is missing", f'add paths = ["src/{name}"]')
         raw_paths = reader.strings(f"{ckey}.paths", opts["paths"], f'["src/{name}"]')
         if not raw_paths:
-            raise reader.error(f"{ckey}.paths", raw_paths, "is empty", f'list the component\'s files or folders, e.g. ["src/{name}"]')
+            raise reader.error(
+                f"{ckey}.paths", raw_paths, "is empty", f'list the component\'s files or folders, e.g. ["src/{name}"]'
+            )
         paths: list[Path] = []
         for raw_path in raw_paths:
             path = reader.path(f"{ckey}.paths", raw_path)

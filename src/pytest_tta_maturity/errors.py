@@ -40,6 +40,7 @@ class ConfigError(MaturityError):
     """A mistake in ``[tool.tta-maturity]``: names the file, the key, the value and the fix."""
 
     def __init__(self, file: Path, key: str, value: Any, problem: str, fix: str) -> None:
+        """Keep the parts of the message for callers that want them."""
         self.file = file
         self.key = key
         self.value = value

@@ -32,6 +32,8 @@ class Level:
 
 @dataclass(frozen=True)
 class Ladder:
+    """The ordered levels, lowest first."""
+
     levels: tuple[Level, ...]
 
     @classmethod
@@ -56,15 +58,19 @@ class Ladder:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The level names, lowest first."""
         return tuple(level.name for level in self.levels)
 
     def rank(self, name: str) -> int:
+        """The position of level ``name`` on the ladder (0 is the lowest)."""
         return self.names.index(name)
 
     def level(self, name: str) -> Level:
+        """The level called ``name``."""
         return self.levels[self.rank(name)]
 
     def up_to(self, name: str) -> tuple[Level, ...]:
+        """The levels from the lowest up to ``name``, included."""
         return self.levels[: self.rank(name) + 1]
 
     def gates_needed(self, declared: Iterable[str]) -> set[str]:

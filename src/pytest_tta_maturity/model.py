@@ -8,7 +8,7 @@ renderer and the ``tta-maturity`` command read a ``Report``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 SCHEMA_VERSION = 1
 
@@ -26,10 +26,12 @@ class Finding:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
         return {"path": self.path, "line": self.line, "code": self.code, "message": self.message}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """Rebuild from what ``to_dict`` returned."""
         return cls(str(data["path"]), int(data["line"]), str(data["code"]), str(data["message"]))
 
 
@@ -48,6 +50,7 @@ class GateResult:
     tool: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
         data: dict[str, Any] = {
             "status": self.status,
             "findings": self.findings,
@@ -61,11 +64,12 @@ class GateResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GateResult:
+        """Rebuild from what ``to_dict`` returned."""
         status = str(data["status"])
         if status not in GATE_STATUSES:
             raise ValueError(f"unknown gate status {status!r}")
         return cls(
-            status=cast(GateStatus, status),
+            status=status,
             findings=int(data.get("findings", 0)),
             details=[Finding.from_dict(d) for d in data.get("details", [])],
             message=str(data.get("message", "")),
@@ -98,9 +102,11 @@ class CoverageFigures:
 
     @property
     def covered_units(self) -> int:
+        """Covered statements plus covered branches."""
         return self.covered_lines + self.covered_branches
 
     def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
         return {
             "percent": self.percent,
             "covered_lines": self.covered_lines,
@@ -115,6 +121,7 @@ class CoverageFigures:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CoverageFigures:
+        """Rebuild from what ``to_dict`` returned."""
         return cls(
             percent=float(data["percent"]),
             covered_lines=int(data["covered_lines"]),
@@ -129,6 +136,7 @@ class CoverageFigures:
 
     @classmethod
     def unmeasured(cls) -> CoverageFigures:
+        """Figures for a component whose coverage could not be measured."""
         return cls(0.0, 0, 0, 0, 0, measured=False)
 
 
@@ -145,13 +153,16 @@ class TestCounts:
 
     @property
     def total(self) -> int:
+        """How many tests were attributed."""
         return self.passed + self.failed + self.skipped + self.errors
 
     def to_dict(self) -> dict[str, int]:
+        """Return this as JSON-safe data."""
         return {"passed": self.passed, "failed": self.failed, "skipped": self.skipped, "errors": self.errors}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TestCounts:
+        """Rebuild from what ``to_dict`` returned."""
         return cls(**{k: int(data.get(k, 0)) for k in ("passed", "failed", "skipped", "errors")})
 
 
@@ -172,6 +183,7 @@ class ComponentResult:
     next_blockers: list[str] = field(default_factory=lambda: list[str]())
 
     def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
         return {
             "name": self.name,
             "declared": self.declared,
@@ -188,6 +200,7 @@ class ComponentResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ComponentResult:
+        """Rebuild from what ``to_dict`` returned."""
         return cls(
             name=str(data["name"]),
             declared=str(data["declared"]),
@@ -217,24 +230,28 @@ class Report:
 
     @property
     def promotable(self) -> list[str]:
+        """Components holding a higher level than declared (none in a partial run)."""
         if self.partial:
             return []
         return [c.name for c in self.components if self._rank(c.achieved) > self._rank(c.declared)]
 
     @property
     def below(self) -> list[ComponentResult]:
+        """Components whose achieved level is below their declared level."""
         return [c for c in self.components if not c.meets]
 
     def _rank(self, level: str) -> int:
         return self.levels.index(level) if level in self.levels else -1
 
     def component(self, name: str) -> ComponentResult | None:
+        """The component called ``name``."""
         for comp in self.components:
             if comp.name == name:
                 return comp
         return None
 
     def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
         meeting = sum(1 for c in self.components if c.meets)
         return {
             "schema_version": SCHEMA_VERSION,
@@ -255,6 +272,7 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Rebuild from what ``to_dict`` returned."""
         if data.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
         return cls(

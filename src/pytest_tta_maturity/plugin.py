@@ -256,7 +256,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             for name in mark.args:
                 if name not in names:
                     close = difflib.get_close_matches(str(name), sorted(names), n=1)
-                    fix = f"did you mean '{close[0]}'?" if close else "name a component of [tool.tta-maturity.components]"
+                    fix = (
+                        f"did you mean '{close[0]}'?" if close else "name a component of [tool.tta-maturity.components]"
+                    )
                     raise pytest.UsageError(
                         f"{item.nodeid}: @pytest.mark.component({name!r}): no such component in {state.cfg.file.name}; {fix}"
                     )
@@ -425,15 +427,15 @@ def _partial_reason(session: pytest.Session, state: State) -> str:
 
 def _explicit_paths(config: pytest.Config) -> bool:
     """Whether the command line named tests other than the project's default ones."""
-    given = [str(a) for a in (config.option.file_or_dir or [])]
-    from_ini = set(shlex.split(" ".join(str(x) for x in config.getini("addopts") or [])))
+    given: list[str] = [str(a) for a in cast(list[Any], config.option.file_or_dir or [])]
+    from_ini = set(shlex.split(" ".join(str(x) for x in cast(list[Any], config.getini("addopts") or []))))
     given = [g for g in given if g not in from_ini]
     if not given:
         return False
     if any("::" in g for g in given):
         return True
     base = config.invocation_params.dir
-    testpaths = [str(t) for t in config.getini("testpaths") or []]
+    testpaths = [str(t) for t in cast(list[Any], config.getini("testpaths") or [])]
     default = {os.path.normpath(config.rootpath / t) for t in testpaths} or {os.path.normpath(base)}
     asked = {os.path.normpath(base / g) for g in given}
     return asked != default and asked != {os.path.normpath(config.rootpath)}

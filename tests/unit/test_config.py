@@ -87,55 +87,190 @@ P = "pyproject.toml"
 C = "tool.tta-maturity.components.carbon"
 
 BAD = [
-    ("[tool.tta-maturity", f'{P}: the file: is not valid TOML (Expected \']\' at the end of a table declaration (at end of document)); fix the TOML syntax'),
-    ("[tool.other]\nx = 1", f"{P}: tool.tta-maturity: is missing; declare components under [tool.tta-maturity.components.NAME] or run 'tta-maturity init'"),
-    ('[tool]\ntta-maturity = 3', f"{P}: tool.tta-maturity = 3: must be a table; write it as [tool.tta-maturity]"),
-    ("[tool.tta-maturity]\ncomponent = {}", f"{P}: tool.tta-maturity.component = {{...}}: unknown key; did you mean 'components'?"),
-    ("[tool.tta-maturity]\nlevels = {}", f"{P}: tool.tta-maturity.components: is missing; add [tool.tta-maturity.components.NAME] with level = \"development\" and paths = [\"src/pkg\"]"),
-    ("[tool.tta-maturity.components]", f"{P}: tool.tta-maturity.components = {{...}}: declares no component; add [tool.tta-maturity.components.NAME] with level = \"development\" and paths = [\"src/pkg\"]"),
-    ("[tool.tta-maturity]\ncomponents = 1", f"{P}: tool.tta-maturity.components = 1: must be a table; write it as [tool.tta-maturity.components]"),
-    ("[tool.tta-maturity.components]\ncarbon = \"staging\"", f'{P}: {C} = "staging": must be a table; write it as [{C}]'),
-    (f'[{C}]\nlevel = "stagin"\npaths = ["src/tta/carbon"]', f"{P}: {C}.level = \"stagin\": is not a level of the ladder; did you mean 'staging'?"),
-    (f'[{C}]\nlevel = "gold"\npaths = ["src/tta/carbon"]', f"{P}: {C}.level = \"gold\": is not a level of the ladder; use one of 'experimental', 'development', 'staging', 'production'"),
-    (f'[{C}]\nlevel = 2\npaths = ["src/tta/carbon"]', f'{P}: {C}.level = 2: must be a non-empty string; write it as a quoted string, e.g. "x"'),
+    (
+        "[tool.tta-maturity",
+        f"{P}: the file: is not valid TOML (Expected ']' at the end of a table declaration (at end of document)); fix the TOML syntax",
+    ),
+    (
+        "[tool.other]\nx = 1",
+        f"{P}: tool.tta-maturity: is missing; declare components under [tool.tta-maturity.components.NAME] or run 'tta-maturity init'",
+    ),
+    ("[tool]\ntta-maturity = 3", f"{P}: tool.tta-maturity = 3: must be a table; write it as [tool.tta-maturity]"),
+    (
+        "[tool.tta-maturity]\ncomponent = {}",
+        f"{P}: tool.tta-maturity.component = {{...}}: unknown key; did you mean 'components'?",
+    ),
+    (
+        "[tool.tta-maturity]\nlevels = {}",
+        f'{P}: tool.tta-maturity.components: is missing; add [tool.tta-maturity.components.NAME] with level = "development" and paths = ["src/pkg"]',
+    ),
+    (
+        "[tool.tta-maturity.components]",
+        f'{P}: tool.tta-maturity.components = {{...}}: declares no component; add [tool.tta-maturity.components.NAME] with level = "development" and paths = ["src/pkg"]',
+    ),
+    (
+        "[tool.tta-maturity]\ncomponents = 1",
+        f"{P}: tool.tta-maturity.components = 1: must be a table; write it as [tool.tta-maturity.components]",
+    ),
+    ('[tool.tta-maturity.components]\ncarbon = "staging"', f'{P}: {C} = "staging": must be a table; write it as [{C}]'),
+    (
+        f'[{C}]\nlevel = "stagin"\npaths = ["src/tta/carbon"]',
+        f"{P}: {C}.level = \"stagin\": is not a level of the ladder; did you mean 'staging'?",
+    ),
+    (
+        f'[{C}]\nlevel = "gold"\npaths = ["src/tta/carbon"]',
+        f"{P}: {C}.level = \"gold\": is not a level of the ladder; use one of 'experimental', 'development', 'staging', 'production'",
+    ),
+    (
+        f'[{C}]\nlevel = 2\npaths = ["src/tta/carbon"]',
+        f'{P}: {C}.level = 2: must be a non-empty string; write it as a quoted string, e.g. "x"',
+    ),
     (f'[{C}]\npaths = ["src/tta/carbon"]', f'{P}: {C}.level: is missing; add level = "development" (or another level)'),
     (f'[{C}]\nlevel = "staging"', f'{P}: {C}.paths: is missing; add paths = ["src/carbon"]'),
-    (f'[{C}]\nlevel = "staging"\npaths = "src/tta/carbon"', f'{P}: {C}.paths = "src/tta/carbon": must be a list of strings; write it as ["src/tta/carbon"]'),
-    (f'[{C}]\nlevel = "staging"\npaths = []', f'{P}: {C}.paths = []: is empty; list the component\'s files or folders, e.g. ["src/carbon"]'),
-    (f'[{C}]\nlevel = "staging"\npaths = [1]', f'{P}: {C}.paths = [1]: must be a list of strings; write it as ["src/carbon"]'),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbn"]', f'{P}: {C}.paths = "src/tta/carbn": does not exist; fix the path (it is relative to pyproject.toml) or remove it'),
-    (f'[{C}]\nlevel = "staging"\npaths = ["../elsewhere"]', f'{P}: {C}.paths = "../elsewhere": lies outside the project root; give a path inside the folder of pyproject.toml'),
-    (f'[{C}]\nlevel = "staging"\npaths = ["/etc"]', f'{P}: {C}.paths = "/etc": lies outside the project root; give a path inside the folder of pyproject.toml'),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon", "src/tta/carbon/"]', f'{P}: {C}.paths = "src/tta/carbon/": is listed twice; give each file or folder to one component'),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\n[tool.tta-maturity.components.other]\nlevel = "staging"\npaths = ["src/tta/./carbon"]', f'{P}: tool.tta-maturity.components.other.paths = "src/tta/./carbon": is also claimed by component \'carbon\'; give each file or folder to one component'),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\npath = ["x"]', f"{P}: {C}.path = [\"x\"]: unknown key; did you mean 'paths'?"),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ntest = ["tests/carbon"]', f"{P}: {C}.test = [\"tests/carbon\"]: unknown key; did you mean 'tests'?"),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ntests = ["tests/carbn"]', f'{P}: {C}.tests = "tests/carbn": does not exist; fix the path (it is relative to pyproject.toml) or remove it'),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ntests = "tests/carbon"', f'{P}: {C}.tests = "tests/carbon": must be a list of strings; write it as ["tests/carbon"]'),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = 101', f"{P}: {C}.coverage = 101: is outside 0 to 100; write a percentage such as 70"),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = -1', f"{P}: {C}.coverage = -1: is outside 0 to 100; write a percentage such as 70"),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = "80%"', f'{P}: {C}.coverage = "80%": must be a number from 0 to 100; write a percentage such as 70'),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = true', f"{P}: {C}.coverage = true: must be a number from 0 to 100; write a percentage such as 70"),
-    (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = nan', f"{P}: {C}.coverage = NaN: is outside 0 to 100; write a percentage such as 70"),
-    (BASE + "[tool.tta-maturity.levels.stagng]\ncoverage = 75", f"{P}: tool.tta-maturity.levels.stagng = {{...}}: is not a level of the ladder; did you mean 'staging'?"),
-    (BASE + "[tool.tta-maturity.levels.staging]\ncoverage = 175", f"{P}: tool.tta-maturity.levels.staging.coverage = 175: is outside 0 to 100; write a percentage such as 70"),
-    (BASE + "[tool.tta-maturity.levels.staging]\ncoverag = 75", f"{P}: tool.tta-maturity.levels.staging.coverag = 75: unknown key; did you mean 'coverage'?"),
-    (BASE + "[tool.tta-maturity.levels.production]\ncoverage = 65", f"{P}: tool.tta-maturity.levels.production.coverage = 65: is below staging's 70; thresholds must not go down the ladder"),
-    (BASE + "[tool.tta-maturity.levels]\nstaging = 75", f"{P}: tool.tta-maturity.levels.staging = 75: must be a table; write it as [tool.tta-maturity.levels.staging]"),
-    (BASE + '[tool.tta-maturity.levels.staging]\ngates = ["types", "lnt"]', f"{P}: tool.tta-maturity.levels.staging.gates = [\"types\", \"lnt\"]: 'lnt' is not a gate; did you mean 'lint'?"),
-    (BASE + '[tool.tta-maturity.levels.staging]\ngates = ["types", "types"]', f'{P}: tool.tta-maturity.levels.staging.gates = ["types", "types"]: lists a gate twice; list each gate once'),
-    (BASE + '[tool.tta-maturity.levels.staging]\ngates = "types"', f'{P}: tool.tta-maturity.levels.staging.gates = "types": must be a list of strings; write it as ["types"]'),
-    (BASE + '[tool.tta-maturity.gates.types]\ntool = "pyrite"', f"{P}: tool.tta-maturity.gates.types.tool = \"pyrite\": is not a tool for the types gate; did you mean 'pyright'?"),
-    (BASE + '[tool.tta-maturity.gates.security]\ntool = "semgrep"', f"{P}: tool.tta-maturity.gates.security.tool = \"semgrep\": is not a tool for the security gate; use one of 'ruff', 'bandit'"),
-    (BASE + "[tool.tta-maturity.gates.lint]\ntimeout = 0", f"{P}: tool.tta-maturity.gates.lint.timeout = 0: must be a positive number of seconds; write e.g. timeout = 300"),
-    (BASE + '[tool.tta-maturity.gates.lint]\ntimeout = "1m"', f'{P}: tool.tta-maturity.gates.lint.timeout = "1m": must be a positive number of seconds; write e.g. timeout = 300'),
-    (BASE + '[tool.tta-maturity.gates.lint]\nargs = "--preview"', f'{P}: tool.tta-maturity.gates.lint.args = "--preview": must be a list of strings; write it as ["--preview"]'),
-    (BASE + '[tool.tta-maturity.gates.lint]\ncommand = ["x"]', f"{P}: tool.tta-maturity.gates.lint.command = [\"x\"]: unknown key; use one of 'tool', 'timeout', 'args'"),
-    (BASE + "[tool.tta-maturity.gates.tests]\ntimeout = 5", f"{P}: tool.tta-maturity.gates.tests = {{...}}: the tests gate is pytest itself and takes no options; remove this table"),
-    (BASE + "[tool.tta-maturity.gates.lnt]\ntimeout = 5", f"{P}: tool.tta-maturity.gates.lnt = {{...}}: is not a built-in gate and has no command; did you mean 'lint'?"),
-    (BASE + "[tool.tta-maturity.gates.licence]\ntimeout = 5", f'{P}: tool.tta-maturity.gates.licence = {{...}}: is not a built-in gate and has no command; a custom gate needs command = ["tool", "arg"]'),
-    (BASE + "[tool.tta-maturity.gates.licence]\ncommand = []", f'{P}: tool.tta-maturity.gates.licence.command = []: is empty; give the program and its arguments, e.g. ["tool", "arg"]'),
-    (BASE + '[tool.tta-maturity.gates.licence]\ncommand = ["x"]\nlevel = "prod"', f"{P}: tool.tta-maturity.gates.licence.level = \"prod\": is not a level of the ladder; did you mean 'production'?"),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = "src/tta/carbon"',
+        f'{P}: {C}.paths = "src/tta/carbon": must be a list of strings; write it as ["src/tta/carbon"]',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = []',
+        f'{P}: {C}.paths = []: is empty; list the component\'s files or folders, e.g. ["src/carbon"]',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = [1]',
+        f'{P}: {C}.paths = [1]: must be a list of strings; write it as ["src/carbon"]',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbn"]',
+        f'{P}: {C}.paths = "src/tta/carbn": does not exist; fix the path (it is relative to pyproject.toml) or remove it',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["../elsewhere"]',
+        f'{P}: {C}.paths = "../elsewhere": lies outside the project root; give a path inside the folder of pyproject.toml',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["/etc"]',
+        f'{P}: {C}.paths = "/etc": lies outside the project root; give a path inside the folder of pyproject.toml',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon", "src/tta/carbon/"]',
+        f'{P}: {C}.paths = "src/tta/carbon/": is listed twice; give each file or folder to one component',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\n[tool.tta-maturity.components.other]\nlevel = "staging"\npaths = ["src/tta/./carbon"]',
+        f"{P}: tool.tta-maturity.components.other.paths = \"src/tta/./carbon\": is also claimed by component 'carbon'; give each file or folder to one component",
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\npath = ["x"]',
+        f"{P}: {C}.path = [\"x\"]: unknown key; did you mean 'paths'?",
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ntest = ["tests/carbon"]',
+        f"{P}: {C}.test = [\"tests/carbon\"]: unknown key; did you mean 'tests'?",
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ntests = ["tests/carbn"]',
+        f'{P}: {C}.tests = "tests/carbn": does not exist; fix the path (it is relative to pyproject.toml) or remove it',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ntests = "tests/carbon"',
+        f'{P}: {C}.tests = "tests/carbon": must be a list of strings; write it as ["tests/carbon"]',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = 101',
+        f"{P}: {C}.coverage = 101: is outside 0 to 100; write a percentage such as 70",
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = -1',
+        f"{P}: {C}.coverage = -1: is outside 0 to 100; write a percentage such as 70",
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = "80%"',
+        f'{P}: {C}.coverage = "80%": must be a number from 0 to 100; write a percentage such as 70',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = true',
+        f"{P}: {C}.coverage = true: must be a number from 0 to 100; write a percentage such as 70",
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = nan',
+        f"{P}: {C}.coverage = NaN: is outside 0 to 100; write a percentage such as 70",
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels.stagng]\ncoverage = 75",
+        f"{P}: tool.tta-maturity.levels.stagng = {{...}}: is not a level of the ladder; did you mean 'staging'?",
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels.staging]\ncoverage = 175",
+        f"{P}: tool.tta-maturity.levels.staging.coverage = 175: is outside 0 to 100; write a percentage such as 70",
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels.staging]\ncoverag = 75",
+        f"{P}: tool.tta-maturity.levels.staging.coverag = 75: unknown key; did you mean 'coverage'?",
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels.production]\ncoverage = 65",
+        f"{P}: tool.tta-maturity.levels.production.coverage = 65: is below staging's 70; thresholds must not go down the ladder",
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels]\nstaging = 75",
+        f"{P}: tool.tta-maturity.levels.staging = 75: must be a table; write it as [tool.tta-maturity.levels.staging]",
+    ),
+    (
+        BASE + '[tool.tta-maturity.levels.staging]\ngates = ["types", "lnt"]',
+        f"{P}: tool.tta-maturity.levels.staging.gates = [\"types\", \"lnt\"]: 'lnt' is not a gate; did you mean 'lint'?",
+    ),
+    (
+        BASE + '[tool.tta-maturity.levels.staging]\ngates = ["types", "types"]',
+        f'{P}: tool.tta-maturity.levels.staging.gates = ["types", "types"]: lists a gate twice; list each gate once',
+    ),
+    (
+        BASE + '[tool.tta-maturity.levels.staging]\ngates = "types"',
+        f'{P}: tool.tta-maturity.levels.staging.gates = "types": must be a list of strings; write it as ["types"]',
+    ),
+    (
+        BASE + '[tool.tta-maturity.gates.types]\ntool = "pyrite"',
+        f"{P}: tool.tta-maturity.gates.types.tool = \"pyrite\": is not a tool for the types gate; did you mean 'pyright'?",
+    ),
+    (
+        BASE + '[tool.tta-maturity.gates.security]\ntool = "semgrep"',
+        f"{P}: tool.tta-maturity.gates.security.tool = \"semgrep\": is not a tool for the security gate; use one of 'ruff', 'bandit'",
+    ),
+    (
+        BASE + "[tool.tta-maturity.gates.lint]\ntimeout = 0",
+        f"{P}: tool.tta-maturity.gates.lint.timeout = 0: must be a positive number of seconds; write e.g. timeout = 300",
+    ),
+    (
+        BASE + '[tool.tta-maturity.gates.lint]\ntimeout = "1m"',
+        f'{P}: tool.tta-maturity.gates.lint.timeout = "1m": must be a positive number of seconds; write e.g. timeout = 300',
+    ),
+    (
+        BASE + '[tool.tta-maturity.gates.lint]\nargs = "--preview"',
+        f'{P}: tool.tta-maturity.gates.lint.args = "--preview": must be a list of strings; write it as ["--preview"]',
+    ),
+    (
+        BASE + '[tool.tta-maturity.gates.lint]\ncommand = ["x"]',
+        f"{P}: tool.tta-maturity.gates.lint.command = [\"x\"]: unknown key; use one of 'tool', 'timeout', 'args'",
+    ),
+    (
+        BASE + "[tool.tta-maturity.gates.tests]\ntimeout = 5",
+        f"{P}: tool.tta-maturity.gates.tests = {{...}}: the tests gate is pytest itself and takes no options; remove this table",
+    ),
+    (
+        BASE + "[tool.tta-maturity.gates.lnt]\ntimeout = 5",
+        f"{P}: tool.tta-maturity.gates.lnt = {{...}}: is not a built-in gate and has no command; did you mean 'lint'?",
+    ),
+    (
+        BASE + "[tool.tta-maturity.gates.licence]\ntimeout = 5",
+        f'{P}: tool.tta-maturity.gates.licence = {{...}}: is not a built-in gate and has no command; a custom gate needs command = ["tool", "arg"]',
+    ),
+    (
+        BASE + "[tool.tta-maturity.gates.licence]\ncommand = []",
+        f'{P}: tool.tta-maturity.gates.licence.command = []: is empty; give the program and its arguments, e.g. ["tool", "arg"]',
+    ),
+    (
+        BASE + '[tool.tta-maturity.gates.licence]\ncommand = ["x"]\nlevel = "prod"',
+        f"{P}: tool.tta-maturity.gates.licence.level = \"prod\": is not a level of the ladder; did you mean 'production'?",
+    ),
 ]
 
 

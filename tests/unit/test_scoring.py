@@ -46,7 +46,9 @@ def cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MaturityConfig:
     return load(tmp_path / "pyproject.toml")
 
 
-def run(cfg: MaturityConfig, cov: dict[str, CoverageFigures], gates: dict[str, dict[str, GateResult]], **kw: object) -> Report:
+def run(
+    cfg: MaturityConfig, cov: dict[str, CoverageFigures], gates: dict[str, dict[str, GateResult]], **kw: object
+) -> Report:
     tests = kw.pop("tests", {"a": PASSING, "b": PASSING})
     return score(cfg, coverage=cov, tests=tests, gates=gates, version="t", **kw)  # type: ignore[arg-type]
 
@@ -126,7 +128,11 @@ def test_coverage_precision_follows_coverage_py(cfg: MaturityConfig) -> None:
 
 
 def test_gate_results_bucket_findings_by_path(cfg: MaturityConfig) -> None:
-    findings = [Finding("a/x.py", 3, "F401", "unused"), Finding("b/y.py", 1, "E501", "long"), Finding("c.py", 1, "X", "")]
+    findings = [
+        Finding("a/x.py", 3, "F401", "unused"),
+        Finding("b/y.py", 1, "E501", "long"),
+        Finding("c.py", 1, "X", ""),
+    ]
     outcomes = {
         "lint": GateOutcome("lint", tool="ruff 0.17", findings=findings),
         "types": GateOutcome("types", error="pyright is not installed"),
