@@ -6,6 +6,9 @@
                                `pytest --tta-maturity -n 2` on the project itself, failing fast
     python3 tasks.py bench     set up .venv, run benchmarks/bench_core.py (extra arguments are passed on)
 
+With --current-python (before or after the task), the interpreter running tasks.py is used as it
+is, without .venv (tox uses this for its `example` environment).
+
 The virtual environment is `.venv` at the repository root. It is (re)built when it is missing, when
 it was made by another Python, or when pyproject.toml changed since the last install (the install is
 keyed by a hash of pyproject.toml). Only the standard library is used here.
@@ -53,11 +56,19 @@ def say(message: str) -> None:
     print(f"tasks.py: {message}", flush=True)
 
 
+#: Set by --current-python: use the running interpreter and its scripts, never .venv.
+USE_CURRENT = False
+
+
 def bin_dir() -> Path:
+    if USE_CURRENT:
+        return Path(sys.executable).parent
     return VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
 def venv_python() -> Path:
+    if USE_CURRENT:
+        return Path(sys.executable)
     return bin_dir() / ("python.exe" if os.name == "nt" else "python")
 
 
@@ -87,6 +98,8 @@ def venv_works() -> bool:
 
 def ensure_venv() -> None:
     """Create or refresh .venv so that it holds `-e .[test]` for the current pyproject.toml."""
+    if USE_CURRENT:
+        return
     wanted = stamp_wanted()
     current = stamp_current()
     if current == wanted and venv_works():
@@ -117,7 +130,8 @@ def tool_env() -> dict[str, str]:
     """The environment for tools of the venv: its bin first on PATH, no pyright self-update check."""
     env = dict(os.environ)
     env["PATH"] = str(bin_dir()) + os.pathsep + env.get("PATH", "")
-    env["VIRTUAL_ENV"] = str(VENV)
+    if not USE_CURRENT:
+        env["VIRTUAL_ENV"] = str(VENV)
     env.pop("PYTHONHOME", None)
     env.setdefault("PYRIGHT_PYTHON_IGNORE_WARNINGS", "1")
     return env
@@ -215,6 +229,10 @@ def task_bench(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    global USE_CURRENT
+    if "--current-python" in argv:
+        USE_CURRENT = True
+        argv = [a for a in argv if a != "--current-python"]
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(__doc__)
         return 0 if argv else 2
