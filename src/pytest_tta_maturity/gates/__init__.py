@@ -3,46 +3,37 @@
 This is the seam between the plugin (or the CLI) and the gate tools. The core calls
 :func:`start_gates` when the session starts and :meth:`GateSession.collect` after the
 tests; it then buckets each outcome's findings per component by path.
+
+Built-in gates (SPEC section 2): ``lint``, ``format``, ``security`` and ``docs``
+run ruff (``security`` can run bandit), ``types`` runs pyright (or basedpyright,
+or mypy), and a configured ``command`` makes a custom pass/fail gate. Other
+plugins add gates as :class:`GateSpec` objects through the
+``pytest_tta_maturity_gates`` hook; the core passes them as ``extra``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..config import MaturityConfig
-from ..model import Finding
+from .runner import RunningGates, start
+from .spec import PYTHON_SUFFIXES, Cache, GateContext, GateOutcome, GateRun, GateSpec, load_json, relative_path
 
-
-class Cache(Protocol):
-    """What gates need of a cache: pytest's ``config.cache`` satisfies it."""
-
-    def get(self, key: str, default: Any) -> Any:
-        """Return the JSON value stored at ``key``, or ``default``."""
-        ...
-
-    def set(self, key: str, value: Any) -> None:
-        """Store a JSON-serialisable value at ``key``."""
-        ...
-
-
-@dataclass
-class GateOutcome:
-    """What one gate's single run over all its files produced.
-
-    ``findings`` is ``None`` for gates that do not report per file (custom
-    commands): then ``passed`` carries the verdict for every component. A
-    non-empty ``error`` means the gate could not be measured (fail closed).
-    """
-
-    name: str
-    tool: str = ""
-    findings: list[Finding] | None = field(default_factory=lambda: list[Finding]())
-    passed: bool = True
-    error: str = ""
-    cached: bool = False
+__all__ = [
+    "PYTHON_SUFFIXES",
+    "Cache",
+    "GateContext",
+    "GateOutcome",
+    "GateRun",
+    "GateSession",
+    "GateSpec",
+    "RunningGates",
+    "load_json",
+    "relative_path",
+    "start_gates",
+]
 
 
 class GateSession(Protocol):
@@ -53,24 +44,22 @@ class GateSession(Protocol):
         ...
 
 
-@dataclass
-class _Finished:
-    outcomes: dict[str, GateOutcome]
-
-    def collect(self) -> dict[str, GateOutcome]:
-        return self.outcomes
-
-
 def start_gates(
     config: MaturityConfig,
     files: Mapping[str, Sequence[Path]],
     *,
     python: str,
     cache: Cache | None = None,
-) -> GateSession:
-    """Start every gate in ``files`` (gate name -> the files it checks) and return at once.
+    extra: Sequence[GateSpec] = (),
+) -> RunningGates:
+    """Start every gate in ``files`` (gate name -> the absolute files it checks) and return at once.
 
-    Placeholder until the gate runners land: every gate is an ``error``.
+    Each gate's tool runs once, in ``config.root``, over all its files, beside
+    the tests; ``python`` is the interpreter running pytest (tools are looked for
+    beside it first, and type checkers resolve imports against it). With a
+    ``cache`` (pytest's ``config.cache``), a gate whose inputs did not change is
+    not run again. ``extra`` holds the gates other plugins add. The name
+    ``tests`` is ignored (pytest itself is that gate). Nothing raises: a gate
+    that cannot run becomes an outcome with ``error`` set.
     """
-    del config, python, cache
-    return _Finished({name: GateOutcome(name, error="gate runners are not implemented yet") for name in files})
+    return start(config, files, python=python, cache=cache, extra=extra)
