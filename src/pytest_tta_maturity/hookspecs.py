@@ -23,8 +23,8 @@ hookspec = pluggy.HookspecMarker("pytest")
 
 
 @hookspec(historic=False)
-def pytest_tta_maturity_gates(config: pytest.Config) -> Sequence[GateSpec]:
-    """Return the gates this plugin adds, as :class:`~pytest_tta_maturity.gates.GateSpec` objects.
+def pytest_tta_maturity_gates(config: pytest.Config) -> Sequence[GateSpec] | None:
+    """Return the gates this plugin adds (:class:`~pytest_tta_maturity.gates.GateSpec` objects), or None.
 
     Called once per session, on the controller, before the gates start. Each
     gate runs only when a declared level needs it, once over the files of the
