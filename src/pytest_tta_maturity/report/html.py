@@ -1,0 +1,143 @@
+"""The report as one self-contained HTML page.
+
+No script, no network: the styles are inline and a Content-Security-Policy
+forbids loading anything. One row per component with a bar that shows its
+coverage against the threshold of its declared level, the gates, and the
+blockers; findings and uncovered lines fold out in ``<details>``.
+"""
+
+from __future__ import annotations
+
+import html
+
+from ..model import ComponentResult, Report
+from ._common import coverage_text, gate_names, gate_text, number, ranges_text, run_notes, verdict
+
+STYLE = """
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #1b1f24; background: #fff; }
+h1 { font-size: 1.4em; margin: 0 0 .3em; }
+.verdict { font-weight: 600; margin: .5em 0 1em; }
+.verdict.pass { color: #1a7f37; } .verdict.fail { color: #cf222e; }
+.note { color: #57606a; margin: .2em 0; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { border: 1px solid #d0d7de; padding: .35em .6em; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+td.num { text-align: right; white-space: nowrap; }
+.below { color: #cf222e; font-weight: 600; }
+.st-pass { color: #1a7f37; } .st-FAIL, .st-ERROR { color: #cf222e; font-weight: 600; } .st-skipped { color: #57606a; }
+.bar { position: relative; width: 12em; height: 1em; background: #eaeef2; border-radius: 2px; }
+.fill { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 2px; }
+.fill.ok { background: #2da44e; } .fill.short { background: #e5534b; } .fill.unjudged { background: #8c959f; }
+.mark { position: absolute; top: -3px; bottom: -3px; width: 2px; background: #1b1f24; }
+ul { margin: .2em 0; padding-left: 1.2em; }
+code { font: 12px ui-monospace, monospace; }
+footer { color: #57606a; font-size: .85em; margin-top: 2em; }
+"""
+
+
+def esc(text: object) -> str:
+    """Escape any text for HTML element content or a double-quoted attribute."""
+    return html.escape(str(text), quote=True)
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(100.0, value))
+
+
+def bar(comp: ComponentResult, report: Report) -> str:
+    """A bar of the coverage with a mark at the declared level's threshold."""
+    if not comp.coverage.measured:
+        return '<div class="bar" title="not measured"></div>'
+    percent = _clamp(comp.coverage.percent)
+    threshold = _clamp(comp.threshold)
+    if report.partial:
+        kind = "unjudged"
+    else:
+        kind = "ok" if not any(b.startswith("coverage") for b in comp.blockers) else "short"
+    label = f"{coverage_text(comp)} covered; {comp.declared} needs {number(comp.threshold)}%"
+    return (
+        f'<div class="bar" role="img" aria-label="{esc(label)}" title="{esc(label)}">'
+        f'<div class="fill {kind}" style="width: {percent:.2f}%"></div>'
+        f'<div class="mark" style="left: {threshold:.2f}%"></div></div>'
+    )
+
+
+def _details(comp: ComponentResult) -> str:
+    parts: list[str] = []
+    if comp.blockers:
+        items = "".join(f"<li>{esc(b)}</li>" for b in comp.blockers)
+        parts.append(f"<ul>{items}</ul>")
+    elif comp.next_level and comp.next_blockers:
+        items = "".join(f"<li>{esc(b)}</li>" for b in comp.next_blockers)
+        parts.append(f"<details><summary>for {esc(comp.next_level)}</summary><ul>{items}</ul></details>")
+    findings = [(gate, f) for gate, result in comp.gates.items() for f in result.details]
+    messages = [(gate, r.message) for gate, r in comp.gates.items() if r.status == "error" and r.message]
+    if findings or messages:
+        items = "".join(f"<li>{esc(gate)}: {esc(message)}</li>" for gate, message in messages)
+        items += "".join(
+            f"<li><code>{esc(f.path)}:{f.line}</code> {esc(gate)} <code>{esc(f.code)}</code> {esc(f.message)}</li>"
+            for gate, f in findings
+        )
+        parts.append(f"<details><summary>findings ({len(findings)})</summary><ul>{items}</ul></details>")
+    missing = comp.coverage.missing_lines
+    if missing:
+        items = "".join(
+            f"<li><code>{esc(path)}</code>: {esc(ranges_text(lines))}</li>" for path, lines in sorted(missing.items())
+        )
+        total = sum(len(v) for v in missing.values())
+        parts.append(f"<details><summary>uncovered lines ({total})</summary><ul>{items}</ul></details>")
+    return "".join(parts)
+
+
+def render(report: Report) -> str:
+    """The whole report as an HTML document (ends with a newline)."""
+    gates = gate_names(report)
+    passed = not report.below
+    head = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>tta-maturity report</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<h1>tta-maturity</h1>",
+        f'<p class="verdict {"pass" if passed else "fail"}">{"PASSED" if passed else "FAILED"}: {esc(verdict(report))}</p>',
+    ]
+    body = [f'<p class="note">{esc(note)}</p>' for note in run_notes(report)]
+    columns = ["component", "declared", "achieved", "coverage", "", *gates, "blockers"]
+    body.append('<table id="components">')
+    body.append("<thead><tr>" + "".join(f'<th scope="col">{esc(c)}</th>' for c in columns) + "</tr></thead>")
+    body.append("<tbody>")
+    for comp in report.components:
+        cover = esc(coverage_text(comp)) + ("*" if report.partial else "")
+        achieved = esc(comp.achieved) if comp.meets else f'<span class="below">{esc(comp.achieved)}</span>'
+        cells = [
+            f'<th scope="row">{esc(comp.name)}</th>',
+            f"<td>{esc(comp.declared)}</td>",
+            f"<td>{achieved}</td>",
+            f'<td class="num">{cover} / {esc(number(comp.threshold))}%</td>',
+            f"<td>{bar(comp, report)}</td>",
+        ]
+        for gate in gates:
+            text = gate_text(comp, gate)
+            word = text.split(" ", 1)[0] if text else ""
+            cls = word if word in ("FAIL", "ERROR", "skipped") else "pass"
+            cells.append(f'<td class="st-{cls}">{esc(text)}</td>')
+        cells.append(f"<td>{_details(comp)}</td>")
+        body.append(f'<tr data-component="{esc(comp.name)}">' + "".join(cells) + "</tr>")
+    body.append("</tbody></table>")
+    if report.promotable:
+        items = "".join(
+            f"<li>{esc(name)}: {esc(c.declared)} &rarr; {esc(c.achieved)}</li>"
+            for name in report.promotable
+            if (c := report.component(name)) is not None
+        )
+        body.append(f"<h2>Ready to promote</h2><ul>{items}</ul>")
+    tools = sorted({g.tool for c in report.components for g in c.gates.values() if g.tool})
+    footer = f"pytest-tta-maturity {esc(report.version)}" + (f" &middot; {esc(', '.join(tools))}" if tools else "")
+    tail = [f"<footer>{footer}</footer>", "</body>", "</html>", ""]
+    return "\n".join(head + body + tail)

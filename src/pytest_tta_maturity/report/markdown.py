@@ -1,0 +1,77 @@
+"""The report as GitHub-flavoured Markdown: a table, the blockers, the promotions.
+
+Suitable for a pull-request comment or a GitHub Actions job summary. Every piece
+of text that comes from the run (names, blockers, tool messages) is escaped so
+that it cannot break the table or inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Report
+from ._common import coverage_text, gate_names, gate_text, number, run_notes, verdict
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def escape(text: str) -> str:
+    """Escape ``text`` for a Markdown table cell or list item (one line, no markup, no HTML)."""
+    text = " ".join(text.split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render(report: Report) -> str:
+    """The whole report as Markdown text (ends with a newline)."""
+    gates = gate_names(report)
+    status = "PASSED" if not report.below else "FAILED"
+    lines = ["## tta-maturity", "", f"**{status}**: {escape(verdict(report))}", ""]
+    lines.extend(f"> {escape(note)}" for note in run_notes(report))
+    if run_notes(report):
+        lines.append("")
+    header = ["component", "declared", "achieved", "coverage", "needs", *gates]
+    lines.append(_row([escape(h) for h in header]))
+    lines.append(_row(["---", "---", "---", "---:", "---:", *("---" for _ in gates)]))
+    for comp in report.components:
+        achieved = escape(comp.achieved) if comp.meets else f"**{escape(comp.achieved)}** (below)"
+        cover = coverage_text(comp) + ("\\*" if report.partial and comp.coverage.measured else "")
+        cells = [
+            escape(comp.name),
+            escape(comp.declared),
+            achieved,
+            cover,
+            f"{number(comp.threshold)}%",
+            *(escape(gate_text(comp, g)) for g in gates),
+        ]
+        lines.append(_row(cells))
+    if report.below:
+        lines.extend(["", "### Blockers", ""])
+        for comp in report.below:
+            lines.append(f"- **{escape(comp.name)}**: below {escape(comp.declared)}, holds {escape(comp.achieved)}")
+            lines.extend(f"  - {escape(blocker)}" for blocker in comp.blockers)
+    errors = [
+        (comp.name, gate, result.message)
+        for comp in report.components
+        for gate, result in comp.gates.items()
+        if result.status == "error" and result.message
+    ]
+    if errors:
+        lines.extend(["", "### Gate errors", ""])
+        lines.extend(f"- **{escape(name)}** {escape(gate)}: {escape(message)}" for name, gate, message in errors)
+    if report.promotable:
+        lines.extend(["", "### Ready to promote", ""])
+        for name in report.promotable:
+            comp = report.component(name)
+            if comp is not None:
+                lines.append(f"- **{escape(name)}**: {escape(comp.declared)} -> {escape(comp.achieved)}")
+    tools = sorted({g.tool for c in report.components for g in c.gates.values() if g.tool})
+    footer = f"pytest-tta-maturity {escape(report.version)}"
+    if tools:
+        footer += " · " + escape(", ".join(tools))
+    lines.extend(["", f"<sub>{footer}</sub>", ""])
+    return "\n".join(lines)

@@ -1,0 +1,155 @@
+"""The report in Prometheus' text exposition format (version 0.0.4).
+
+Every figure is a gauge labelled by ``component`` (and ``gate``, ``outcome`` or
+``status`` where it applies). Levels are ordinals: the level's index on the
+ladder, listed by ``tta_maturity_level``, so a dashboard can plot them and map
+them back to names. Written for node_exporter's textfile collector.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+
+from ..model import GATE_STATUSES, ComponentResult, Report
+from ._common import gate_names, level_rank
+
+PREFIX = "tta_maturity_"
+
+Labels = tuple[tuple[str, str], ...]
+Sample = tuple[Labels, float]
+
+
+def escape_label(value: str) -> str:
+    """A label value escaped as the exposition format requires (backslash, quote, newline)."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def escape_help(text: str) -> str:
+    """A HELP docstring escaped as the exposition format requires (backslash, newline)."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n")
+
+
+def format_value(value: float) -> str:
+    """A sample value: integers without a fraction, ``NaN`` and ``+Inf`` spelled as Prometheus does."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))
+
+
+def _family(name: str, help_text: str, samples: Iterable[Sample]) -> list[str]:
+    lines = [f"# HELP {PREFIX}{name} {escape_help(help_text)}", f"# TYPE {PREFIX}{name} gauge"]
+    for labels, value in samples:
+        text = ",".join(f'{key}="{escape_label(val)}"' for key, val in labels)
+        lines.append(
+            f"{PREFIX}{name}{{{text}}} {format_value(value)}" if text else f"{PREFIX}{name} {format_value(value)}"
+        )
+    return lines
+
+
+def render(report: Report) -> str:
+    """The whole report as exposition text (ends with a newline)."""
+    comps = report.components
+
+    def per_component(get: Callable[[ComponentResult], float]) -> list[Sample]:
+        return [((("component", c.name),), float(get(c))) for c in comps]
+
+    lines: list[str] = []
+    lines += _family(
+        "info", "pytest-tta-maturity version that wrote this report.", [((("version", report.version),), 1)]
+    )
+    lines += _family(
+        "partial", "1 when the run was partial (coverage is then not judged).", [((), float(report.partial))]
+    )
+    lines += _family(
+        "gates_run", "1 when the tool gates were run, 0 under --tta-maturity-no-gates.", [((), float(report.gates_run))]
+    )
+    lines += _family(
+        "level",
+        "Ordinal of each level of the ladder (the values of declared_level and achieved_level).",
+        [((("level", name),), float(rank)) for rank, name in enumerate(report.levels)],
+    )
+    lines += _family("components", "Number of components scored.", [((), float(len(comps)))])
+    lines += _family(
+        "components_below", "Number of components below their declared level.", [((), float(len(report.below)))]
+    )
+    lines += _family(
+        "declared_level",
+        "Declared level of the component, as an ordinal of tta_maturity_level.",
+        per_component(lambda c: level_rank(report, c.declared)),
+    )
+    lines += _family(
+        "achieved_level",
+        "Achieved level of the component, as an ordinal of tta_maturity_level.",
+        per_component(lambda c: level_rank(report, c.achieved)),
+    )
+    lines += _family(
+        "meets", "1 when the component holds its declared level, else 0.", per_component(lambda c: float(c.meets))
+    )
+    measured = [c for c in comps if c.coverage.measured]
+    lines += _family(
+        "coverage_percent",
+        "Line+branch coverage of the component's files, as coverage report prints it.",
+        [((("component", c.name),), c.coverage.percent) for c in measured],
+    )
+    lines += _family(
+        "coverage_threshold_percent",
+        "Coverage the component's declared level needs.",
+        per_component(lambda c: c.threshold),
+    )
+    lines += _family(
+        "coverage_statements",
+        "Statements in the component's files.",
+        [((("component", c.name),), float(c.coverage.num_statements)) for c in measured],
+    )
+    lines += _family(
+        "coverage_covered_statements",
+        "Statements executed.",
+        [((("component", c.name),), float(c.coverage.covered_lines)) for c in measured],
+    )
+    lines += _family(
+        "coverage_branches",
+        "Branches in the component's files.",
+        [((("component", c.name),), float(c.coverage.num_branches)) for c in measured],
+    )
+    lines += _family(
+        "coverage_covered_branches",
+        "Branches taken.",
+        [((("component", c.name),), float(c.coverage.covered_branches)) for c in measured],
+    )
+    lines += _family(
+        "tests",
+        "Attributed tests by outcome.",
+        [
+            ((("component", c.name), ("outcome", outcome)), float(getattr(c.tests, outcome)))
+            for c in comps
+            for outcome in ("passed", "failed", "skipped", "errors")
+        ],
+    )
+    gates = gate_names(report)
+    lines += _family(
+        "gate_findings",
+        "Findings of the gate in the component's files.",
+        [
+            ((("component", c.name), ("gate", g)), float(c.gates[g].findings))
+            for c in comps
+            for g in gates
+            if g in c.gates
+        ],
+    )
+    lines += _family(
+        "gate_status",
+        "1 for the gate's current status (pass, fail, error, skipped), 0 for the others.",
+        [
+            ((("component", c.name), ("gate", g), ("status", status)), float(c.gates[g].status == status))
+            for c in comps
+            for g in gates
+            if g in c.gates
+            for status in GATE_STATUSES
+        ],
+    )
+    return "\n".join(lines) + "\n"
