@@ -234,7 +234,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                 state.gate_files.setdefault(gate, []).extend(state.files[comp.name])
     if state.gate_files:
         state.gate_session = start_gates(
-            state.cfg, state.gate_files, python=sys.executable, cache=cast(Any, session.config.cache)
+            state.cfg, state.gate_files, python=sys.executable, cache=getattr(session.config, "cache", None)
         )
 
 
@@ -368,7 +368,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     try:
         for spec in state.report_specs:
             _emit_report(report, spec)
-        session.config.cache.set(CACHE_KEY, report.to_dict())  # type: ignore[union-attr]
+        cache = getattr(session.config, "cache", None)  # absent under -p no:cacheprovider
+        if cache is not None:
+            cast(pytest.Cache, cache).set(CACHE_KEY, report.to_dict())
     except OSError as exc:
         raise pytest.UsageError(f"tta-maturity: cannot write the report: {exc}") from None
     state.timings["write"] = time.perf_counter() - started

@@ -1,0 +1,98 @@
+"""The plugin's hooks run in this process (``--no-cov``), so our own coverage sees them.
+
+The subprocess tests in test_core.py are the contract; these repeat a few of them
+in-process, where coverage cannot be measured (pytest-cov is off) and must fail closed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import Project
+
+
+def run(project: Project, *args: str) -> pytest.RunResult:
+    return project.pytester.runpytest_inprocess("--tta-maturity", "--no-cov", "-p", "no:randomly", *args)
+
+
+def test_coverage_off_fails_closed(project: Project) -> None:
+    result = run(project, "--tta-maturity-no-gates", "--tta-maturity-report=json:out.json")
+    assert result.ret == 1
+    report = json.loads((project.path / "out.json").read_text())
+    cart = report["components"][0]
+    assert cart["coverage"]["measured"] is False
+    assert cart["blockers"] == ["coverage: not measured"]
+    assert cart["tests"]["passed"] == 2
+    assert result.outlines[-1].startswith("tta-maturity: FAILED: cart below development (coverage: not measured)")
+
+
+def test_warn_only_and_selection(project: Project) -> None:
+    result = run(project, "--tta-maturity-no-gates", "--tta-maturity-warn-only", "--tta-maturity-component=pricing")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["pricing*experimental*experimental*n/a*1/1*"])
+    assert "cart " not in result.stdout.str()
+
+
+def test_partial_with_keyword(project: Project) -> None:
+    result = run(project, "--tta-maturity-no-gates", "-k", "describe", "--tta-maturity-report=json:out.json")
+    report = json.loads((project.path / "out.json").read_text())
+    assert report["partial"] is True
+    assert report["partial_reason"] == "tests selected on the command line (-k)"
+    assert result.ret == 0
+
+
+def test_marker_attribution_and_failures(project: Project) -> None:
+    project.write(
+        "tests/test_more.py",
+        """
+        import pytest
+
+        @pytest.mark.component("cart", "pricing")
+        def test_both():
+            assert 0
+
+        @pytest.fixture
+        def broken():
+            raise RuntimeError
+
+        @pytest.mark.component("pricing")
+        def test_error(broken):
+            pass
+
+        @pytest.mark.component("pricing")
+        @pytest.mark.skip
+        def test_skipped():
+            pass
+        """,
+    )
+    run(project, "--tta-maturity-no-gates", "--tta-maturity-report=json:out.json")
+    comps = {c["name"]: c for c in json.loads((project.path / "out.json").read_text())["components"]}
+    assert comps["cart"]["tests"] == {"passed": 2, "failed": 1, "skipped": 0, "errors": 0}
+    assert comps["pricing"]["tests"] == {"passed": 1, "failed": 1, "skipped": 1, "errors": 1}
+
+
+def test_gates_state_without_no_gates(project: Project) -> None:
+    result = run(project, "--tta-maturity-report=json:out.json")
+    cart = json.loads((project.path / "out.json").read_text())["components"][0]
+    assert cart["gates"]["lint"]["status"] in ("pass", "fail", "error")
+    assert result.ret == 1
+
+
+def test_report_kept_in_cache(project: Project) -> None:
+    run(project, "--tta-maturity-no-gates")
+    cached = project.path / ".pytest_cache" / "v" / "tta-maturity" / "last-report"
+    assert json.loads(cached.read_text())["schema_version"] == 1
+
+
+def test_bad_config_is_usage_error(project: Project) -> None:
+    project.write("pyproject.toml", "[tool.tta-maturity.components.x]\nlevel = 'development'\npaths = ['nope']\n")
+    result = run(project)
+    assert result.ret == 4
+
+
+def test_plugin_off_by_default(project: Project) -> None:
+    result = project.pytester.runpytest_inprocess("--no-cov")
+    assert result.ret == 0
+    assert "= tta-maturity =" not in result.stdout.str()

@@ -1,0 +1,83 @@
+"""Per-component figures from coverage.py data equal coverage.py's own report."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from pathlib import Path
+
+import coverage
+import pytest
+from coverage import CoverageData
+
+from pytest_tta_maturity.config import load
+from pytest_tta_maturity.measure import measure_components
+
+MODULE = """\
+def f(x):
+    if x:
+        return 1
+    return 2
+
+
+def g():
+    return 3
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for rel in ("pkg/a/one.py", "pkg/a/two.py", "pkg/b/three.py", "pkg/b/omitted.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(MODULE)
+    (tmp_path / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """
+            [tool.coverage.run]
+            branch = true
+            omit = ["*/omitted.py"]
+            [tool.coverage.report]
+            precision = 2
+            [tool.tta-maturity.components.a]
+            level = "development"
+            paths = ["pkg/a"]
+            [tool.tta-maturity.components.b]
+            level = "development"
+            paths = ["pkg/b"]
+            """
+        )
+    )
+    return tmp_path.resolve()
+
+
+def recorded(project: Path) -> coverage.Coverage:
+    """Data as a run that executed one.py's true branch and g() would record."""
+    data = CoverageData(basename=str(project / ".coverage"))
+    one = str(project / "pkg/a/one.py")
+    data.add_arcs({one: {(-1, 1), (1, 2), (2, 3), (3, -1), (1, 7), (7, -7), (-7, 8), (8, -7)}})
+    data.write()
+    cov = coverage.Coverage(data_file=str(project / ".coverage"), config_file=str(project / "pyproject.toml"))
+    cov.load()
+    return cov
+
+
+def test_figures_match_coverage_report(project: Path) -> None:
+    cov = recorded(project)
+    cfg = load(project / "pyproject.toml")
+    figures = measure_components(cov, cfg)
+    a = figures["a"]
+    total = cov.report(morfs=[str(project / "pkg/a/one.py"), str(project / "pkg/a/two.py")], file=io.StringIO())
+    assert a.raw_percent == pytest.approx(total)
+    assert a.percent == round(total, 2)
+    assert (a.num_statements, a.num_branches) == (12, 4)
+    assert a.missing_lines == {"pkg/a/one.py": [4], "pkg/a/two.py": [1, 2, 3, 4, 7, 8]}
+    b = figures["b"]
+    assert b.missing_lines == {"pkg/b/three.py": [1, 2, 3, 4, 7, 8]}  # omitted.py is left out, as coverage does
+    assert (b.percent, b.num_statements) == (0.0, 6)
+
+
+def test_selected_components_only(project: Path) -> None:
+    cfg = load(project / "pyproject.toml")
+    figures = measure_components(recorded(project), cfg, cfg.components[1:])
+    assert list(figures) == ["b"]
