@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from ..model import ComponentResult, GateResult, Report
 
+_INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 GATE_WORDS = {"pass": "pass", "fail": "FAIL", "error": "ERROR", "skipped": "skipped"}
+
+
+def clean(text: str) -> str:
+    """``text`` with control characters (terminal escapes, NULs) replaced by U+FFFD.
+
+    What remains is valid in XML 1.0 and HTML and shows where something was dropped.
+    """
+    return _INVALID.sub("\ufffd", text)
 
 
 def gate_names(report: Report) -> list[str]:

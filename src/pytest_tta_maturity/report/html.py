@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from ..model import ComponentResult, Report
-from ._common import coverage_text, gate_names, gate_text, number, ranges_text, run_notes, verdict
+from ._common import clean, coverage_text, gate_names, gate_text, number, ranges_text, run_notes, verdict
 
 STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #1b1f24; background: #fff; }
@@ -37,7 +37,7 @@ footer { color: #57606a; font-size: .85em; margin-top: 2em; }
 
 def esc(text: object) -> str:
     """Escape any text for HTML element content or a double-quoted attribute."""
-    return html.escape(str(text), quote=True)
+    return html.escape(clean(str(text)), quote=True)
 
 
 def _clamp(value: float) -> float:
@@ -108,7 +108,7 @@ def render(report: Report) -> str:
         f'<p class="verdict {"pass" if passed else "fail"}">{"PASSED" if passed else "FAILED"}: {esc(verdict(report))}</p>',
     ]
     body = [f'<p class="note">{esc(note)}</p>' for note in run_notes(report)]
-    columns = ["component", "declared", "achieved", "coverage", "", *gates, "blockers"]
+    columns = ["component", "declared", "achieved", "coverage", "against threshold", *gates, "blockers"]
     body.append('<table id="components">')
     body.append("<thead><tr>" + "".join(f'<th scope="col">{esc(c)}</th>' for c in columns) + "</tr></thead>")
     body.append("<tbody>")
@@ -126,7 +126,7 @@ def render(report: Report) -> str:
             text = gate_text(comp, gate)
             word = text.split(" ", 1)[0] if text else ""
             cls = word if word in ("FAIL", "ERROR", "skipped") else "pass"
-            cells.append(f'<td class="st-{cls}">{esc(text)}</td>')
+            cells.append(f'<td class="st-{cls}">{esc(text)}</td>' if text else "<td></td>")
         cells.append(f"<td>{_details(comp)}</td>")
         body.append(f'<tr data-component="{esc(comp.name)}">' + "".join(cells) + "</tr>")
     body.append("</tbody></table>")

@@ -9,18 +9,10 @@ run, a gate no declared level needs) is ``<skipped>``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..model import ComponentResult, Report
-from ._common import blocker_requirement, coverage_text, gate_names, number, ranges_text
-
-_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def clean(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot hold (terminal escapes, NULs)."""
-    return _INVALID.sub("\ufffd", text)
+from ._common import blocker_requirement, clean, coverage_text, gate_names, number, ranges_text
 
 
 def escape_text(text: str) -> str:

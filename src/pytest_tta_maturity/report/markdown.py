@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 
 from ..model import Report
-from ._common import coverage_text, gate_names, gate_text, number, run_notes, verdict
+from ._common import clean, coverage_text, gate_names, gate_text, number, run_notes, verdict
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def escape(text: str) -> str:
     """Escape ``text`` for a Markdown table cell or list item (one line, no markup, no HTML)."""
-    text = " ".join(text.split())
+    text = " ".join(clean(text).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _SPECIAL.sub(r"\\\1", text)
 

@@ -1,0 +1,292 @@
+"""The renderers against gold files, and each format read back by a real parser."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from pytest_tta_maturity.model import Report
+from pytest_tta_maturity.report import formats, html, junit, markdown, prometheus
+
+from .conftest import REPORTS, check_gold, nasty_report, sample_report
+
+VALID = "valid formats: json, markdown, prometheus, junit, html"
+SUFFIX = {"json": "json", "markdown": "md", "prometheus": "prom", "junit": "xml", "html": "html"}
+
+
+@pytest.mark.parametrize("fmt", list(formats.FORMATS))
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_gold(fmt: str, name: str) -> None:
+    check_gold(f"{name}.{SUFFIX[fmt]}", formats.render(REPORTS[name](), fmt))
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_json_round_trips(name: str) -> None:
+    report = REPORTS[name]()
+    text = formats.render(report, "json")
+    assert text == json.dumps(report.to_dict(), indent=2) + "\n"
+    assert Report.from_dict(json.loads(text)).to_dict() == report.to_dict()
+
+
+def test_renderers_do_not_import_pytest() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import pytest_tta_maturity.report.formats, pytest_tta_maturity.cli; "
+        "sys.exit('pytest' in sys.modules or '_pytest' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# ---------------------------------------------------------------- prometheus
+
+
+def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    found: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
+    for family in text_string_to_metric_families(text):
+        assert family.type == "gauge"
+        assert family.documentation
+        for sample in family.samples:
+            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return found
+
+
+def test_prometheus_parses_with_the_reference_parser() -> None:
+    samples = _samples(prometheus.render(sample_report()))
+    carbon = (("component", "carbon"),)
+    assert samples[("tta_maturity_coverage_percent", carbon)] == 65.22
+    assert samples[("tta_maturity_coverage_threshold_percent", carbon)] == 70
+    assert samples[("tta_maturity_declared_level", carbon)] == 2
+    assert samples[("tta_maturity_achieved_level", carbon)] == 1
+    assert samples[("tta_maturity_meets", carbon)] == 0
+    assert samples[("tta_maturity_meets", (("component", "model_management"),))] == 1
+    assert samples[("tta_maturity_gate_findings", (("component", "carbon"), ("gate", "types")))] == 2
+    status = (("component", "carbon"), ("gate", "security"), ("status", "error"))
+    assert samples[("tta_maturity_gate_status", status)] == 1
+    assert samples[("tta_maturity_level", (("level", "production"),))] == 3
+    assert samples[("tta_maturity_tests", (("component", "carbon"), ("outcome", "skipped")))] == 1
+    assert samples[("tta_maturity_components_below", ())] == 1
+
+
+def test_prometheus_escapes_labels() -> None:
+    report = nasty_report()
+    samples = _samples(prometheus.render(report))
+    name = report.components[0].name
+    assert samples[("tta_maturity_meets", (("component", name),))] == 0
+    assert samples[("tta_maturity_partial", ())] == 1
+    # an unmeasured component has no coverage sample rather than a made-up 0
+    assert ("tta_maturity_coverage_percent", (("component", "empty"),)) not in samples
+
+
+def test_prometheus_help_and_values() -> None:
+    assert prometheus.escape_help("a\\b\nc") == "a\\\\b\\nc"
+    assert prometheus.escape_label('a"b\\c\nd') == 'a\\"b\\\\c\\nd'
+    assert prometheus.format_value(3.0) == "3"
+    assert prometheus.format_value(84.21) == "84.21"
+    assert prometheus.format_value(float("nan")) == "NaN"
+    assert prometheus.format_value(float("inf")) == "+Inf"
+    assert prometheus.format_value(float("-inf")) == "-Inf"
+
+
+# ---------------------------------------------------------------- junit
+
+
+def _junit(report: Report) -> ElementTree.Element:
+    return ElementTree.fromstring(junit.render(report).encode())  # noqa: S314 - our own output
+
+
+def test_junit_one_testcase_per_requirement_and_blockers_fail() -> None:
+    root = _junit(sample_report())
+    suites = root.findall("testsuite")
+    assert len(suites) == 1
+    cases = {(c.get("classname"), c.get("name")): c for c in suites[0].findall("testcase")}
+    assert set(cases) == {
+        ("tta-maturity.carbon", n) for n in ("coverage", "tests", "lint", "format", "types", "security")
+    } | {("tta-maturity.model_management", n) for n in ("coverage", "tests", "lint")}
+    coverage = cases[("tta-maturity.carbon", "coverage")].find("failure")
+    assert coverage is not None
+    assert coverage.get("message") == "coverage 65.2% < 70% (+4.8 pts, ~5 lines)"
+    assert "src/tta/carbon/x.py: 3-4, 10-14, 30" in (coverage.text or "")
+    types = cases[("tta-maturity.carbon", "types")].find("failure")
+    assert types is not None
+    assert 'src/tta/carbon/x.py:12: reportArgumentType Argument of type "str" is not "int"' in (types.text or "")
+    error = cases[("tta-maturity.carbon", "security")].find("error")
+    assert error is not None
+    assert error.get("message") == "bandit is not installed; pip install bandit"
+    assert cases[("tta-maturity.model_management", "coverage")].find("failure") is None
+    assert suites[0].get("tests") == "9"
+    assert suites[0].get("failures") == "2"
+    assert suites[0].get("errors") == "1"
+
+
+def test_junit_escapes_and_drops_characters_xml_cannot_hold() -> None:
+    report = nasty_report()
+    root = _junit(report)
+    names = {c.get("classname") for c in root.iter("testcase")}
+    assert "tta-maturity." + report.components[0].name in names
+    lint = next(c for c in root.iter("testcase") if c.get("name") == "lint")
+    failure = lint.find("failure")
+    assert failure is not None
+    assert "\n" in (failure.text or "")
+    assert "\x1b" not in (failure.text or "")
+    assert "<red>" in (failure.text or "")
+    # a partial run does not judge coverage
+    coverage = next(c for c in root.iter("testcase") if c.get("name") == "coverage")
+    assert coverage.find("failure") is not None  # the nasty report lists a coverage blocker anyway
+    empty = [c for c in root.iter("testcase") if c.get("classname") == "tta-maturity.empty"]
+    assert [c.get("name") for c in empty] == ["coverage", "tests"]
+    assert empty[0].find("skipped") is not None
+
+
+# ---------------------------------------------------------------- html
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse_html(text: str) -> _Collector:
+    parser = _Collector()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+def test_html_is_self_contained_and_escaped() -> None:
+    report = nasty_report()
+    page = _parse_html(html.render(report))
+    assert "script" not in page.tags
+    assert not any(tag in page.tags for tag in ("link", "img", "iframe", "object", "embed"))
+    assert not [value for key, value in page.attrs if key in ("src", "href")]
+    assert not [key for key, _ in page.attrs if key.startswith("on")]
+    text = "".join(page.text)
+    assert report.components[0].name in text  # shown as text, not markup
+
+
+def test_html_bars_show_coverage_against_threshold() -> None:
+    text = html.render(sample_report())
+    assert 'class="fill short" style="width: 65.22%"' in text
+    assert 'class="mark" style="left: 70.00%"' in text
+    assert 'class="fill ok" style="width: 84.21%"' in text
+    assert 'class="mark" style="left: 65.00%"' in text
+
+
+# ---------------------------------------------------------------- markdown
+
+
+def test_markdown_escapes_table_breakers() -> None:
+    text = markdown.render(nasty_report())
+    row = next(line for line in text.splitlines() if line.startswith("| a"))
+    assert row.count(" | ") == len(row.split(" | ")) - 1
+    assert "<script>" not in text
+    assert "a\\|b&lt;script&gt;" in row
+    assert markdown.escape("x\ny|z") == "x y\\|z"
+
+
+# ---------------------------------------------------------------- formats, specs and files
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("json", ("json", "tta-maturity.json")),
+        ("markdown", ("markdown", "tta-maturity.md")),
+        ("prometheus", ("prometheus", "tta-maturity.prom")),
+        ("junit", ("junit", "tta-maturity-junit.xml")),
+        ("html", ("html", "tta-maturity.html")),
+        ("json:out/r.json", ("json", "out/r.json")),
+        ("HTML:C:\\reports\\r.html", ("html", "C:\\reports\\r.html")),
+        ("markdown:-", ("markdown", "-")),
+    ],
+)
+def test_parse_spec(spec: str, expected: tuple[str, str]) -> None:
+    assert formats.parse_spec(spec) == expected
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("xml:r.xml", f"--tta-maturity-report=xml:r.xml: unknown format 'xml'; {VALID}"),
+        ("jsn", f"--tta-maturity-report=jsn: unknown format 'jsn'; did you mean 'json'? {VALID}"),
+        (":r.json", f"--tta-maturity-report=:r.json: unknown format (none); {VALID}"),
+        ("json:", "--tta-maturity-report=json:: the path after ':' is empty; write json:PATH or just json"),
+    ],
+)
+def test_parse_spec_errors(spec: str, message: str) -> None:
+    from pytest_tta_maturity.errors import ReportError
+
+    with pytest.raises(ReportError) as info:
+        formats.parse_spec(spec)
+    assert str(info.value) == message
+
+
+def test_render_unknown_format() -> None:
+    from pytest_tta_maturity.errors import ReportError
+
+    with pytest.raises(ReportError, match="unknown report format 'pdf'"):
+        formats.render(sample_report(), "pdf")
+
+
+@pytest.mark.parametrize("fmt", list(formats.FORMATS))
+def test_emit_default_paths(fmt: str, tmp_path: Path) -> None:
+    written = formats.emit(sample_report(), fmt, base=tmp_path, environ={})
+    assert written == tmp_path / formats.DEFAULT_PATHS[fmt]
+    assert written.read_text(encoding="utf-8") == formats.render(sample_report(), fmt)
+    assert [p.name for p in tmp_path.iterdir()] == [written.name]  # no temporary file left behind
+
+
+def test_emit_relative_to_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    written = formats.emit(sample_report(), "junit:deep/er/j.xml", environ={})
+    assert written == Path("deep/er/j.xml")
+    assert (tmp_path / "deep/er/j.xml").is_file()
+
+
+def test_emit_to_stdout(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert formats.emit(sample_report(), "prometheus:-", base=tmp_path, environ={}) is None
+    assert capsys.readouterr().out == prometheus.render(sample_report())
+    assert not list(tmp_path.iterdir())
+
+
+def test_emit_replaces_and_keeps_mode(tmp_path: Path) -> None:
+    target = tmp_path / "r.prom"
+    target.write_text("old")
+    target.chmod(0o640)
+    formats.emit(sample_report(), f"prometheus:{target}", environ={})
+    assert target.read_text() == prometheus.render(sample_report())
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_markdown_goes_to_the_github_step_summary(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    env = {"GITHUB_STEP_SUMMARY": str(summary)}
+    formats.emit(sample_report(), f"markdown:{tmp_path / 'r.md'}", environ=env)
+    formats.emit(sample_report(), f"json:{tmp_path / 'r.json'}", environ=env)
+    assert summary.read_text() == "earlier step\n" + markdown.render(sample_report())
+
+
+def test_step_summary_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert formats.append_step_summary(sample_report()) == summary
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY")
+    assert formats.append_step_summary(sample_report()) is None
+    assert summary.read_text() == markdown.render(sample_report())
