@@ -281,11 +281,14 @@ class RunningGates:
         return {name: self.outcomes[name] for name in self.order if name in self.outcomes}
 
     def cancel(self) -> None:
-        """Stop every gate still running (e.g. when the session is interrupted)."""
-        for gate in self.running.values():
+        """Stop every gate still running (e.g. when the session is interrupted); each becomes an error."""
+        for name, gate in self.running.items():
             gate.process.cancel()
             if gate.version_process is not None:
                 gate.version_process.cancel()
+            self.outcomes[name] = GateOutcome(
+                name, Path(gate.spec.program).name, error=f"{name}: stopped before it finished; run the session again"
+            )
         self.running.clear()
 
     def _finish(self, gate: _Gate) -> GateOutcome:
