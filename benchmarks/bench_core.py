@@ -159,7 +159,8 @@ def bench(projects: list[Project], rounds: int, warmup: bool) -> dict[str, dict[
                 if timings:
                     samples.plugin.append(timings)
                 print(
-                    f"  round {round_no + 1}/{rounds}  {project.name:<14} {key} {LABELS[key]:<31} {wall:7.2f}s  exit {status}"
+                    f"  round {round_no + 1}/{rounds}  {project.name:<14} {key} {LABELS[key]:<31} {wall:7.2f}s  exit {status}",
+                    flush=True,
                 )
     return results
 
@@ -233,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_generated:
         out = WORK / f"gen-{args.components}x{args.files}"
         stats = generate(out, args.components, args.files)
-        print(f"generated {out.relative_to(ROOT)}: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
+        print(f"generated {out.relative_to(ROOT)}: " + ", ".join(f"{k} {v}" for k, v in stats.items()), flush=True)
         projects.append(make_project(out.name, out))
     if not projects:
         parser.error("nothing to run: drop --no-example or --no-generated")
