@@ -10,7 +10,7 @@ import difflib
 import math
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -80,6 +80,15 @@ class MaturityConfig:
     components: tuple[ComponentConfig, ...]
     ladder: Ladder
     gates: Mapping[str, GateConfig] = field(default_factory=lambda: dict[str, GateConfig]())
+    #: Gates that levels need but that are neither built in nor configured: other plugins may
+    #: add them (``pytest_tta_maturity_gates``); each maps to the error to raise if none does.
+    plugin_gates: Mapping[str, ConfigError] = field(default_factory=lambda: dict[str, ConfigError]())
+
+    def check_plugin_gates(self, provided: Collection[str]) -> None:
+        """Raise the configuration error of the first level gate that no plugin provided."""
+        for name, error in self.plugin_gates.items():
+            if name not in provided:
+                raise error
 
     def component(self, name: str) -> ComponentConfig:
         """The component called ``name``."""
@@ -195,13 +204,17 @@ def read_toml(file: Path) -> dict[str, Any]:
         raise ConfigError(file, "", MISSING, "is not UTF-8 text", "save it as UTF-8") from None
 
 
-def load(file: Path) -> MaturityConfig:
-    """Read ``file`` (a pyproject.toml) and validate its ``[tool.tta-maturity]`` table."""
-    return parse(read_toml(file), file)
+def load(file: Path, *, plugin_gates: bool = False) -> MaturityConfig:
+    """Read ``file`` (a pyproject.toml) and validate its ``[tool.tta-maturity]`` table.
+
+    With ``plugin_gates``, a level may need a gate that is not known yet (another
+    plugin may add it); the caller checks with ``check_plugin_gates`` once it knows.
+    """
+    return parse(read_toml(file), file, plugin_gates=plugin_gates)
 
 
-def parse(document: Mapping[str, Any], file: Path) -> MaturityConfig:
-    """Validate an already-read TOML document."""
+def parse(document: Mapping[str, Any], file: Path, *, plugin_gates: bool = False) -> MaturityConfig:
+    """Validate an already-read TOML document (see :func:`load`)."""
     reader = _Reader(file)
     tool = document.get("tool")
     raw: Any = cast(dict[str, Any], tool).get("tta-maturity") if isinstance(tool, dict) else None
@@ -216,9 +229,12 @@ def parse(document: Mapping[str, Any], file: Path) -> MaturityConfig:
     reader.check_keys(TABLE, top, TOP_KEYS)
 
     gates = _gates(reader, top.get("gates", {}))
-    ladder = _ladder(reader, top.get("levels", {}), gates)
+    pending: dict[str, ConfigError] = {}
+    ladder = _ladder(reader, top.get("levels", {}), gates, pending if plugin_gates else None)
     components = _components(reader, top.get("components"))
-    return MaturityConfig(file=file, root=reader.root, components=components, ladder=ladder, gates=gates)
+    return MaturityConfig(
+        file=file, root=reader.root, components=components, ladder=ladder, gates=gates, plugin_gates=pending
+    )
 
 
 def _gates(reader: _Reader, raw: Any) -> dict[str, GateConfig]:
@@ -262,7 +278,7 @@ def _timeout(reader: _Reader, key: str, opts: dict[str, Any]) -> float:
     return float(value)
 
 
-def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig]) -> Ladder:
+def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: dict[str, ConfigError] | None) -> Ladder:
     table = reader.table(f"{TABLE}.levels", raw)
     known_gates = (*BUILTIN_GATES, *(g for g in gates if g not in BUILTIN_GATES))
     coverage: dict[str, float] = {}
@@ -279,7 +295,10 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig]) -> Ladder:
             listed = reader.strings(f"{key}.gates", opts["gates"], '["lint", "types"]')
             for gate in listed:
                 if gate not in known_gates:
-                    raise reader.error(f"{key}.gates", listed, f"'{gate}' is not a gate", _hint(gate, known_gates))
+                    error = reader.error(f"{key}.gates", listed, f"'{gate}' is not a gate", _hint(gate, known_gates))
+                    if pending is None:
+                        raise error
+                    pending.setdefault(gate, error)
             if len(set(listed)) != len(listed):
                 raise reader.error(f"{key}.gates", listed, "lists a gate twice", "list each gate once")
             adds[name] = listed

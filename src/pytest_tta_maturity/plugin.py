@@ -20,14 +20,15 @@ from typing import Any, cast
 
 import pytest
 
-from . import __version__
+from . import __version__, hookspecs
 from .bucketing import Bucketer, component_files
 from .config import ComponentConfig, MaturityConfig, find_pyproject, load
 from .errors import MaturityError
 from .gates import GateOutcome, GateSession, start_gates
+from .hookspecs import extra_gates
 from .measure import measure_components
 from .model import CoverageFigures, Report, TestCounts
-from .report import terminal
+from .report import formats, terminal
 from .scoring import gate_results, score
 
 CACHE_KEY = "tta-maturity/last-report"
@@ -76,6 +77,11 @@ class State:
 
 
 STATE = pytest.StashKey[State]()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Register ``pytest_tta_maturity_gates``, by which other plugins add gates."""
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -137,7 +143,7 @@ def _pyproject(config: pytest.Config) -> Path:
 
 def _make_state(config: pytest.Config, namespace: Any) -> State:
     try:
-        cfg = load(_pyproject(config))
+        cfg = load(_pyproject(config), plugin_gates=True)
     except MaturityError as exc:
         raise pytest.UsageError(str(exc)) from None
     selected: list[str] = list(getattr(namespace, "tta_maturity_component", []) or [])
@@ -202,7 +208,7 @@ def pytest_configure(config: pytest.Config) -> None:
     state = config.stash[STATE]
     for spec in state.report_specs:
         try:
-            _check_report_spec(spec)
+            formats.parse_spec(spec)
         except MaturityError as exc:
             raise pytest.UsageError(str(exc)) from None
     config.pluginmanager.register(_Recorder(state), "tta-maturity-recorder")
@@ -233,8 +239,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             if gate != "tests":
                 state.gate_files.setdefault(gate, []).extend(state.files[comp.name])
     if state.gate_files:
+        try:
+            extra = extra_gates(session.config.hook.pytest_tta_maturity_gates(config=session.config))
+            state.cfg.check_plugin_gates([spec.name for spec in extra])
+        except TypeError as exc:
+            raise pytest.UsageError(f"tta-maturity: {exc}") from None
+        except MaturityError as exc:
+            raise pytest.UsageError(str(exc)) from None
         state.gate_session = start_gates(
-            state.cfg, state.gate_files, python=sys.executable, cache=getattr(session.config, "cache", None)
+            state.cfg,
+            state.gate_files,
+            python=sys.executable,
+            cache=getattr(session.config, "cache", None),
+            extra=extra,
         )
 
 
@@ -367,7 +384,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     started = time.perf_counter()
     try:
         for spec in state.report_specs:
-            _emit_report(report, spec)
+            formats.emit(report, spec, base=session.config.invocation_params.dir)
         cache = getattr(session.config, "cache", None)  # absent under -p no:cacheprovider
         if cache is not None:
             cast(pytest.Cache, cache).set(CACHE_KEY, report.to_dict())
@@ -475,25 +492,3 @@ def _finish(session: pytest.Session, state: State) -> None:
         components=state.components,
     )
     timings["score"] = time.perf_counter() - started
-
-
-def _check_report_spec(spec: str) -> None:
-    try:
-        from .report.formats import parse_spec  # type: ignore[import-not-found]
-    except ImportError:  # pragma: no cover - until the renderers land
-        if not spec.startswith("json"):
-            raise MaturityError(f"--tta-maturity-report={spec}: unknown format") from None
-        return
-    parse_spec(spec)
-
-
-def _emit_report(report: Report, spec: str) -> None:
-    try:
-        from .report.formats import emit  # type: ignore[import-not-found]
-    except ImportError:  # pragma: no cover - until the renderers land
-        import json
-
-        path = spec.partition(":")[2] or "tta-maturity.json"
-        Path(path).write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
-        return
-    emit(report, spec)
