@@ -176,6 +176,7 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """Run ``tta-maturity ARGS`` in this process and capture its output."""
 
     def run(*args: str) -> Result:
+        capsys.readouterr()  # drop what came before (pytester's own output)
         status = cli.main(list(args))
         captured = capsys.readouterr()
         return Result(status, captured.out, captured.err)
