@@ -158,7 +158,7 @@ def test_init_nothing_found_and_bad_toml(run_cli: Run, here: Path) -> None:
     result = run_cli("init")
     assert result.status == 1
     assert result.err == (
-        f"tta-maturity init: no package found in . (folders with __init__.py at the top "
+        "tta-maturity init: no package found in . (folders with __init__.py at the top "
         "or under src/); add [tool.tta-maturity.components.NAME] by hand\n"
     )
     (here / "pyproject.toml").write_text("[project\n")
