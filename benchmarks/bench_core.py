@@ -63,6 +63,14 @@ class Samples:
     wall: list[float] = field(default_factory=lambda: list[float]())
     plugin: list[dict[str, float]] = field(default_factory=lambda: list[dict[str, float]]())
     statuses: list[int] = field(default_factory=lambda: list[int]())
+    expected: tuple[int, ...] = (0,)
+
+    def good_walls(self) -> list[float]:
+        """Wall times of the runs that ended as expected (a crashed run is not a timing)."""
+        return [w for w, s in zip(self.wall, self.statuses, strict=True) if s in self.expected]
+
+    def bad_statuses(self) -> list[int]:
+        return sorted({s for s in self.statuses if s not in self.expected})
 
 
 def component_paths(root: Path) -> list[str]:
@@ -153,10 +161,10 @@ def bench(projects: list[Project], rounds: int, warmup: bool) -> dict[str, dict[
             for key, args in items:
                 log = logs / f"{project.name}-r{round_no}-{key}.log"
                 wall, status, timings = run_once(project, args, log)
-                samples = results[project.name].setdefault(key, Samples())
+                samples = results[project.name].setdefault(key, Samples(expected=(0, 1) if key == PLUGIN else (0,)))
                 samples.wall.append(wall)
                 samples.statuses.append(status)
-                if timings:
+                if timings and status in samples.expected:
                     samples.plugin.append(timings)
                 print(
                     f"  round {round_no + 1}/{rounds}  {project.name:<14} {key} {LABELS[key]:<31} {wall:7.2f}s  exit {status}",
@@ -182,7 +190,15 @@ def report(projects: list[Project], results: dict[str, dict[str, Samples]], roun
     notes: list[str] = []
     for project in projects:
         runs = results[project.name]
-        med = {key: statistics.median(runs[key].wall) for key in (BASE, BASE_TERM, PLUGIN)}
+        bad = {key: runs[key].bad_statuses() for key in (BASE, BASE_TERM, PLUGIN) if runs[key].bad_statuses()}
+        if bad:
+            ok = False
+            shown = ", ".join(f"{key}: {statuses}" for key, statuses in bad.items())
+            notes.append(f"{project.name}: UNEXPECTED exit statuses ({shown}), left out: see {WORK / 'logs'}")
+        if any(not runs[key].good_walls() for key in (BASE, BASE_TERM, PLUGIN)):
+            lines.append(f"| {project.name} | {project.files} | no successful run of every command |")
+            continue
+        med = {key: statistics.median(runs[key].good_walls()) for key in (BASE, BASE_TERM, PLUGIN)}
         plug = runs[PLUGIN]
         measure = statistics.median(t.get("measure", 0.0) for t in plug.plugin) if plug.plugin else None
         scoring = statistics.median(scoring_time(t) for t in plug.plugin) if plug.plugin else None
@@ -197,13 +213,6 @@ def report(projects: list[Project], results: dict[str, dict[str, Samples]], roun
         ]
         lines.append("| " + " | ".join(cells) + " |")
         notes.append(f"{project.name}: plugin timings (median): {fmt_timings(plug.plugin)}")
-        bad = sorted(
-            {s for key in (BASE, BASE_TERM) for s in runs[key].statuses if s != 0}
-            | {s for s in plug.statuses if s not in (0, 1)}
-        )
-        if bad:
-            ok = False
-            notes.append(f"{project.name}: UNEXPECTED exit statuses {bad}: see {WORK / 'logs'}")
         for key in (BASE, BASE_TERM):
             ratio = med[PLUGIN] / med[key]
             if ratio > 1.03:
