@@ -248,6 +248,7 @@ def test_render_unknown_format() -> None:
 def test_emit_default_paths(fmt: str, tmp_path: Path) -> None:
     written = formats.emit(sample_report(), fmt, base=tmp_path, environ={})
     assert written == tmp_path / formats.DEFAULT_PATHS[fmt]
+    assert written is not None
     assert written.read_text(encoding="utf-8") == formats.render(sample_report(), fmt)
     assert [p.name for p in tmp_path.iterdir()] == [written.name]  # no temporary file left behind
 
