@@ -1,9 +1,10 @@
-"""The pytest plugin: options, hooks and the ``tta-maturity`` terminal section.
+"""The pytest plugin: hooks and the ``tta-maturity`` terminal section.
 
 A thin layer: configuration, measurement, gates, scoring and rendering live in
-modules that do not import pytest. The plugin arranges pytest-cov early, starts
-the gates when the session starts, collects test outcomes, and scores once the
-tests (and pytest-cov's own run loop) are done.
+modules that do not import pytest. :mod:`.entry` registers the options and this
+module (once pytest-cov has started). Here the configuration is validated, the
+gates start when the session starts, test outcomes are collected, and scoring
+happens once the tests (and pytest-cov's own run loop) are done.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ import pytest
 
 from . import __version__, hookspecs
 from .bucketing import Bucketer, component_files
-from .config import ComponentConfig, MaturityConfig, find_pyproject, load
+from .config import ComponentConfig, MaturityConfig, load
+from .entry import enabled, pyproject_path
 from .errors import MaturityError
-from .gates import GateOutcome, GateSession, start_gates
+from .gates import GateOutcome, RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure import measure_components
 from .model import CoverageFigures, Report, TestCounts
@@ -71,7 +73,7 @@ class State:
     collect_errors: int = 0
     interrupted: bool = False
     gate_files: dict[str, list[Path]] = field(default_factory=lambda: dict[str, list[Path]]())
-    gate_session: GateSession | None = None
+    gate_session: RunningGates | None = None
     report: Report | None = None
     timings: dict[str, float] = field(default_factory=lambda: dict[str, float]())
 
@@ -84,66 +86,9 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     pluginmanager.add_hookspecs(hookspecs)
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """Register the ``--tta-maturity*`` options and the ``tta_maturity`` ini key."""
-    group = parser.getgroup("tta-maturity", "per-component maturity levels (pytest-tta-maturity)")
-    group.addoption(
-        "--tta-maturity",
-        action="store_true",
-        default=False,
-        dest="tta_maturity",
-        help="Score every component of [tool.tta-maturity] against its declared level.",
-    )
-    group.addoption(
-        "--tta-maturity-report",
-        action="append",
-        default=[],
-        metavar="FORMAT[:PATH]",
-        dest="tta_maturity_report",
-        help="Write the report as json, markdown, prometheus, junit or html (repeatable).",
-    )
-    group.addoption(
-        "--tta-maturity-warn-only",
-        action="store_true",
-        default=False,
-        dest="tta_maturity_warn_only",
-        help="Report components below their level but never fail the run.",
-    )
-    group.addoption(
-        "--tta-maturity-component",
-        action="append",
-        default=[],
-        metavar="NAME",
-        dest="tta_maturity_component",
-        help="Score only this component (repeatable).",
-    )
-    group.addoption(
-        "--tta-maturity-no-gates",
-        action="store_true",
-        default=False,
-        dest="tta_maturity_no_gates",
-        help="Score on coverage and the tests gate only; the tool gates are not run.",
-    )
-    parser.addini("tta_maturity", type="bool", default=False, help="Turn pytest-tta-maturity on (like --tta-maturity).")
-
-
-def _enabled(config: pytest.Config, namespace: Any) -> bool:
-    return bool(getattr(namespace, "tta_maturity", False)) or bool(config.getini("tta_maturity"))
-
-
-def _pyproject(config: pytest.Config) -> Path:
-    inipath = config.inipath
-    if inipath is not None and inipath.name == "pyproject.toml":
-        return inipath
-    candidate = config.rootpath / "pyproject.toml"
-    if candidate.is_file():
-        return candidate
-    return find_pyproject(config.invocation_params.dir) or candidate
-
-
 def _make_state(config: pytest.Config, namespace: Any) -> State:
     try:
-        cfg = load(_pyproject(config), plugin_gates=True)
+        cfg = load(pyproject_path(config), plugin_gates=True)
     except MaturityError as exc:
         raise pytest.UsageError(str(exc)) from None
     selected: list[str] = list(getattr(namespace, "tta_maturity_component", []) or [])
@@ -164,48 +109,12 @@ def _make_state(config: pytest.Config, namespace: Any) -> State:
     )
 
 
-def _arrange_coverage(namespace: Any, state: State) -> None:
-    """Have pytest-cov measure every component's files, from before conftests import."""
-    if not hasattr(namespace, "cov_source") or getattr(namespace, "no_cov", False):
-        return
-    sources: list[Any] = list(namespace.cov_source or [])
-    user_asked = bool(sources)
-    if True in sources or "" in sources:
-        return  # the user measures everything already
-    given = [os.path.abspath(str(s)) for s in sources]
-    # coverage.py's ``source`` takes folders and packages, not files: measure a file's folder.
-    folders = sorted({os.fspath(p if p.is_dir() else p.parent) for c in state.components for p in c.paths})
-    for folder in folders:
-        if not any(folder == g or folder.startswith(g + os.sep) for g in given):
-            sources.append(folder)
-            given.append(folder)
-    namespace.cov_source = sources
-    if not user_asked and not namespace.cov_report:
-        namespace.cov_report = {"": None}  # no coverage table of its own; ours replaces it
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_load_initial_conftests(
-    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
-) -> Generator[None, None, None]:
-    """Read the configuration and arrange pytest-cov before it starts (it starts in this hook)."""
-    del parser, args
-    namespace = early_config.known_args_namespace
-    if _enabled(early_config, namespace):
-        state = _make_state(early_config, namespace)
-        early_config.stash[STATE] = state
-        _arrange_coverage(namespace, state)
-    return (yield)
-
-
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker; set up the session state when the plugin is on."""
     config.addinivalue_line("markers", "component(name, ...): count this test for these tta-maturity components")
-    if not _enabled(config, config.option):
+    if not enabled(config, config.option):
         return
-    if STATE not in config.stash:
-        config.stash[STATE] = _make_state(config, config.option)
-    state = config.stash[STATE]
+    state = config.stash[STATE] = _make_state(config, config.option)
     for spec in state.report_specs:
         try:
             formats.parse_spec(spec)
@@ -393,6 +302,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state.timings["write"] = time.perf_counter() - started
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The ``tta-maturity`` section: one row per component, blockers, promotions."""
     state = _controller_state(terminalreporter.config)
@@ -469,7 +379,11 @@ def _finish(session: pytest.Session, state: State) -> None:
     timings["measure"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    outcomes: dict[str, GateOutcome] = state.gate_session.collect() if state.gate_session else {}
+    outcomes: dict[str, GateOutcome] = {}
+    if state.gate_session is not None:
+        if state.interrupted:
+            state.gate_session.cancel()  # an interrupted run does not wait for its gates
+        outcomes = state.gate_session.collect()
     timings["gates_wait"] = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -96,3 +96,87 @@ def test_plugin_off_by_default(project: Project) -> None:
     result = project.pytester.runpytest_inprocess("--no-cov")
     assert result.ret == 0
     assert "= tta-maturity =" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("-m", "not slow"), "tests selected on the command line (-m)"),
+        (("tests/test_cart.py",), "tests selected on the command line (paths or node ids)"),
+        (("tests/test_cart.py::test_total",), "tests selected on the command line (paths or node ids)"),
+        (("--deselect", "tests/test_cart.py::test_total"), "tests selected on the command line (--deselect)"),
+        (("-x", "tests/test_fail_first.py", "tests"), "stopped early: stopping after 1 failures"),
+        (("--maxfail=1", "tests"), "stopped early: stopping after 1 failures"),
+        (("tests", "tests/test_broken.py"), "1 collection error"),
+    ],
+)
+def test_partial_reasons(project: Project, args: tuple[str, ...], reason: str) -> None:
+    if "-x" in args or "--maxfail=1" in args:
+        project.write("tests/test_fail_first.py", "def test_a():\n    assert 0\n\ndef test_b():\n    pass\n")
+    if "tests/test_broken.py" in args:
+        project.write("tests/test_broken.py", "import nothing_here\n")
+        args = ("--continue-on-collection-errors",)
+    run(project, "--tta-maturity-no-gates", "--tta-maturity-report=json:out.json", *args)
+    report = json.loads((project.path / "out.json").read_text())
+    assert (report["partial"], report["partial_reason"]) == (True, reason)
+
+
+def test_full_run_naming_testpaths_is_not_partial(project: Project) -> None:
+    run(project, "--tta-maturity-no-gates", "--tta-maturity-report=json:out.json", "tests")
+    assert json.loads((project.path / "out.json").read_text())["partial"] is False
+
+
+def test_last_failed_with_nothing_failed_is_full(project: Project) -> None:
+    run(project, "--tta-maturity-no-gates")
+    run(project, "--tta-maturity-no-gates", "--lf", "--tta-maturity-report=json:out.json")
+    assert json.loads((project.path / "out.json").read_text())["partial"] is False
+
+
+def test_usage_errors(project: Project) -> None:
+    result = run(project, "--tta-maturity-component=crat")
+    assert result.ret == 4
+    project.write("tests/test_x.py", "import pytest\n\n@pytest.mark.component('zzz')\ndef test_x():\n    pass\n")
+    result = run(project)
+    assert result.ret == 4
+    result = run(project, "--tta-maturity-report=xml")
+    assert result.ret == 4
+
+
+def test_timings_line(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TTA_MATURITY_TIMINGS", "1")
+    result = run(project, "--tta-maturity-no-gates")
+    result.stdout.fnmatch_lines(["tta-maturity timings: measure=*s gates_wait=*s score=*s write=*s"])
+
+
+def test_xdist_controller_merges_worker_attribution(project: Project) -> None:
+    run(project, "--tta-maturity-no-gates", "-n", "2", "--tta-maturity-report=json:out.json")
+    comps = {c["name"]: c for c in json.loads((project.path / "out.json").read_text())["components"]}
+    assert comps["cart"]["tests"]["passed"] == 2
+    assert comps["pricing"]["tests"]["passed"] == 1
+
+
+PLUGIN_GATE = '''
+import sys
+
+from pytest_tta_maturity.gates import GateSpec
+
+
+def pytest_tta_maturity_gates(config):
+    return [GateSpec(name="always", program=sys.executable, arguments=lambda ctx: ["-c", "pass"])]
+'''
+
+
+def test_plugin_gate_from_conftest(project: Project) -> None:
+    project.write("conftest.py", PLUGIN_GATE)
+    text = (project.path / "pyproject.toml").read_text()
+    project.write("pyproject.toml", text + '\n[tool.tta-maturity.levels.development]\ngates = ["tests", "always"]\n')
+    run(project, "--tta-maturity-report=json:out.json")
+    cart = json.loads((project.path / "out.json").read_text())["components"][0]
+    assert cart["gates"]["always"]["status"] == "pass"
+
+
+def test_level_gate_nobody_provides(project: Project) -> None:
+    text = (project.path / "pyproject.toml").read_text()
+    project.write("pyproject.toml", text + '\n[tool.tta-maturity.levels.development]\ngates = ["tests", "alwys"]\n')
+    result = run(project)
+    assert result.ret == 4

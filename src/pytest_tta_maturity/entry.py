@@ -1,0 +1,151 @@
+"""The pytest11 entry point: options, and pytest-cov arranged before it starts.
+
+pytest imports entry points before coverage starts, so whatever is imported here
+runs unmeasured. This module is therefore kept small and imports nothing of the
+package: it registers the options, points pytest-cov at the components' folders
+(from a tolerant first read of pyproject.toml; the full validation comes later
+and reports every mistake), and registers :mod:`pytest_tta_maturity.plugin`
+once pytest-cov has started. That keeps the plugin's own code measurable when
+the project checks its own maturity.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+PLUGIN_NAME = "tta-maturity-plugin"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the ``--tta-maturity*`` options and the ``tta_maturity`` ini key."""
+    group = parser.getgroup("tta-maturity", "per-component maturity levels (pytest-tta-maturity)")
+    group.addoption(
+        "--tta-maturity",
+        action="store_true",
+        default=False,
+        dest="tta_maturity",
+        help="Score every component of [tool.tta-maturity] against its declared level.",
+    )
+    group.addoption(
+        "--tta-maturity-report",
+        action="append",
+        default=[],
+        metavar="FORMAT[:PATH]",
+        dest="tta_maturity_report",
+        help="Write the report as json, markdown, prometheus, junit or html (repeatable).",
+    )
+    group.addoption(
+        "--tta-maturity-warn-only",
+        action="store_true",
+        default=False,
+        dest="tta_maturity_warn_only",
+        help="Report components below their level but never fail the run.",
+    )
+    group.addoption(
+        "--tta-maturity-component",
+        action="append",
+        default=[],
+        metavar="NAME",
+        dest="tta_maturity_component",
+        help="Score only this component (repeatable).",
+    )
+    group.addoption(
+        "--tta-maturity-no-gates",
+        action="store_true",
+        default=False,
+        dest="tta_maturity_no_gates",
+        help="Score on coverage and the tests gate only; the tool gates are not run.",
+    )
+    parser.addini("tta_maturity", type="bool", default=False, help="Turn pytest-tta-maturity on (like --tta-maturity).")
+
+
+def enabled(config: pytest.Config, namespace: Any) -> bool:
+    """Whether ``--tta-maturity`` or the ``tta_maturity`` ini key turned the plugin on."""
+    return bool(getattr(namespace, "tta_maturity", False)) or bool(config.getini("tta_maturity"))
+
+
+def pyproject_path(config: pytest.Config) -> Path:
+    """The pyproject.toml holding ``[tool.tta-maturity]``: pytest's own if it is one, else the rootdir's."""
+    inipath = config.inipath
+    if inipath is not None and inipath.name == "pyproject.toml":
+        return inipath
+    candidate = config.rootpath / "pyproject.toml"
+    if candidate.is_file():
+        return candidate
+    for folder in (config.invocation_params.dir, *config.invocation_params.dir.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder / "pyproject.toml"
+    return candidate
+
+
+def component_folders(pyproject: Path) -> list[str]:
+    """The folders holding the components' paths; ``[]`` when the file cannot be read.
+
+    coverage.py's ``source`` takes folders and packages, not files: a file's
+    folder stands for it. Mistakes are ignored here; the plugin reports them.
+    """
+    try:
+        with pyproject.open("rb") as handle:
+            document: Any = tomllib.load(handle)
+        components: Any = document["tool"]["tta-maturity"]["components"]
+        tables = list(cast(dict[str, Any], components).values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []
+    root = pyproject.parent.resolve()
+    folders: set[str] = set()
+    for table in tables:
+        paths: Any = cast(dict[str, Any], table).get("paths", []) if isinstance(table, dict) else []
+        for raw in cast(list[Any], paths) if isinstance(paths, list) else []:
+            if isinstance(raw, str):
+                path = (root / raw).resolve()
+                if path.is_dir():
+                    folders.add(os.fspath(path))
+                elif path.is_file():
+                    folders.add(os.fspath(path.parent))
+    return sorted(folders)
+
+
+def arrange_coverage(namespace: Any, folders: list[str]) -> None:
+    """Have pytest-cov measure ``folders`` too; keep the user's own ``--cov`` options working."""
+    if not hasattr(namespace, "cov_source") or getattr(namespace, "no_cov", False):
+        return
+    sources: list[Any] = list(namespace.cov_source or [])
+    user_asked = bool(sources)
+    if True in sources or "" in sources:
+        return  # the user measures everything already
+    given = [os.path.abspath(str(s)) for s in sources]
+    for folder in folders:
+        if not any(folder == g or folder.startswith(g + os.sep) for g in given):
+            sources.append(folder)
+            given.append(folder)
+    namespace.cov_source = sources
+    if not user_asked and not namespace.cov_report:
+        namespace.cov_report = {"": None}  # no coverage table of its own: the tta-maturity table replaces it
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> Generator[None, None, None]:
+    """Arrange pytest-cov before it starts (it starts in this hook), then load the plugin."""
+    del parser, args
+    namespace = early_config.known_args_namespace
+    if enabled(early_config, namespace):
+        arrange_coverage(namespace, component_folders(pyproject_path(early_config)))
+    result = yield
+    from . import plugin
+
+    if not early_config.pluginmanager.is_registered(plugin):
+        early_config.pluginmanager.register(plugin, PLUGIN_NAME)
+    return result
