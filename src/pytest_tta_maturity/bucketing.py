@@ -21,8 +21,16 @@ class Bucketer:
     """Answers "which component owns this path?" for a set of owned roots."""
 
     def __init__(self, owners: Iterable[tuple[Path, str]]) -> None:
-        """Build from ``(path, owner name)`` pairs; paths are absolute and resolved."""
-        self._owner: dict[str, str] = {os.fspath(path): name for path, name in owners}
+        """Build from ``(path, owner name)`` pairs; paths are absolute and resolved.
+
+        Several owners may share a path (tests folders can be shared); ``owner``
+        gives the first, ``owners`` all of them.
+        """
+        self._owner: dict[str, list[str]] = {}
+        for path, name in owners:
+            names = self._owner.setdefault(os.fspath(path), [])
+            if name not in names:
+                names.append(name)
 
     @classmethod
     def for_sources(cls, components: Sequence[ComponentConfig]) -> Bucketer:
@@ -40,6 +48,11 @@ class Bucketer:
 
     def owner(self, path: str | os.PathLike[str]) -> str | None:
         """The component owning ``path`` (absolute), or ``None``."""
+        found = self.owners(path)
+        return found[0] if found else None
+
+    def owners(self, path: str | os.PathLike[str]) -> list[str]:
+        """Every component owning ``path`` (absolute) at its longest matching prefix."""
         current = os.fspath(path)
         owner = self._owner
         while True:
@@ -48,7 +61,7 @@ class Bucketer:
                 return found
             parent = os.path.dirname(current)
             if parent == current:
-                return None
+                return []
             current = parent
 
 

@@ -48,6 +48,7 @@ class GateResult:
     details: list[Finding] = field(default_factory=lambda: list[Finding]())
     message: str = ""
     tool: str = ""
+    cached: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return this as JSON-safe data."""
@@ -60,6 +61,8 @@ class GateResult:
             data["message"] = self.message
         if self.tool:
             data["tool"] = self.tool
+        if self.cached:
+            data["cached"] = True
         return data
 
     @classmethod
@@ -74,6 +77,7 @@ class GateResult:
             details=[Finding.from_dict(d) for d in data.get("details", [])],
             message=str(data.get("message", "")),
             tool=str(data.get("tool", "")),
+            cached=bool(data.get("cached", False)),
         )
 
 

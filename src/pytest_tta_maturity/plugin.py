@@ -174,10 +174,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     names = {c.name for c in state.cfg.components}
     attribution: dict[str, list[str]] = {}
     for item in session.items:
-        owners: list[str] = []
-        owner = by_path.owner(os.fspath(item.path)) if by_path else None
-        if owner is not None:
-            owners.append(owner)
+        owners = list(by_path.owners(item.path)) if by_path else []
         for mark in item.iter_markers("component"):
             for name in mark.args:
                 if name not in names:

@@ -82,11 +82,12 @@ def gate_results(
                 states[gate] = GateResult("error", message=outcome.error, tool=outcome.tool)
             elif outcome.findings is None:
                 status = "pass" if outcome.passed else "fail"
-                states[gate] = GateResult(status, message="" if outcome.passed else "command failed", tool=outcome.tool)
+                message = "" if outcome.passed else "command failed"
+                states[gate] = GateResult(status, message=message, tool=outcome.tool, cached=outcome.cached)
             else:
-                found = per_comp[comp.name].get(gate, [])
-                found.sort(key=lambda f: (f.path, f.line, f.code))
-                states[gate] = GateResult("fail" if found else "pass", len(found), found, tool=outcome.tool)
+                found = sorted(per_comp[comp.name].get(gate, []), key=lambda f: (f.path, f.line, f.code))
+                status = "fail" if found else "pass"
+                states[gate] = GateResult(status, len(found), found, tool=outcome.tool, cached=outcome.cached)
         results[comp.name] = states
     return results
 

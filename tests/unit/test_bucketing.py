@@ -72,3 +72,11 @@ def test_python_files_skip_caches_and_hidden_folders(tree: Path) -> None:
 def test_empty_bucketer_is_falsy() -> None:
     assert not Bucketer([])
     assert Bucketer([(Path("/a"), "a")])
+
+
+def test_shared_paths_have_several_owners(tree: Path) -> None:
+    bucketer = Bucketer([(tree / "tests", "a"), (tree / "tests", "b"), (tree / "tests/b", "b")])
+    assert bucketer.owners(tree / "tests/test_x.py") == ["a", "b"]
+    assert bucketer.owners(tree / "tests/b/test_y.py") == ["b"]
+    assert bucketer.owner(tree / "tests/test_x.py") == "a"
+    assert bucketer.owners(tree / "elsewhere.py") == []
