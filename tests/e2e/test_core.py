@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from tests.conftest import Project
 NO_GATES = ("--tta-maturity", "--tta-maturity-no-gates", "--tta-maturity-report=json:report.json")
 
 
-def coverage_json(project: Project, include: str) -> dict[str, object]:
+def coverage_json(project: Project, include: str) -> dict[str, Any]:
     """What coverage.py itself reports over ``include`` for the data of the last run."""
     out = subprocess.run(
         [sys.executable, "-m", "coverage", "json", "-q", f"--include={include}", "-o", "-"],

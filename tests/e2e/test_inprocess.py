@@ -155,7 +155,7 @@ def test_xdist_controller_merges_worker_attribution(project: Project) -> None:
     assert comps["pricing"]["tests"]["passed"] == 1
 
 
-PLUGIN_GATE = '''
+PLUGIN_GATE = """
 import sys
 
 from pytest_tta_maturity.gates import GateSpec
@@ -163,7 +163,7 @@ from pytest_tta_maturity.gates import GateSpec
 
 def pytest_tta_maturity_gates(config):
     return [GateSpec(name="always", program=sys.executable, arguments=lambda ctx: ["-c", "pass"])]
-'''
+"""
 
 
 def test_plugin_gate_from_conftest(project: Project) -> None:
