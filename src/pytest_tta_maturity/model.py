@@ -98,6 +98,7 @@ class CoverageFigures:
     raw_percent: float = 0.0
     precision: int = 0
     measured: bool = True
+    note: str = ""
 
     @property
     def units(self) -> int:
@@ -121,6 +122,7 @@ class CoverageFigures:
             "raw_percent": self.raw_percent,
             "precision": self.precision,
             "measured": self.measured,
+            **({"note": self.note} if self.note else {}),
         }
 
     @classmethod
@@ -136,12 +138,13 @@ class CoverageFigures:
             raw_percent=float(data.get("raw_percent", data["percent"])),
             precision=int(data.get("precision", 0)),
             measured=bool(data.get("measured", True)),
+            note=str(data.get("note", "")),
         )
 
     @classmethod
-    def unmeasured(cls) -> CoverageFigures:
-        """Figures for a component whose coverage could not be measured."""
-        return cls(0.0, 0, 0, 0, 0, measured=False)
+    def unmeasured(cls, note: str = "") -> CoverageFigures:
+        """Figures for a component whose coverage could not be measured, and why."""
+        return cls(0.0, 0, 0, 0, 0, measured=False, note=note)
 
 
 @dataclass

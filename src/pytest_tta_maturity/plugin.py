@@ -14,6 +14,7 @@ import os
 import shlex
 import sys
 import time
+import warnings
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,8 @@ class State:
     deselected: int = 0
     collect_errors: int = 0
     interrupted: bool = False
+    crashed_workers: list[str] = field(default_factory=lambda: list[str]())
+    notes: list[str] = field(default_factory=lambda: list[str]())
     gate_files: dict[str, list[Path]] = field(default_factory=lambda: dict[str, list[Path]]())
     gate_session: RunningGates | None = None
     report: Report | None = None
@@ -236,8 +239,9 @@ class _XdistHooks:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        """Merge a worker's test attribution."""
-        del error
+        """Merge a worker's test attribution; remember a worker that died (its coverage is lost)."""
+        if error:
+            self.state.crashed_workers.append(str(getattr(getattr(node, "gateway", None), "id", node)))
         output = cast(dict[str, Any], getattr(node, "workeroutput", {}) or {})
         data = cast(dict[str, Any], output.get(WORKER_KEY) or {})
         self.state.attribution.update(cast(dict[str, list[str]], data.get("attribution", {})))
@@ -293,7 +297,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             formats.emit(report, spec, base=session.config.invocation_params.dir)
         cache = getattr(session.config, "cache", None)  # absent under -p no:cacheprovider
         if cache is not None:
-            cast(pytest.Cache, cache).set(CACHE_KEY, report.to_dict())
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                cast(pytest.Cache, cache).set(CACHE_KEY, report.to_dict())
+            state.notes.extend(f"the report could not be kept in pytest's cache: {w.message}" for w in caught)
     except OSError as exc:
         raise pytest.UsageError(f"tta-maturity: cannot write the report: {exc}") from None
     state.timings["write"] = time.perf_counter() - started
@@ -309,21 +316,32 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     # A failing verdict is printed by pytest_unconfigure, as the run's last line.
     for line in terminal.render(state.report, with_verdict=not state.report.below):
         terminalreporter.write_line(line)
+    for note in state.notes:
+        terminalreporter.write_line(f"note: {note}", yellow=True)
     if os.environ.get("TTA_MATURITY_TIMINGS"):
         parts = " ".join(f"{k}={v:.3f}s" for k, v in state.timings.items())
         terminalreporter.write_line(f"tta-maturity timings: {parts}")
 
 
 def _coverage(session: pytest.Session, state: State) -> dict[str, CoverageFigures]:
+    """Every selected component's figures; unmeasured ones (fail closed) say why."""
     plugin = session.config.pluginmanager.get_plugin("_cov")
-    controller = getattr(plugin, "cov_controller", None)
-    cov = getattr(controller, "cov", None)
-    if cov is None or state.interrupted:
-        return {}
-    try:
-        return measure_components(cov, state.cfg, state.components)
-    except MaturityError as exc:
-        raise pytest.UsageError(str(exc)) from None
+    cov = getattr(getattr(plugin, "cov_controller", None), "cov", None)
+    note = ""
+    if getattr(session.config.option, "no_cov", False):
+        note = "pytest-cov is disabled by --no-cov"
+    elif plugin is None or cov is None:
+        note = "pytest-cov is not active"
+    elif state.interrupted:
+        note = "the run was interrupted before pytest-cov saved its data"
+    elif state.crashed_workers:
+        note = f"xdist worker {', '.join(state.crashed_workers)} died and its coverage data is lost"
+    else:
+        try:
+            return measure_components(cov, state.cfg, state.components)
+        except MaturityError as exc:
+            note = str(exc)
+    return {c.name: CoverageFigures.unmeasured(note) for c in state.components}
 
 
 def _partial_reason(session: pytest.Session, state: State) -> str:
@@ -332,10 +350,10 @@ def _partial_reason(session: pytest.Session, state: State) -> str:
         return f"stopped early: {session.shouldfail}"
     if session.shouldstop:
         return f"stopped early: {session.shouldstop}"
-    if state.interrupted:
-        return "interrupted"
     if state.collect_errors:
         return f"{state.collect_errors} collection error{'s' if state.collect_errors != 1 else ''}"
+    if state.interrupted:
+        return "interrupted"
     tokens = [*map(str, config.invocation_params.args), *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
     for token in tokens:
         option = _selecting_option(token)

@@ -99,7 +99,7 @@ def _fmt(number: float) -> str:
 def coverage_blocker(figures: CoverageFigures, needed: float) -> str:
     """``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``."""
     if not figures.measured:
-        return "coverage: not measured"
+        return f"coverage: not measured ({figures.note})" if figures.note else "coverage: not measured"
     shown = math.floor(figures.raw_percent * 10) / 10
     gap = math.ceil((needed - figures.raw_percent) * 10) / 10
     lines = max(1, math.ceil(needed * figures.units / 100 - figures.covered_units - 1e-9))

@@ -23,9 +23,11 @@ def test_coverage_off_fails_closed(project: Project) -> None:
     report = json.loads((project.path / "out.json").read_text())
     cart = report["components"][0]
     assert cart["coverage"]["measured"] is False
-    assert cart["blockers"] == ["coverage: not measured"]
+    assert cart["blockers"] == ["coverage: not measured (pytest-cov is disabled by --no-cov)"]
     assert cart["tests"]["passed"] == 2
-    assert result.outlines[-1].startswith("tta-maturity: FAILED: cart below development (coverage: not measured)")
+    assert result.outlines[-1] == (
+        "tta-maturity: FAILED: cart below development (coverage: not measured (pytest-cov is disabled by --no-cov))"
+    )
 
 
 def test_warn_only_and_selection(project: Project) -> None:
