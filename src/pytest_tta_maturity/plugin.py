@@ -75,6 +75,7 @@ class State:
     interrupted: bool = False
     crashed_workers: list[str] = field(default_factory=lambda: list[str]())
     notes: list[str] = field(default_factory=lambda: list[str]())
+    failed_last_time: bool = False
     gate_files: dict[str, list[Path]] = field(default_factory=lambda: dict[str, list[Path]]())
     gate_session: RunningGates | None = None
     report: Report | None = None
@@ -118,6 +119,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if not enabled(config, config.option):
         return
     state = config.stash[STATE] = _make_state(config, config.option)
+    cache = getattr(config, "cache", None)
+    state.failed_last_time = bool(cache is not None and cast(pytest.Cache, cache).get("cache/lastfailed", {}))
     for spec in state.report_specs:
         try:
             formats.parse_spec(spec)
@@ -357,7 +360,7 @@ def _partial_reason(session: pytest.Session, state: State) -> str:
     tokens = [*map(str, config.invocation_params.args), *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
     for token in tokens:
         option = _selecting_option(token)
-        if option in _LAST_FAILED and not state.deselected:
+        if option in _LAST_FAILED and not state.failed_last_time:
             continue  # --lf with nothing failed last time runs everything
         if option is not None:
             return f"tests selected on the command line ({option})"

@@ -182,3 +182,11 @@ def test_level_gate_nobody_provides(project: Project) -> None:
     project.write("pyproject.toml", text + '\n[tool.tta-maturity.levels.development]\ngates = ["tests", "alwys"]\n')
     result = run(project)
     assert result.ret == 4
+
+
+def test_last_failed_after_a_failure_is_partial(project: Project) -> None:
+    project.write("tests/test_flaky.py", "def test_flaky():\n    assert 0\n")
+    run(project, "--tta-maturity-no-gates")
+    run(project, "--tta-maturity-no-gates", "--lf", "--tta-maturity-report=json:out.json")
+    report = json.loads((project.path / "out.json").read_text())
+    assert (report["partial"], report["partial_reason"]) == (True, "tests selected on the command line (--lf)")
