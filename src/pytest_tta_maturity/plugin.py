@@ -120,7 +120,8 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     state = config.stash[STATE] = _make_state(config, config.option)
     cache = getattr(config, "cache", None)
-    state.failed_last_time = bool(cache is not None and cast(pytest.Cache, cache).get("cache/lastfailed", {}))
+    lastfailed: object = cast(pytest.Cache, cache).get("cache/lastfailed", None) if cache is not None else None
+    state.failed_last_time = bool(lastfailed)
     for spec in state.report_specs:
         try:
             formats.parse_spec(spec)
