@@ -27,7 +27,7 @@ from .bucketing import Bucketer, component_files
 from .config import ComponentConfig, MaturityConfig, load
 from .entry import enabled, pyproject_path
 from .errors import MaturityError
-from .gates import GateOutcome, RunningGates, start_gates
+from .gates import Cache, GateOutcome, RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure import measure_components
 from .model import CoverageFigures, Report, TestCounts
@@ -120,8 +120,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     state = config.stash[STATE] = _make_state(config, config.option)
     cache = getattr(config, "cache", None)
-    lastfailed: object = cast(pytest.Cache, cache).get("cache/lastfailed", None) if cache is not None else None
-    state.failed_last_time = bool(lastfailed)
+    state.failed_last_time = cache is not None and bool(cast(Cache, cache).get("cache/lastfailed", None))
     for spec in state.report_specs:
         try:
             formats.parse_spec(spec)
