@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Project
+from tests.conftest import Project, needs_xdist
 
 NO_GATES = ("--tta-maturity", "--tta-maturity-no-gates", "--tta-maturity-report=json:report.json")
 
@@ -63,6 +63,7 @@ def test_import_time_lines_count(project: Project) -> None:
     assert 1 not in missing and 3 not in missing  # docstring and RATE run at import, from conftest-time collection
 
 
+@needs_xdist
 def test_xdist_gives_the_same_figures_as_serial(project: Project) -> None:
     assert project.run(*NO_GATES).ret == 0
     serial = project.report()
@@ -80,6 +81,7 @@ def test_beside_the_users_own_cov(project: Project) -> None:
     assert project.component("cart") == alone
 
 
+@needs_xdist
 def test_beside_the_users_own_cov_under_xdist(project: Project) -> None:
     result = project.run(*NO_GATES, "--cov=src/shop/cart.py", "--cov-report=term", "-n", "2")
     assert result.ret == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from tests.conftest import Project
+from tests.conftest import Project, needs_xdist
 
 ARGS = ("--tta-maturity", "--tta-maturity-report=json:report.json")
 
@@ -35,6 +35,7 @@ def test_collection_error_gives_a_partial_report(project: Project) -> None:
     assert report["partial_reason"] == "1 collection error"
 
 
+@needs_xdist
 def test_xdist_worker_that_dies_fails_closed(project: Project) -> None:
     project.write("tests/test_die.py", "import os\n\ndef test_die():\n    os._exit(3)\n")
     result = project.run(*ARGS, "--tta-maturity-no-gates", "-n", "2")

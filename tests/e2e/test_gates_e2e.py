@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Project
+from tests.conftest import Project, needs_xdist
 
 BIN = Path(sys.executable).parent
 
@@ -139,6 +139,7 @@ def test_gate_counts_equal_the_tools_run_directly(gated: Project) -> None:
     assert f"types: {len(errors)} errors" in last
 
 
+@needs_xdist
 def test_gates_give_the_same_result_under_xdist(gated: Project) -> None:
     gated.run("--tta-maturity", "--tta-maturity-report=json:serial.json", "-p", "no:cacheprovider")
     gated.run("--tta-maturity", "--tta-maturity-report=json:xdist.json", "-n", "2", "-p", "no:cacheprovider")

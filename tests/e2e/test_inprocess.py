@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.conftest import Project
+from tests.conftest import Project, needs_xdist
 
 
 def run(project: Project, *args: str) -> pytest.RunResult:
@@ -150,6 +150,7 @@ def test_timings_line(project: Project, monkeypatch: pytest.MonkeyPatch) -> None
     result.stdout.fnmatch_lines(["tta-maturity timings: measure=*s gates_wait=*s score=*s write=*s"])
 
 
+@needs_xdist
 def test_xdist_controller_merges_worker_attribution(project: Project) -> None:
     run(project, "--tta-maturity-no-gates", "-n", "2", "--tta-maturity-report=json:out.json")
     comps = {c["name"]: c for c in json.loads((project.path / "out.json").read_text())["components"]}
