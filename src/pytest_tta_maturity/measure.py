@@ -40,7 +40,9 @@ def measure_components(
 
     Files of a component that no test imported count with all their statements
     missing, unless the project's ``[run] omit`` leaves them out (as coverage.py
-    itself would when it looks for unexecuted files).
+    itself would when it looks for unexecuted files). Stub files (``.pyi``)
+    belong to the component for the gates but are not measured, as in
+    ``coverage report``.
     """
     comps = tuple(cfg.components if components is None else components)
     bucketer = Bucketer.for_sources(comps)
@@ -58,6 +60,8 @@ def measure_components(
     omit = GlobMatcher(prep_patterns(run_omit), "run_omit") if run_omit else None
     for name, files in component_files(comps).items():
         for path in files:
+            if path.suffix != ".py":
+                continue  # stubs (.pyi) are never executed: coverage.py does not count them either
             filename = os.fspath(path)
             if filename not in owner_of and (omit is None or not omit.match(filename)):
                 owner_of[filename] = name

@@ -81,3 +81,15 @@ def test_selected_components_only(project: Path) -> None:
     cfg = load(project / "pyproject.toml")
     figures = measure_components(recorded(project), cfg, cfg.components[1:])
     assert list(figures) == ["b"]
+
+
+def test_stub_files_are_not_counted(project: Path) -> None:
+    # A package shipping stubs (attrs does: src/attr/*.pyi) must not get them counted as unexecuted
+    # code: coverage.py never measures .pyi files, so `coverage report` leaves them out.
+    (project / "pkg/a/one.pyi").write_text("from typing import Any\n\nCONST: int\n\ndef f(x: Any) -> int: ...\n")
+    cov = recorded(project)
+    figures = measure_components(cov, load(project / "pyproject.toml"))
+    total = cov.report(morfs=[str(project / "pkg/a/one.py"), str(project / "pkg/a/two.py")], file=io.StringIO())
+    assert figures["a"].raw_percent == pytest.approx(total)
+    assert figures["a"].num_statements == 12
+    assert "pkg/a/one.pyi" not in figures["a"].missing_lines
