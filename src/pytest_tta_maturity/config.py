@@ -10,7 +10,7 @@ import difflib
 import math
 import os
 import sys
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -103,12 +103,30 @@ class MaturityConfig:
             return self.gates[name]
         return GateConfig(name=name, tool=GATE_TOOLS.get(name, ("",))[0])
 
-    def gates_needed(self, components: tuple[ComponentConfig, ...] | None = None) -> list[str]:
+    def gates_needed(self, components: Sequence[ComponentConfig] | None = None) -> list[str]:
         """Gates that the declared level of some component needs, in ladder order."""
         comps = self.components if components is None else components
         needed = self.ladder.gates_needed(c.level for c in comps)
         order = [g for level in self.ladder.levels for g in level.adds]
         return [g for g in dict.fromkeys(order) if g in needed]
+
+    def gates_checked(self, components: Sequence[ComponentConfig] | None = None) -> dict[str, list[str]]:
+        """The tool gates run over each component's files.
+
+        A gate runs only when some declared level needs it; it then checks the
+        files of every component whose declared level, or the level just above
+        it, needs the gate: so a component that already holds the next level
+        shows up as ready to promote.
+        """
+        comps = self.components if components is None else components
+        needed = [g for g in self.gates_needed(comps) if g != "tests"]
+        names = self.ladder.names
+        checked: dict[str, list[str]] = {}
+        for comp in comps:
+            upto = names[min(self.ladder.rank(comp.level) + 1, len(names) - 1)]
+            wanted = self.ladder.level(upto).gates
+            checked[comp.name] = [g for g in needed if g in wanted]
+        return checked
 
 
 def _hint(value: str, choices: tuple[str, ...] | list[str]) -> str:

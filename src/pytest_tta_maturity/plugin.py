@@ -149,10 +149,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     state = _controller_state(session.config)
     if state is None or state.no_gates:
         return
-    for comp in state.components:
-        for gate in state.cfg.ladder.level(comp.level).gates:
-            if gate != "tests":
-                state.gate_files.setdefault(gate, []).extend(state.files[comp.name])
+    for name, gates in state.cfg.gates_checked(state.components).items():
+        for gate in gates:
+            state.gate_files.setdefault(gate, []).extend(state.files[name])
     if state.gate_files:
         try:
             extra = extra_gates(session.config.hook.pytest_tta_maturity_gates(config=session.config))

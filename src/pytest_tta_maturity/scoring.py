@@ -69,6 +69,7 @@ def gate_results(
             if owner is not None:
                 per_comp[owner].setdefault(name, []).append(finding)
     results: dict[str, dict[str, GateResult]] = {}
+    checked = cfg.gates_checked(components)
     for comp in components:
         needs = [g for g in cfg.ladder.level(comp.level).gates if g != "tests"]
         states: dict[str, GateResult] = {}
@@ -76,8 +77,8 @@ def gate_results(
             outcome = outcomes.get(gate)
             if no_gates:
                 states[gate] = GateResult("skipped", message=NO_GATES_MESSAGE)
-            elif gate not in needs or outcome is None:
-                states[gate] = GateResult("skipped", message="not run: no declared level of this component needs it")
+            elif gate not in checked[comp.name] or outcome is None:
+                states[gate] = GateResult("skipped", message="not run: no declared level needs it at this level")
             elif outcome.error:
                 states[gate] = GateResult("error", message=outcome.error, tool=outcome.tool)
             elif outcome.findings is None:
@@ -100,10 +101,12 @@ def coverage_blocker(figures: CoverageFigures, needed: float) -> str:
     """``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``."""
     if not figures.measured:
         return f"coverage: not measured ({figures.note})" if figures.note else "coverage: not measured"
-    shown = math.floor(figures.raw_percent * 10) / 10
-    gap = math.ceil((needed - figures.raw_percent) * 10) / 10
+    digits = figures.precision
+    scale = 10**digits
+    gap = math.ceil(round((needed - figures.raw_percent) * scale, 6)) / scale
     lines = max(1, math.ceil(needed * figures.units / 100 - figures.covered_units - 1e-9))
-    return f"coverage {shown:.1f}% < {_fmt(needed)}% (+{gap:.1f} pts, ~{lines} lines)"
+    shown = f"{figures.percent:.{digits}f}"  # as coverage.py displays it
+    return f"coverage {shown}% < {_fmt(needed)}% (+{gap:.{digits}f} pts, ~{lines} lines)"
 
 
 def gate_blocker(name: str, result: GateResult) -> str:
@@ -170,10 +173,9 @@ def score_component(
     names = cfg.ladder.names
     declared_rank = cfg.ladder.rank(comp.level)
     meets = achieved_rank >= declared_rank
-    blockers: list[str] = []
-    if not meets:
-        for level_blockers in per_level[: declared_rank + 1]:
-            blockers.extend(b for b in level_blockers if b not in blockers)
+    # The ladder is cumulative (gates add up, thresholds never go down), so what the
+    # declared level misses is everything that stands between the component and it.
+    blockers = [] if meets else per_level[declared_rank]
     next_rank = achieved_rank + 1
     next_level = names[next_rank] if next_rank < len(names) else None
     return ComponentResult(

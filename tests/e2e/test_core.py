@@ -118,7 +118,7 @@ def test_below_level_fails_with_last_line_naming_why(project: Project) -> None:
     result.stdout.fnmatch_lines(["*2 passed*"])
     last = result.stdout.lines[-1]
     assert last.startswith("tta-maturity: FAILED: ")
-    assert last == "tta-maturity: FAILED: cart below development (coverage 35.2% < 60% (+24.8 pts, ~5 lines))"
+    assert last == "tta-maturity: FAILED: cart below development (coverage 35.29% < 60% (+24.71 pts, ~5 lines))"
     assert "pricing" not in last
 
 

@@ -81,7 +81,7 @@ def test_blockers_say_what_is_missing_and_how_much(cfg: MaturityConfig) -> None:
     )
     a = report.components[0]
     assert not a.meets
-    assert a.blockers == ["coverage 65.2% < 70% (+4.8 pts, ~48 lines)", "types: 3 errors"]
+    assert a.blockers == ["coverage 65.20% < 70% (+4.80 pts, ~48 lines)", "types: 3 errors"]
     assert report.below == [a]
     assert report.promotable == ["b"]
 
@@ -91,7 +91,7 @@ def test_component_threshold_override(cfg: MaturityConfig) -> None:
     b = report.components[1]
     assert b.threshold == 65.0
     assert b.achieved == "experimental"
-    assert b.blockers == ["coverage 63.0% < 65% (+2.0 pts, ~2 lines)"]
+    assert b.blockers == ["coverage 63.00% < 65% (+2.00 pts, ~2 lines)"]
 
 
 def test_tests_gate(cfg: MaturityConfig) -> None:
@@ -142,7 +142,16 @@ def test_gate_results_bucket_findings_by_path(cfg: MaturityConfig) -> None:
     assert results["a"]["lint"].findings == 1 and results["a"]["lint"].details[0].code == "F401"
     assert results["b"]["lint"].status == "fail"
     assert results["a"]["types"].status == "error"
-    assert results["b"]["types"].status == "skipped"  # development does not need types
+    assert results["b"]["types"].status == "error"  # staging, the level above b's, needs types: it ran for b too
+
+
+def test_gates_checked_cover_the_declared_and_the_next_level(cfg: MaturityConfig) -> None:
+    assert cfg.gates_checked() == {
+        "a": ["lint", "format", "types", "security"],
+        "b": ["lint", "format", "types", "security"],
+    }
+    only_b = cfg.gates_checked(cfg.components[1:])
+    assert only_b == {"b": ["lint"]}  # no declared level among the selected needs staging's gates
 
 
 @pytest.mark.parametrize(

@@ -41,13 +41,12 @@ def gate_cell(comp: ComponentResult, gate: str) -> str:
 def table(report: Report) -> list[str]:
     """The rows of the table, columns aligned."""
     gates = gate_columns(report)
-    header = ["component", "declared", "achieved", "coverage", *gates]
+    header = ["component", "declared", "achieved", "coverage", *gates, "blockers"]
     rows = [header]
     for comp in report.components:
         achieved = comp.achieved if comp.meets else comp.achieved + " !"
-        rows.append(
-            [comp.name, comp.declared, achieved, coverage_cell(comp, report), *(gate_cell(comp, g) for g in gates)]
-        )
+        cells = [comp.name, comp.declared, achieved, coverage_cell(comp, report)]
+        rows.append([*cells, *(gate_cell(comp, g) for g in gates), "; ".join(comp.blockers)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
 
@@ -62,7 +61,7 @@ def verdict(report: Report) -> str:
 
 
 def render(report: Report, *, with_verdict: bool = True) -> list[str]:
-    """The whole section: table, notes, blockers, promotions and (unless asked not to) the verdict."""
+    """The whole section: table (blockers in its last column), notes, promotions and the verdict."""
     lines = table(report)
     if report.partial:
         reason = f" ({report.partial_reason})" if report.partial_reason else ""
@@ -72,9 +71,6 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
     tools = sorted({g.tool for c in report.components for g in c.gates.values() if g.tool})
     if tools:
         lines.append("tools: " + ", ".join(tools))
-    for comp in report.below:
-        lines.append(f"{comp.name}: below {comp.declared}, holds {comp.achieved}")
-        lines.extend(f"  - {blocker}" for blocker in comp.blockers)
     for comp in report.components:
         for gate, result in comp.gates.items():
             if result.status == "error" and result.message and comp.meets:
