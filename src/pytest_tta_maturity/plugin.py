@@ -261,7 +261,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         line = terminal.verdict(state.report)
         if state.warn_only:
             line += " (warn only)"
-        cast(pytest.TerminalReporter, reporter).write_line(line, red=not state.warn_only, yellow=state.warn_only)
+        cast("pytest.TerminalReporter", reporter).write_line(line, red=not state.warn_only, yellow=state.warn_only)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -301,7 +301,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if cache is not None:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                cast(pytest.Cache, cache).set(CACHE_KEY, report.to_dict())
+                cast("pytest.Cache", cache).set(CACHE_KEY, report.to_dict())
             state.notes.extend(f"the report could not be kept in pytest's cache: {w.message}" for w in caught)
     except OSError as exc:
         raise pytest.UsageError(f"tta-maturity: cannot write the report: {exc}") from None
