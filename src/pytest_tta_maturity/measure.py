@@ -9,16 +9,16 @@ what ``coverage report --include=<its files>`` prints.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import coverage
 from coverage.exceptions import CoverageException, NoDataError
-from coverage.files import GlobMatcher, prep_patterns
+from coverage.files import GlobMatcher, find_python_files, prep_patterns
 from coverage.report_core import get_analysis_to_report
 from coverage.results import Numbers
 
-from .bucketing import Bucketer, component_files
+from .bucketing import Bucketer
 from .config import ComponentConfig, MaturityConfig
 from .errors import CoverageDataError
 from .model import CoverageFigures
@@ -31,6 +31,16 @@ def _relative(path: str, root: Path) -> str:
         return Path(path).as_posix()
 
 
+def _importable_files(components: Sequence[ComponentConfig], namespace_packages: bool) -> Iterator[str]:
+    """The files coverage.py would report as unexecuted with the components' paths as ``source``."""
+    for comp in components:
+        for path in comp.paths:
+            if path.is_dir():
+                yield from find_python_files(os.fspath(path), namespace_packages)
+            elif path.suffix in (".py", ".pyw"):
+                yield os.fspath(path)
+
+
 def measure_components(
     cov: coverage.Coverage,
     cfg: MaturityConfig,
@@ -39,10 +49,10 @@ def measure_components(
     """Coverage figures for every component, from the data ``cov`` holds.
 
     Files of a component that no test imported count with all their statements
-    missing, unless the project's ``[run] omit`` leaves them out (as coverage.py
-    itself would when it looks for unexecuted files). Stub files (``.pyi``)
-    belong to the component for the gates but are not measured, as in
-    ``coverage report``.
+    missing. They are found the way coverage.py finds unexecuted files in its
+    ``source`` folders (importable ``.py``/``.pyw`` files only, so no stubs and
+    no folders without ``__init__.py``, unless ``include_namespace_packages`` is on;
+    ``[run] omit`` honoured), so the figures are what ``coverage report`` prints.
     """
     comps = tuple(cfg.components if components is None else components)
     bucketer = Bucketer.for_sources(comps)
@@ -58,12 +68,10 @@ def measure_components(
 
     run_omit = cov.config.run_omit
     omit = GlobMatcher(prep_patterns(run_omit), "run_omit") if run_omit else None
-    for name, files in component_files(comps).items():
-        for path in files:
-            if path.suffix != ".py":
-                continue  # stubs (.pyi) are never executed: coverage.py does not count them either
-            filename = os.fspath(path)
-            if filename not in owner_of and (omit is None or not omit.match(filename)):
+    for filename in _importable_files(comps, bool(cov.config.include_namespace_packages)):
+        if filename not in owner_of and (omit is None or not omit.match(filename)):
+            name = bucketer.owner(filename)
+            if name is not None:
                 owner_of[filename] = name
 
     precision = int(cov.config.precision)

@@ -93,3 +93,23 @@ def test_stub_files_are_not_counted(project: Path) -> None:
     assert figures["a"].raw_percent == pytest.approx(total)
     assert figures["a"].num_statements == 12
     assert "pkg/a/one.pyi" not in figures["a"].missing_lines
+
+
+def test_unexecuted_files_are_found_as_coverage_finds_them(project: Path) -> None:
+    (project / "pkg/a/scripts").mkdir()
+    (project / "pkg/a/scripts/tool.py").write_text(MODULE)  # no __init__.py: not importable
+    (project / "pkg/a/sub").mkdir()
+    (project / "pkg/a/sub/__init__.py").write_text("")
+    (project / "pkg/a/sub/deep.py").write_text(MODULE)
+    (project / "pkg/a/one.pyi").write_text("def f(x: int) -> int: ...\n")
+    cfg = load(project / "pyproject.toml")
+    a = measure_components(recorded(project), cfg)["a"]
+    assert sorted(a.missing_lines) == ["pkg/a/one.py", "pkg/a/sub/deep.py", "pkg/a/two.py"]
+    text = (
+        (project / "pyproject.toml")
+        .read_text()
+        .replace("[tool.coverage.report]", "[tool.coverage.report]\ninclude_namespace_packages = true")
+    )
+    (project / "pyproject.toml").write_text(text)
+    a = measure_components(recorded(project), load(project / "pyproject.toml"))["a"]
+    assert "pkg/a/scripts/tool.py" in a.missing_lines
