@@ -599,12 +599,14 @@ def combine_coverage(
     absolute = [str(p.resolve()) for p in data_files]
     with tempfile.TemporaryDirectory(prefix="tta-maturity-") as folder, _cwd(cfg.root), warnings.catch_warnings():
         warnings.simplefilter("ignore", CoverageWarning)
+        cov = coverage.Coverage(data_file=os.path.join(folder, "combined"), config_file=config_file)
         try:
-            cov = coverage.Coverage(data_file=os.path.join(folder, "combined"), config_file=config_file)
             cov.combine(absolute, strict=True, keep=True)
+            return dict(measure_components(cov, cfg, components))
         except CoverageException as exc:
             raise CoverageDataError(f"coverage data cannot be combined: {exc}") from None
-        return dict(measure_components(cov, cfg, components))
+        finally:
+            cov.get_data().close()  # release the SQLite connection before the folder goes
 
 
 def merge_results(
