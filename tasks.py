@@ -4,7 +4,9 @@
     python3 tasks.py example   set up .venv, run `pytest --tta-maturity` on examples/story-engine
     python3 tasks.py test      set up .venv, then ruff check, ruff format --check, pyright and
                                `pytest --tta-maturity -n 2` on the project itself, failing fast
-    python3 tasks.py bench     set up .venv, run benchmarks/bench_core.py (extra arguments are passed on)
+    python3 tasks.py bench     set up .venv, run benchmarks/bench_core.py (extra arguments are passed on),
+                               then benchmarks/bench_gates.py; `bench core ARGS` or `bench gates ARGS`
+                               runs only that one, with ARGS
 
 With --current-python (before or after the task), the interpreter running tasks.py is used as it
 is, without .venv (tox uses this for its `example` environment).
@@ -222,10 +224,26 @@ def task_test() -> int:
     return 0
 
 
+#: The benchmark scripts `tasks.py bench` runs, in order (see benchmarks/README.md).
+BENCHES = {"core": "bench_core.py", "gates": "bench_gates.py"}
+
+
 def task_bench(args: list[str]) -> int:
-    """Run the benchmarks (see benchmarks/README.md); extra arguments go to bench_core.py."""
+    """Run the benchmarks (see benchmarks/README.md).
+
+    ``bench core ARGS`` or ``bench gates ARGS`` runs one script with ARGS; otherwise every script
+    runs, the extra arguments going to bench_core.py. The worst exit status is returned.
+    """
     ensure_venv()
-    return run([str(venv_python()), str(ROOT / "benchmarks" / "bench_core.py"), *args], cwd=ROOT)
+    if args and args[0] in BENCHES:
+        plan = {args[0]: args[1:]}
+    else:
+        plan = {name: (args if name == "core" else []) for name in BENCHES}
+    worst = 0
+    for name, extra in plan.items():
+        status = run([str(venv_python()), str(ROOT / "benchmarks" / BENCHES[name]), *extra], cwd=ROOT)
+        worst = max(worst, status)
+    return worst
 
 
 def main(argv: list[str]) -> int:
