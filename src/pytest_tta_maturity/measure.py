@@ -62,6 +62,9 @@ def measure_components(
     except CoverageException as exc:
         raise CoverageDataError(f"coverage data cannot be read: {exc}") from None
     for filename in measured:
+        # With ``relative_files`` the data holds paths relative to where the tests ran
+        # (this process's working directory); coverage.py maps absolute ones back itself.
+        filename = os.path.abspath(filename)
         name = bucketer.owner(filename)
         if name is not None:
             owner_of[filename] = name

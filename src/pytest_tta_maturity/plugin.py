@@ -63,7 +63,6 @@ class State:
 
     cfg: MaturityConfig
     components: tuple[ComponentConfig, ...]
-    files: dict[str, list[Path]]
     warn_only: bool
     no_gates: bool
     report_specs: list[str]
@@ -106,7 +105,6 @@ def _make_state(config: pytest.Config, namespace: Any) -> State:
     return State(
         cfg=cfg,
         components=components,
-        files=component_files(components),
         warn_only=bool(getattr(namespace, "tta_maturity_warn_only", False)),
         no_gates=bool(getattr(namespace, "tta_maturity_no_gates", False)),
         report_specs=list(getattr(namespace, "tta_maturity_report", []) or []),
@@ -149,9 +147,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     state = _controller_state(session.config)
     if state is None or state.no_gates:
         return
-    for name, gates in state.cfg.gates_checked(state.components).items():
+    checked = state.cfg.gates_checked(state.components)
+    if not any(checked.values()):
+        return
+    files = component_files(state.components)
+    for name, gates in checked.items():
         for gate in gates:
-            state.gate_files.setdefault(gate, []).extend(state.files[name])
+            state.gate_files.setdefault(gate, []).extend(files[name])
     if state.gate_files:
         try:
             extra = extra_gates(session.config.hook.pytest_tta_maturity_gates(config=session.config))

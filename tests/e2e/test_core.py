@@ -242,3 +242,17 @@ def test_ini_key_turns_it_on(project: Project) -> None:
     project.write("pyproject.toml", text.replace('testpaths = ["tests"]', 'testpaths = ["tests"]\ntta_maturity = true'))
     result = project.run("--tta-maturity-no-gates", "--strict-config")
     result.stdout.fnmatch_lines(["*= tta-maturity =*"])
+
+
+def test_relative_files_give_the_same_figures(project: Project) -> None:
+    text = project.path.joinpath("pyproject.toml").read_text()
+    project.write("pyproject.toml", text.replace("branch = true", "branch = true\nrelative_files = true"))
+    assert project.run(*NO_GATES).ret == 0
+    for name, include in (("cart", "src/shop/cart.py"), ("pricing", "src/shop/pricing.py,src/shop/unused.py")):
+        ours = project.component(name)["coverage"]
+        theirs = coverage_json(project, include)
+        assert (ours["percent"], ours["num_statements"], ours["covered_lines"]) == (
+            float(theirs["percent_covered_display"]),
+            theirs["num_statements"],
+            theirs["covered_lines"],
+        )
