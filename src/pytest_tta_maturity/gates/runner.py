@@ -128,25 +128,35 @@ def one_line(text: str, limit: int = 240) -> str:
     return joined if len(joined) <= limit else joined[: limit - 3] + "..."
 
 
-def _config_files(spec: GateSpec, root: Path, files: Sequence[Path]) -> list[str]:
+def _config_files(spec: GateSpec, root: Path, files: Sequence[Path], digests: dict[Path, str]) -> list[str]:
+    """The gate's configuration files (root and every folder between a checked file and it), with digests."""
     if not spec.config_files:
         return []
     folders = {root}
-    for file in files:
-        for parent in file.parents:
-            if parent == root or root not in parent.parents:
-                break
-            folders.add(parent)
+    for start in {file.parent for file in files}:
+        folder = start
+        while folder not in folders and root in folder.parents:
+            folders.add(folder)
+            folder = folder.parent
     parts: list[str] = []
     for folder in sorted(folders):
         for name in spec.config_files:
             path = folder / name
             if path.is_file():
-                parts.append(f"{path} {_digest_file(path)}")
+                parts.append(f"{path} {_digest_file(path, digests)}")
     return parts
 
 
-def _digest_file(path: Path) -> str:
+def _digest_file(path: Path, digests: dict[Path, str]) -> str:
+    """The file's SHA-256, computed once per session (several gates check the same files)."""
+    known = digests.get(path)
+    if known is not None:
+        return known
+    digests[path] = _sha256(path)
+    return digests[path]
+
+
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     try:
         with path.open("rb") as handle:
@@ -157,11 +167,11 @@ def _digest_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _files_digest(files: Sequence[Path]) -> str:
+def _files_digest(files: Sequence[Path], digests: dict[Path, str]) -> str:
     digest = hashlib.sha256()
     for file in files:
         digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(_digest_file(file).encode() + b"\0")
+        digest.update(_digest_file(file, digests).encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -269,6 +279,7 @@ class RunningGates:
     versions: dict[str, str] = field(default_factory=lambda: dict[str, str]())
     versions_changed: bool = False
     order: list[str] = field(default_factory=lambda: list[str]())
+    digests: dict[Path, str] = field(default_factory=lambda: dict[Path, str]())
 
     def collect(self) -> dict[str, GateOutcome]:
         """Wait for every gate (within its time-out) and return its outcome by gate name."""
@@ -417,10 +428,10 @@ def start(
         stored = _cache_get(cache, VERSIONS_KEY)
         if isinstance(stored, dict):
             session.versions = {str(k): str(v) for k, v in cast(dict[Any, Any], stored).items()}
-    for name, gate_files in files.items():
-        if name == "tests":
-            continue  # pytest itself
-        session.order.append(name)
+    session.order.extend(name for name in files if name != "tests")  # pytest itself is the tests gate
+    # The type checker is the slowest tool by far: start it first.
+    for name in sorted(session.order, key=lambda gate: gate != "types"):
+        gate_files = files[name]
         try:
             _start_one(session, config, name, gate_files, python, extra)
         except GateError as exc:
@@ -481,8 +492,8 @@ def _start_one(
             print_,
             json.dumps([gate.tool, list(gate.args), list(gate.command)]),
             json.dumps(argv),
-            *_config_files(spec, root, selected),
-            _files_digest(selected),
+            *_config_files(spec, root, selected, session.digests),
+            _files_digest(selected, session.digests),
             *(spec.cache_inputs(context) if spec.cache_inputs is not None else ()),
         ]
         if version:
