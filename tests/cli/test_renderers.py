@@ -29,8 +29,11 @@ def test_gold(fmt: str, name: str) -> None:
 def test_json_round_trips(name: str) -> None:
     report = REPORTS[name]()
     text = formats.render(report, "json")
-    assert text == json.dumps(report.to_dict(), indent=2) + "\n"
+    assert json.loads(text) == report.to_dict()
     assert Report.from_dict(json.loads(text)).to_dict() == report.to_dict()
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert sum(line.startswith('    {"name": ') for line in lines) == len(report.components)  # one line each
 
 
 def test_renderers_do_not_import_pytest() -> None:

@@ -29,8 +29,17 @@ STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def render_json(report: Report) -> str:
-    """The JSON report of SPEC section 5: ``Report.to_dict()``, indented (ends with a newline)."""
-    return json.dumps(report.to_dict(), indent=2) + "\n"
+    """The JSON report of SPEC section 5: ``Report.to_dict()``, one component a line (ends with a newline).
+
+    The summary is indented; each component is one line, written by json's fast
+    C encoder (``indent`` would use the pure-Python one: seconds on 20,000 files).
+    """
+    data = report.to_dict()
+    components = data.pop("components")
+    head = json.dumps(data, indent=2)[:-2]  # without the closing "\n}"
+    lines = ",\n".join("    " + json.dumps(comp, separators=(", ", ": ")) for comp in components)
+    body = f"[\n{lines}\n  ]" if components else "[]"
+    return f'{head},\n  "components": {body}\n}}\n'
 
 
 #: Every format by name, in the order the help text lists them.
