@@ -183,7 +183,7 @@ def task_example() -> int:
             problems.append(f"expected every test to pass, {failed} failed or errored")
         promotable = sorted(data.get("summary", {}).get("promotable", []))
         if promotable != EXAMPLE_PROMOTABLE:
-            say(f"note: expected {EXAMPLE_PROMOTABLE} to be ready to promote, the report says {promotable}")
+            problems.append(f"expected {EXAMPLE_PROMOTABLE} ready to promote, the report says {promotable}")
     if problems:
         for problem in problems:
             say(f"UNEXPECTED: {problem}")
@@ -191,7 +191,8 @@ def task_example() -> int:
         return 1
     say(
         "the example ran as designed: exit status 1 is the expected verdict, because "
-        "narrative_coherence is below its declared level (see examples/story-engine/README.md)"
+        "narrative_coherence is below its declared level, and carbon is ready to promote "
+        "(see examples/story-engine/README.md)"
     )
     return 0
 
