@@ -10,7 +10,8 @@ On it, in ONE run, after one warm-up run of each, three variants run in turn for
 their order rotating from round to round:
 
     S  the obvious alternative, one tool after another (each step timed):
-       pytest --cov=PATH ... --cov-report=
+       pytest --cov=PATH ... --cov-report=      (--s-cov-report=term: pytest-cov's default table,
+                                                 the per-file figures a script would read)
        ruff check --no-fix --output-format json PATHS
        ruff format --check --output-format json PATHS
        pyright --outputjson --pythonpath PYTHON PATHS
@@ -309,13 +310,17 @@ def sequential_steps(project: Project) -> list[tuple[str, list[str]]]:
     return steps
 
 
+#: pytest-cov's report in S's pytest step: "" (none at all, the strict baseline) or e.g. "term".
+S_COV_REPORT = [""]
+
+
 def run_sequential(project: Project, tag: str) -> tuple[float, dict[str, Run]]:
     runs: dict[str, Run] = {}
     started = time.perf_counter()
     for step, argv in sequential_steps(project):
         if step == "pytest":
             runs[step] = run_pytest(
-                project, [f"--cov={p}" for p in project.paths] + ["--cov-report="], f"{tag}-S-pytest"
+                project, [f"--cov={p}" for p in project.paths] + [f"--cov-report={S_COV_REPORT[0]}"], f"{tag}-S-pytest"
             )
         else:
             runs[step] = run(argv, project.root, LOGS / f"{tag}-S-{step}.log", environment())
@@ -623,7 +628,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests-per-module", type=int, default=8, help="parametrized cases per imported module")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-warmup", action="store_true")
+    parser.add_argument(
+        "--s-cov-report",
+        default="",
+        help="pytest-cov's report in S's pytest step: '' (default: none, the strict baseline) or 'term'",
+    )
     args = parser.parse_args(argv)
+    S_COV_REPORT[0] = args.s_cov_report
     components = args.components or max(1, args.files // 10)
 
     LOGS.mkdir(parents=True, exist_ok=True)
