@@ -69,10 +69,6 @@ class Ladder:
         """The level called ``name``."""
         return self.levels[self.rank(name)]
 
-    def up_to(self, name: str) -> tuple[Level, ...]:
-        """The levels from the lowest up to ``name``, included."""
-        return self.levels[: self.rank(name) + 1]
-
     def gates_needed(self, declared: Iterable[str]) -> set[str]:
         """Every gate that some declared level needs."""
         needed: set[str] = set()

@@ -69,7 +69,6 @@ class State:
     outcomes: dict[str, str] = field(default_factory=lambda: dict[str, str]())
     attribution: dict[str, list[str]] = field(default_factory=lambda: dict[str, list[str]]())
     collected: int = 0
-    deselected: int = 0
     collect_errors: int = 0
     interrupted: bool = False
     crashed_workers: list[str] = field(default_factory=lambda: list[str]())
@@ -203,7 +202,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         workeroutput[WORKER_KEY] = {
             "attribution": attribution,
             "collected": state.collected,
-            "deselected": state.deselected,
         }
 
 
@@ -217,10 +215,6 @@ class _Recorder:
         """Count collection errors: they make the run partial."""
         if report.failed:
             self.state.collect_errors += 1
-
-    def pytest_deselected(self, items: list[pytest.Item]) -> None:
-        """Count deselected tests (a partial run when the command line asked for it)."""
-        self.state.deselected += len(items)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Record each test's outcome (on the controller, reports of xdist workers included)."""
@@ -250,7 +244,6 @@ class _XdistHooks:
         data = cast(dict[str, Any], output.get(WORKER_KEY) or {})
         self.state.attribution.update(cast(dict[str, list[str]], data.get("attribution", {})))
         self.state.collected = max(self.state.collected, int(data.get("collected", 0)))
-        self.state.deselected = max(self.state.deselected, int(data.get("deselected", 0)))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
