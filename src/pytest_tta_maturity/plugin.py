@@ -113,7 +113,7 @@ def _make_state(config: pytest.Config, namespace: Any) -> State:
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker; set up the session state when the plugin is on."""
     config.addinivalue_line("markers", "component(name, ...): count this test for these tta-maturity components")
-    if not enabled(config, config.option):
+    if not enabled(config, config.option) or _not_a_test_run(config):
         return
     state = config.stash[STATE] = _make_state(config, config.option)
     cache = getattr(config, "cache", None)
@@ -126,6 +126,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_Recorder(state), "tta-maturity-recorder")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHooks(state), "tta-maturity-xdist")
+
+
+# Options with which pytest shows something instead of running the tests: nothing to score.
+_INFORMATIONAL = ("help", "version", "collectonly", "showfixtures", "show_fixtures_per_test", "markers")
+
+
+def _not_a_test_run(config: pytest.Config) -> bool:
+    return any(getattr(config.option, name, False) for name in _INFORMATIONAL)
 
 
 def _state(config: pytest.Config) -> State | None:

@@ -191,3 +191,19 @@ def test_last_failed_after_a_failure_is_partial(project: Project) -> None:
     run(project, "--tta-maturity-no-gates", "--lf", "--tta-maturity-report=json:out.json")
     report = json.loads((project.path / "out.json").read_text())
     assert (report["partial"], report["partial_reason"]) == (True, "tests selected on the command line (--lf)")
+
+
+@pytest.mark.parametrize("option", ["--collect-only", "--fixtures", "--markers"])
+def test_informational_runs_are_not_scored(project: Project, option: str) -> None:
+    text = (project.path / "pyproject.toml").read_text().replace('"src/shop/cart.py"', '"src/shop/nope.py"')
+    project.write("pyproject.toml", text)
+    result = run(project, option)
+    assert result.ret == 0
+    assert "= tta-maturity =" not in result.stdout.str()
+
+
+def test_help_works_with_a_broken_configuration(project: Project) -> None:
+    project.write("pyproject.toml", "[tool.pytest.ini_options]\ntta_maturity = true\n[tool.tta-maturity]\nx = 1\n")
+    result = project.pytester.runpytest_inprocess("--help")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*--tta-maturity-report=FORMAT*"])
