@@ -46,6 +46,8 @@ SKIP_PACKAGES = frozenset(
 )
 
 #: Partial reasons of a shard that only mean "this shard ran a slice of the suite".
+#: Partial runs that are a slice of the suite, as a CI shard is: the combination can be full.
+SHARD_KINDS = frozenset({"selection", "incomplete"})
 _SHARD_REASONS = re.compile(r"^(tests selected on the command line\b|\d+ of \d+ tests ran$)")
 
 
@@ -640,7 +642,11 @@ def shard_partial_reason(reports: Sequence[tuple[Path, Report]]) -> str:
     is what sharding means, and does not make the combination partial.
     """
     for path, report in reports:
-        if report.partial and not _SHARD_REASONS.match(report.partial_reason):
+        # partial_kind is in reports since 0.1.0; the words are read for reports without it.
+        sliced = report.partial_kind in SHARD_KINDS or (
+            not report.partial_kind and _SHARD_REASONS.match(report.partial_reason) is not None
+        )
+        if report.partial and not sliced:
             return f"shard {display_path(path)}: {report.partial_reason or 'partial'}"
     return ""
 

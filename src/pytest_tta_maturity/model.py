@@ -231,6 +231,8 @@ class Report:
     components: list[ComponentResult]
     partial: bool = False
     partial_reason: str = ""
+    #: what made the run partial: "selection", "stopped", "interrupted", "collection" or "incomplete"
+    partial_kind: str = ""
     gates_run: bool = True
     levels: list[str] = field(default_factory=lambda: list[str]())
     project_root: str = ""
@@ -265,6 +267,7 @@ class Report:
             "tool": {"name": "pytest-tta-maturity", "version": self.version},
             "partial": self.partial,
             "partial_reason": self.partial_reason,
+            "partial_kind": self.partial_kind,
             "gates_run": self.gates_run,
             "levels": list(self.levels),
             "project_root": self.project_root,
@@ -287,6 +290,7 @@ class Report:
             components=[ComponentResult.from_dict(c) for c in data["components"]],
             partial=bool(data.get("partial", False)),
             partial_reason=str(data.get("partial_reason", "")),
+            partial_kind=str(data.get("partial_kind", "")),
             gates_run=bool(data.get("gates_run", True)),
             levels=[str(x) for x in data.get("levels", [])],
             project_root=str(data.get("project_root", "")),

@@ -349,29 +349,30 @@ def _coverage(session: pytest.Session, state: State) -> dict[str, CoverageFigure
     return {c.name: CoverageFigures.unmeasured(note) for c in state.components}
 
 
-def _partial_reason(session: pytest.Session, state: State) -> str:
+def _partial(session: pytest.Session, state: State) -> tuple[str, str]:
+    """What made the run partial (its kind) and why, in words; ``("", "")`` for a full run."""
     config = session.config
     if session.shouldfail:
-        return f"stopped early: {session.shouldfail}"
+        return "stopped", f"stopped early: {session.shouldfail}"
     if session.shouldstop:
-        return f"stopped early: {session.shouldstop}"
+        return "stopped", f"stopped early: {session.shouldstop}"
     if state.collect_errors:
-        return f"{state.collect_errors} collection error{'s' if state.collect_errors != 1 else ''}"
+        return "collection", f"{state.collect_errors} collection error{'s' if state.collect_errors != 1 else ''}"
     if state.interrupted:
-        return "interrupted"
+        return "interrupted", "interrupted"
     tokens = [*map(str, config.invocation_params.args), *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
     for token in tokens:
         option = _selecting_option(token)
         if option in _LAST_FAILED and not state.failed_last_time:
             continue  # --lf with nothing failed last time runs everything
         if option is not None:
-            return f"tests selected on the command line ({option})"
+            return "selection", f"tests selected on the command line ({option})"
     if _explicit_paths(config):
-        return "tests selected on the command line (paths or node ids)"
+        return "selection", "tests selected on the command line (paths or node ids)"
     ran = len(state.outcomes)
     if state.collected and ran < state.collected:
-        return f"{ran} of {state.collected} tests ran"
-    return ""
+        return "incomplete", f"{ran} of {state.collected} tests ran"
+    return "", ""
 
 
 def _explicit_paths(config: pytest.Config) -> bool:
@@ -412,15 +413,16 @@ def _finish(session: pytest.Session, state: State) -> None:
         for name in state.attribution.get(nodeid, ()):
             if name in counts:
                 setattr(counts[name], outcome, getattr(counts[name], outcome) + 1)
-    partial_reason = _partial_reason(session, state)
+    partial_kind, partial_reason = _partial(session, state)
     gates = gate_results(state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates)
     state.report = score(
         state.cfg,
         coverage=figures,
         tests=counts,
         gates=gates,
-        partial=bool(partial_reason),
+        partial=bool(partial_kind),
         partial_reason=partial_reason,
+        partial_kind=partial_kind,
         no_gates=state.no_gates,
         version=__version__,
         components=state.components,

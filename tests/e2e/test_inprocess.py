@@ -121,6 +121,8 @@ def test_partial_reasons(project: Project, args: tuple[str, ...], reason: str) -
     run(project, "--tta-maturity-no-gates", "--tta-maturity-report=json:out.json", *args)
     report = json.loads((project.path / "out.json").read_text())
     assert (report["partial"], report["partial_reason"]) == (True, reason)
+    kinds = {"tests selected": "selection", "stopped early": "stopped", "1 collection error": "collection"}
+    assert report["partial_kind"] == next(kind for words, kind in kinds.items() if reason.startswith(words))
 
 
 def test_full_run_naming_testpaths_is_not_partial(project: Project) -> None:
