@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from ..model import ComponentResult, Report
+from ._common import coverage_text, gate_names
 
 STATE = {"pass": "ok", "fail": "FAIL", "error": "ERROR", "skipped": "-"}
 
 
-def gate_columns(report: Report) -> list[str]:
-    """The gates shown as columns: those that some component has a state for, tests first."""
-    seen: dict[str, None] = {"tests": None}
-    for comp in report.components:
-        for name in comp.gates:
-            seen.setdefault(name, None)
-    return list(seen)
-
-
 def coverage_cell(comp: ComponentResult, report: Report) -> str:
     """``84.21%`` (or ``84.21%*`` when the run was partial, ``n/a`` when not measured)."""
-    if not comp.coverage.measured:
-        return "n/a"
-    text = f"{comp.coverage.percent:.{comp.coverage.precision}f}%"
-    return text + "*" if report.partial else text
+    text = coverage_text(comp)
+    return text + "*" if report.partial and comp.coverage.measured else text
 
 
 def gate_cell(comp: ComponentResult, gate: str) -> str:
@@ -40,7 +30,7 @@ def gate_cell(comp: ComponentResult, gate: str) -> str:
 
 def table(report: Report) -> list[str]:
     """The rows of the table, columns aligned."""
-    gates = gate_columns(report)
+    gates = gate_names(report)
     header = ["component", "declared", "achieved", "coverage", *gates, "blockers"]
     rows = [header]
     for comp in report.components:
