@@ -185,6 +185,12 @@ def test_level_gate_nobody_provides(project: Project) -> None:
     project.write("pyproject.toml", text + '\n[tool.tta-maturity.levels.development]\ngates = ["tests", "alwys"]\n')
     result = run(project)
     assert result.ret == 4
+    expected = (
+        "ERROR: pyproject.toml: tool.tta-maturity.levels.development.gates = "
+        "[\"tests\", \"alwys\"]: 'alwys' is not a gate; use one of 'tests', 'lint', 'format', "
+        "'types', 'security', 'docs'"
+    )
+    assert [line for line in result.errlines if line.strip()] == [expected]
 
 
 def test_last_failed_after_a_failure_is_partial(project: Project) -> None:
