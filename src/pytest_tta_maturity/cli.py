@@ -25,7 +25,7 @@ from typing import Any, NoReturn, cast
 from . import __version__, tomltext
 from .config import TABLE, ComponentConfig, MaturityConfig, find_pyproject, load, parse, read_toml
 from .errors import ConfigError, CoverageDataError, MaturityError, ReportError, display_path
-from .model import ComponentResult, CoverageFigures, GateResult, Report, TestCounts
+from .model import Blocker, ComponentResult, CoverageFigures, GateResult, Report, TestCounts
 from .report import formats
 
 if sys.version_info >= (3, 11):
@@ -256,16 +256,12 @@ def units_to_cover(comp: ComponentResult, needed: float) -> int:
     return more
 
 
-_NEEDED = re.compile(r"^coverage [\d.]+% < ([\d.]+)%")
-
-
-def _threshold_for(comp: ComponentResult, level: str, blockers: list[str], pyproject: Path | None) -> float | None:
+def _threshold_for(comp: ComponentResult, level: str, blockers: list[Blocker], pyproject: Path | None) -> float | None:
     if level == comp.declared:
         return comp.threshold
     for blocker in blockers:
-        match = _NEEDED.match(blocker)
-        if match:
-            return float(match.group(1))
+        if blocker.requirement == "coverage" and blocker.needed is not None:
+            return blocker.needed
     if pyproject is not None:
         try:
             from .scoring import threshold
@@ -301,9 +297,15 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
     if target is not None:
         if blockers:
             lines.append(f"blockers for {target}:")
-            lines.extend(f"  - {b}" for b in blockers)
-        else:
-            lines.append(f"nothing blocks {target}" + (" (in this partial run)" if report.partial else ""))
+            lines.extend(f"  - {b.text}" for b in blockers)
+        elif not comp.undetermined:
+            lines.append(f"nothing blocks {target}")
+    if comp.undetermined:
+        lines.append(f"undetermined (not measured in this run, so {comp.achieved} is all that is proven):")
+        lines.extend(f"  - {u.text}" for u in comp.undetermined)
+    if comp.tests.details:
+        lines.append("failed tests:")
+        lines.extend(f"  {t.outcome.value}: {t.nodeid}" for t in comp.tests.details)
 
     findings = [(gate, result) for gate, result in comp.gates.items() if result.details or result.status == "error"]
     if findings:
@@ -416,7 +418,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
         blockers = comp.next_blockers if comp.next_level == args.to else (comp.blockers or comp.next_blockers)
         raise Refused(
             f"not promoting {args.name} to {args.to}: the last report shows it holds {comp.achieved}",
-            [f"  - {b}" for b in blockers],
+            [f"  - {b.text}" for b in blockers] + [f"  - {u.text}" for u in comp.undetermined],
         )
 
     before = _read_text(pyproject)
@@ -622,8 +624,11 @@ def merge_results(
             if comp.name not in counts:
                 continue
             total = counts[comp.name]
-            for outcome in ("passed", "failed", "skipped", "errors"):
-                setattr(total, outcome, getattr(total, outcome) + getattr(comp.tests, outcome))
+            total.passed += comp.tests.passed
+            total.failed += comp.tests.failed
+            total.skipped += comp.tests.skipped
+            total.errors += comp.tests.errors
+            total.details.extend(comp.tests.details)
             merged = gates[comp.name]
             for gate, result in comp.gates.items():
                 if gate == "tests":
@@ -679,6 +684,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         partial=bool(reason),
         partial_reason=reason,
         no_gates=all(not r.gates_run for _, r in shards),
+        gates_mode="declared" if any(r.gates_mode == "declared" for _, r in shards) else "all",
+        tests_failed=sum(r.tests_failed for _, r in shards),
+        warn_only=bool(args.warn_only),
         version=__version__,
         components=components,
     )
@@ -687,7 +695,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for spec in args.report:
         formats.emit(report, spec, option="--report")
     save_last_report(pyproject, report)
-    return 1 if report.below and not args.warn_only else 0
+    return 1 if report.failed else 0
 
 
 # ---------------------------------------------------------------- report

@@ -110,15 +110,21 @@ class MaturityConfig:
         order = [g for level in self.ladder.levels for g in level.adds]
         return [g for g in dict.fromkeys(order) if g in needed]
 
-    def gates_checked(self, components: Sequence[ComponentConfig] | None = None) -> dict[str, list[str]]:
-        """The tool gates run over each component's files.
+    def gates_checked(
+        self, components: Sequence[ComponentConfig] | None = None, mode: str = "all"
+    ) -> dict[str, list[str]]:
+        """The tool gates run over each component's files, in ladder order.
 
-        A gate runs only when some declared level needs it; it then checks the
-        files of every component whose declared level, or the level just above
-        it, needs the gate: so a component that already holds the next level
-        shows up as ready to promote.
+        ``all``: every gate of the ladder over every component, so that each
+        component's real level is known. ``declared``: a gate runs only when some
+        declared level needs it, over the files of every component whose declared
+        level, or the level just above it, needs the gate (so a component that
+        already holds the next level shows up as ready to promote).
         """
         comps = self.components if components is None else components
+        if mode == "all":
+            every = [g for g in self.ladder.levels[-1].gates if g != "tests"]
+            return {comp.name: list(every) for comp in comps}
         needed = [g for g in self.gates_needed(comps) if g != "tests"]
         names = self.ladder.names
         checked: dict[str, list[str]] = {}

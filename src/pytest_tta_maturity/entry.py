@@ -25,6 +25,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 PLUGIN_NAME = "tta-maturity-plugin"
+GATES_MODES = ("all", "declared")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,6 +67,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         dest="tta_maturity_no_gates",
         help="Score on coverage and the tests gate only; the tool gates are not run.",
+    )
+    group.addoption(
+        "--tta-maturity-gates",
+        choices=GATES_MODES,
+        default=None,
+        dest="tta_maturity_gates",
+        help="all (default): every gate of the ladder runs over every component; "
+        "declared: only what the declared levels and the level above need.",
+    )
+    parser.addini(
+        "tta_maturity_gates",
+        type="string",
+        default="all",
+        help="Which gates run: all (default) or declared (like --tta-maturity-gates).",
     )
     parser.addini("tta_maturity", type="bool", default=False, help="Turn pytest-tta-maturity on (like --tta-maturity).")
 

@@ -8,6 +8,7 @@ renderer and the ``tta-maturity`` command read a ``Report``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Literal
 
 SCHEMA_VERSION = 1
@@ -147,9 +148,43 @@ class CoverageFigures:
         return cls(0.0, 0, 0, 0, 0, measured=False, note=note)
 
 
+class Outcome(Enum):
+    """The outcome of one test across its setup, call and teardown (worst wins)."""
+
+    SKIPPED = "skipped"
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Precedence when one test reports several outcomes (an error in teardown beats a pass)."""
+        return _OUTCOME_RANK[self]
+
+
+_OUTCOME_RANK = {Outcome.SKIPPED: 0, Outcome.PASSED: 1, Outcome.FAILED: 2, Outcome.ERROR: 3}
+
+
+@dataclass(frozen=True)
+class FailedTest:
+    """A failed or errored test attributed to a component."""
+
+    nodeid: str
+    outcome: Outcome
+
+    def to_dict(self) -> dict[str, str]:
+        """Return this as JSON-safe data."""
+        return {"nodeid": self.nodeid, "outcome": self.outcome.value}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FailedTest:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(str(data["nodeid"]), Outcome(str(data["outcome"])))
+
+
 @dataclass
 class TestCounts:
-    """Outcomes of the tests attributed to one component."""
+    """Outcomes of the tests attributed to one component, and which of them failed."""
 
     __test__ = False  # not a pytest test class
 
@@ -157,25 +192,176 @@ class TestCounts:
     failed: int = 0
     skipped: int = 0
     errors: int = 0
+    details: list[FailedTest] = field(default_factory=lambda: list[FailedTest]())
 
     @property
     def total(self) -> int:
         """How many tests were attributed."""
         return self.passed + self.failed + self.skipped + self.errors
 
-    def to_dict(self) -> dict[str, int]:
+    def add(self, nodeid: str, outcome: Outcome) -> None:
+        """Count one test's outcome; keep the node ids of failed and errored tests."""
+        if outcome is Outcome.PASSED:
+            self.passed += 1
+        elif outcome is Outcome.SKIPPED:
+            self.skipped += 1
+        else:
+            if outcome is Outcome.FAILED:
+                self.failed += 1
+            else:
+                self.errors += 1
+            self.details.append(FailedTest(nodeid, outcome))
+
+    def to_dict(self) -> dict[str, Any]:
         """Return this as JSON-safe data."""
-        return {"passed": self.passed, "failed": self.failed, "skipped": self.skipped, "errors": self.errors}
+        return {
+            "passed": self.passed,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "errors": self.errors,
+            "details": [d.to_dict() for d in sorted(self.details, key=lambda d: d.nodeid)],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TestCounts:
         """Rebuild from what ``to_dict`` returned."""
-        return cls(**{k: int(data.get(k, 0)) for k in ("passed", "failed", "skipped", "errors")})
+        return cls(
+            **{k: int(data.get(k, 0)) for k in ("passed", "failed", "skipped", "errors")},
+            details=[FailedTest.from_dict(d) for d in data.get("details", [])],
+        )
+
+
+#: What a blocker says about its requirement: coverage below its threshold, a gate with
+#: findings, a gate that failed without findings (tests, custom commands), a tool that
+#: could not measure, or a requirement that was not measured at all.
+BlockerKind = Literal["coverage", "findings", "failed", "error", "not_run"]
+BLOCKER_KINDS: tuple[BlockerKind, ...] = ("coverage", "findings", "failed", "error", "not_run")
+
+_NOUNS = {"types": ("error", "errors"), "format": ("file to reformat", "files to reformat")}
+
+
+def _threshold_text(value: float) -> str:
+    return f"{int(value)}" if value == int(value) else f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One requirement of a level that the component does not hold, as data.
+
+    ``requirement`` is ``coverage`` or a gate name. Coverage blockers carry the
+    threshold (``needed``), the figure as coverage.py displays it (``measured`` at
+    ``precision``), the points still missing (``gap``) and about how many lines
+    and branches must be covered (``lines``). Gate blockers carry the number of
+    ``findings``; ``message`` says what went wrong when nothing was counted.
+    """
+
+    requirement: str
+    kind: BlockerKind
+    level: str
+    needed: float | None = None
+    measured: float | None = None
+    precision: int = 0
+    gap: float | None = None
+    lines: int | None = None
+    findings: int = 0
+    message: str = ""
+
+    @property
+    def text(self) -> str:
+        """The blocker in words: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``, ``types: 3 errors``."""
+        name = self.requirement
+        if self.kind == "coverage":
+            digits = self.precision
+            return (
+                f"coverage {self.measured or 0.0:.{digits}f}% < {_threshold_text(self.needed or 0.0)}% "
+                f"(+{self.gap or 0.0:.{digits}f} pts, ~{self.lines} {'line' if self.lines == 1 else 'lines'})"
+            )
+        if self.kind == "error":
+            return f"{name}: error ({self.message})" if self.message else f"{name}: error"
+        if self.kind == "not_run":
+            if name == "coverage":
+                return f"coverage: not measured ({self.message})" if self.message else "coverage: not measured"
+            return f"{name}: {self.message or 'not run'}"
+        if self.kind == "findings":
+            if name == "tests":
+                return f"tests: {self.findings} failed or errored"
+            singular, plural = _NOUNS.get(name, ("finding", "findings"))
+            return f"{name}: {self.findings} {singular if self.findings == 1 else plural}"
+        return f"{name}: {self.message or 'failed'}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data (``text`` included for readers of the JSON)."""
+        data: dict[str, Any] = {"requirement": self.requirement, "kind": self.kind, "level": self.level}
+        if self.kind == "coverage":
+            data.update(
+                needed=self.needed, measured=self.measured, precision=self.precision, gap=self.gap, lines=self.lines
+            )
+        else:
+            data["findings"] = self.findings
+        if self.message:
+            data["message"] = self.message
+        data["text"] = self.text
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Blocker:
+        """Rebuild from what ``to_dict`` returned."""
+        kind = str(data["kind"])
+        if kind not in BLOCKER_KINDS:
+            raise ValueError(f"unknown blocker kind {kind!r}")
+
+        def num(key: str) -> float | None:
+            value = data.get(key)
+            return None if value is None else float(value)
+
+        lines = data.get("lines")
+        return cls(
+            requirement=str(data["requirement"]),
+            kind=kind,
+            level=str(data.get("level", "")),
+            needed=num("needed"),
+            measured=num("measured"),
+            precision=int(data.get("precision", 0)),
+            gap=num("gap"),
+            lines=None if lines is None else int(lines),
+            findings=int(data.get("findings", 0)),
+            message=str(data.get("message", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    """A requirement above the achieved level that this run did not measure, and why."""
+
+    requirement: str
+    level: str
+    reason: str
+
+    @property
+    def text(self) -> str:
+        """``coverage: partial run (-k)``, ``types: not run (--tta-maturity-no-gates)``."""
+        return f"{self.requirement}: {self.reason}"
+
+    def to_dict(self) -> dict[str, str]:
+        """Return this as JSON-safe data."""
+        return {"requirement": self.requirement, "level": self.level, "reason": self.reason, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Undetermined:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(str(data["requirement"]), str(data.get("level", "")), str(data["reason"]))
 
 
 @dataclass
 class ComponentResult:
-    """How one component scored against the ladder."""
+    """How one component scored against the ladder.
+
+    ``achieved`` is the highest level whose requirements, and those of every level
+    below, were measured in this run and held; ``undetermined`` lists what was not
+    measured above it. ``meets`` is the verdict on the declared level: no blocker
+    among the requirements this run judges (a partial run does not judge coverage,
+    ``--tta-maturity-no-gates`` the tool gates).
+    """
 
     name: str
     declared: str
@@ -184,10 +370,16 @@ class ComponentResult:
     coverage: CoverageFigures
     tests: TestCounts
     gates: dict[str, GateResult]
-    blockers: list[str]
+    blockers: list[Blocker]
     threshold: float = 0.0
     next_level: str | None = None
-    next_blockers: list[str] = field(default_factory=lambda: list[str]())
+    next_blockers: list[Blocker] = field(default_factory=lambda: list[Blocker]())
+    undetermined: list[Undetermined] = field(default_factory=lambda: list[Undetermined]())
+
+    @property
+    def determined(self) -> bool:
+        """Whether the achieved level is proven final (nothing above it was left unmeasured)."""
+        return not self.undetermined
 
     def to_dict(self) -> dict[str, Any]:
         """Return this as JSON-safe data."""
@@ -199,10 +391,14 @@ class ComponentResult:
             "coverage": self.coverage.to_dict(),
             "tests": self.tests.to_dict(),
             "gates": {k: v.to_dict() for k, v in self.gates.items()},
-            "blockers": list(self.blockers),
+            "blockers": [b.text for b in self.blockers],
+            "blocker_details": [b.to_dict() for b in self.blockers],
             "threshold": self.threshold,
             "next_level": self.next_level,
-            "next_blockers": list(self.next_blockers),
+            "next_blockers": [b.text for b in self.next_blockers],
+            "next_blocker_details": [b.to_dict() for b in self.next_blockers],
+            "undetermined": [u.text for u in self.undetermined],
+            "undetermined_details": [u.to_dict() for u in self.undetermined],
         }
 
     @classmethod
@@ -216,10 +412,11 @@ class ComponentResult:
             coverage=CoverageFigures.from_dict(data["coverage"]),
             tests=TestCounts.from_dict(data["tests"]),
             gates={str(k): GateResult.from_dict(v) for k, v in data.get("gates", {}).items()},
-            blockers=[str(b) for b in data.get("blockers", [])],
+            blockers=[Blocker.from_dict(b) for b in data.get("blocker_details", [])],
             threshold=float(data.get("threshold", 0.0)),
             next_level=data.get("next_level"),
-            next_blockers=[str(b) for b in data.get("next_blockers", [])],
+            next_blockers=[Blocker.from_dict(b) for b in data.get("next_blocker_details", [])],
+            undetermined=[Undetermined.from_dict(u) for u in data.get("undetermined_details", [])],
         )
 
 
@@ -234,8 +431,19 @@ class Report:
     #: what made the run partial: "selection", "stopped", "interrupted", "collection" or "incomplete"
     partial_kind: str = ""
     gates_run: bool = True
+    #: which gates ran: "all" (every gate of the ladder) or "declared" (what the declared levels need)
+    gates_mode: str = "all"
     levels: list[str] = field(default_factory=lambda: list[str]())
     project_root: str = ""
+    #: tests of the session (attributed to a component or not) that failed or errored
+    tests_failed: int = 0
+    #: the run was made with --tta-maturity-warn-only: components below their level do not fail it
+    warn_only: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """Whether the run fails: a test failed, or a component is below its level (unless warn-only)."""
+        return self.tests_failed > 0 or (bool(self.below) and not self.warn_only)
 
     @property
     def promotable(self) -> list[str]:
@@ -269,6 +477,10 @@ class Report:
             "partial_reason": self.partial_reason,
             "partial_kind": self.partial_kind,
             "gates_run": self.gates_run,
+            "gates_mode": self.gates_mode,
+            "tests_failed": self.tests_failed,
+            "warn_only": self.warn_only,
+            "failed": self.failed,
             "levels": list(self.levels),
             "project_root": self.project_root,
             "summary": {
@@ -292,6 +504,9 @@ class Report:
             partial_reason=str(data.get("partial_reason", "")),
             partial_kind=str(data.get("partial_kind", "")),
             gates_run=bool(data.get("gates_run", True)),
+            gates_mode=str(data.get("gates_mode", "all")),
+            tests_failed=int(data.get("tests_failed", 0)),
+            warn_only=bool(data.get("warn_only", False)),
             levels=[str(x) for x in data.get("levels", [])],
             project_root=str(data.get("project_root", "")),
         )

@@ -25,20 +25,17 @@ import pytest
 from . import __version__, hookspecs
 from .bucketing import Bucketer, component_files
 from .config import ComponentConfig, MaturityConfig, load
-from .entry import enabled, pyproject_path
+from .entry import GATES_MODES, enabled, pyproject_path
 from .errors import MaturityError
 from .gates import Cache, GateOutcome, RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure import measure_components
-from .model import CoverageFigures, Report, TestCounts
+from .model import CoverageFigures, Outcome, Report, TestCounts
 from .report import formats, terminal
 from .scoring import gate_results, score
 
 CACHE_KEY = "tta-maturity/last-report"
 WORKER_KEY = "tta_maturity"
-
-# Outcome precedence for one test id across its setup/call/teardown reports.
-_RANK = {"skipped": 0, "passed": 1, "failed": 2, "errors": 3}
 
 # Command-line options that select a subset of the project's tests.
 _SELECTING_LONG = frozenset(
@@ -65,8 +62,9 @@ class State:
     components: tuple[ComponentConfig, ...]
     warn_only: bool
     no_gates: bool
+    gates_mode: str
     report_specs: list[str]
-    outcomes: dict[str, str] = field(default_factory=lambda: dict[str, str]())
+    outcomes: dict[str, Outcome] = field(default_factory=lambda: dict[str, Outcome]())
     attribution: dict[str, list[str]] = field(default_factory=lambda: dict[str, list[str]]())
     collected: int = 0
     collect_errors: int = 0
@@ -102,12 +100,26 @@ def _make_state(config: pytest.Config, namespace: Any) -> State:
             raise pytest.UsageError(f"--tta-maturity-component={name}: no such component in {cfg.file.name}; {fix}")
     components = tuple(c for c in cfg.components if not selected or c.name in selected)
     return State(
+        gates_mode=_gates_mode(config, namespace),
         cfg=cfg,
         components=components,
         warn_only=bool(getattr(namespace, "tta_maturity_warn_only", False)),
         no_gates=bool(getattr(namespace, "tta_maturity_no_gates", False)),
         report_specs=list(getattr(namespace, "tta_maturity_report", []) or []),
     )
+
+
+def _gates_mode(config: pytest.Config, namespace: Any) -> str:
+    """``all`` or ``declared``: the command line wins over the ini key, whose value is checked."""
+    option = getattr(namespace, "tta_maturity_gates", None)
+    if option:
+        return str(option)
+    value = str(config.getini("tta_maturity_gates") or "all").strip()
+    if value not in GATES_MODES:
+        where = config.inipath.name if config.inipath is not None else "the configuration file"
+        choices = " or ".join(f"'{m}'" for m in GATES_MODES)
+        raise pytest.UsageError(f"{where}: tta_maturity_gates = {value!r}: is not a gates mode; use {choices}")
+    return value
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -154,7 +166,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     state = _controller_state(session.config)
     if state is None or state.no_gates:
         return
-    checked = state.cfg.gates_checked(state.components)
+    checked = state.cfg.gates_checked(state.components, state.gates_mode)
     if not any(checked.values()):
         return
     files = component_files(state.components)
@@ -229,11 +241,11 @@ class _Recorder:
         if report.when != "call" and report.passed:
             return
         if report.failed:
-            outcome = "failed" if report.when == "call" else "errors"
+            outcome = Outcome.FAILED if report.when == "call" else Outcome.ERROR
         else:
-            outcome = "skipped" if report.skipped else "passed"
+            outcome = Outcome.SKIPPED if report.skipped else Outcome.PASSED
         previous = self.state.outcomes.get(report.nodeid)
-        if previous is None or _RANK[outcome] > _RANK[previous]:
+        if previous is None or outcome.rank > previous.rank:
             self.state.outcomes[report.nodeid] = outcome
 
 
@@ -409,12 +421,16 @@ def _finish(session: pytest.Session, state: State) -> None:
 
     started = time.perf_counter()
     counts: dict[str, TestCounts] = {c.name: TestCounts() for c in state.components}
+    tests_failed = 0
     for nodeid, outcome in state.outcomes.items():
+        tests_failed += outcome in (Outcome.FAILED, Outcome.ERROR)
         for name in state.attribution.get(nodeid, ()):
             if name in counts:
-                setattr(counts[name], outcome, getattr(counts[name], outcome) + 1)
+                counts[name].add(nodeid, outcome)
     partial_kind, partial_reason = _partial(session, state)
-    gates = gate_results(state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates)
+    gates = gate_results(
+        state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates, mode=state.gates_mode
+    )
     state.report = score(
         state.cfg,
         coverage=figures,
@@ -424,6 +440,9 @@ def _finish(session: pytest.Session, state: State) -> None:
         partial_reason=partial_reason,
         partial_kind=partial_kind,
         no_gates=state.no_gates,
+        gates_mode=state.gates_mode,
+        tests_failed=tests_failed + state.collect_errors,
+        warn_only=state.warn_only,
         version=__version__,
         components=state.components,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from coverage.results import should_fail_under
 
@@ -11,9 +12,19 @@ from .bucketing import Bucketer
 from .config import ComponentConfig, MaturityConfig
 from .gates import GateOutcome
 from .ladder import Level
-from .model import ComponentResult, CoverageFigures, Finding, GateResult, Report, TestCounts
+from .model import (
+    Blocker,
+    ComponentResult,
+    CoverageFigures,
+    Finding,
+    GateResult,
+    Report,
+    TestCounts,
+    Undetermined,
+)
 
-NO_GATES_MESSAGE = "not run: --tta-maturity-no-gates"
+NO_GATES_MESSAGE = "not run (--tta-maturity-no-gates)"
+DECLARED_MESSAGE = "not run (--tta-maturity-gates=declared)"
 
 
 def threshold(comp: ComponentConfig, cfg: MaturityConfig, level: Level) -> float:
@@ -53,6 +64,7 @@ def gate_results(
     outcomes: Mapping[str, GateOutcome],
     *,
     no_gates: bool = False,
+    mode: str = "all",
 ) -> dict[str, dict[str, GateResult]]:
     """Bucket each gate's single outcome into per-component gate states.
 
@@ -69,16 +81,17 @@ def gate_results(
             if owner is not None:
                 per_comp[owner].setdefault(name, []).append(finding)
     results: dict[str, dict[str, GateResult]] = {}
-    checked = cfg.gates_checked(components)
+    checked = cfg.gates_checked(components, mode)
+    every = [g for g in cfg.ladder.levels[-1].gates if g != "tests"]
     for comp in components:
         needs = [g for g in cfg.ladder.level(comp.level).gates if g != "tests"]
         states: dict[str, GateResult] = {}
-        for gate in dict.fromkeys([*needs, *gate_files]):
+        for gate in dict.fromkeys([*needs, *gate_files, *every]):
             outcome = outcomes.get(gate)
             if no_gates:
                 states[gate] = GateResult("skipped", message=NO_GATES_MESSAGE)
             elif gate not in checked[comp.name] or outcome is None:
-                states[gate] = GateResult("skipped", message="not run: no declared level needs it at this level")
+                states[gate] = GateResult("skipped", message=DECLARED_MESSAGE if mode == "declared" else "not run")
             elif outcome.error:
                 states[gate] = GateResult("error", message=outcome.error, tool=outcome.tool)
             elif outcome.findings is None:
@@ -93,59 +106,112 @@ def gate_results(
     return results
 
 
-def _fmt(number: float) -> str:
-    return f"{int(number)}" if number == int(number) else f"{number:g}"
-
-
-def coverage_blocker(figures: CoverageFigures, needed: float) -> str:
-    """``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``."""
+def coverage_blocker(figures: CoverageFigures, needed: float, level: str = "") -> Blocker:
+    """What coverage lacks at a threshold: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``."""
     if not figures.measured:
-        return f"coverage: not measured ({figures.note})" if figures.note else "coverage: not measured"
+        return Blocker("coverage", "not_run", level, needed=needed, message=figures.note)
     digits = figures.precision
     scale = 10**digits
     gap = math.ceil(round((needed - figures.raw_percent) * scale, 6)) / scale
     lines = max(1, math.ceil(needed * figures.units / 100 - figures.covered_units - 1e-9))
-    shown = f"{figures.percent:.{digits}f}"  # as coverage.py displays it
-    return f"coverage {shown}% < {_fmt(needed)}% (+{gap:.{digits}f} pts, ~{lines} lines)"
+    return Blocker(
+        "coverage",
+        "coverage",
+        level,
+        needed=needed,
+        measured=figures.percent,
+        precision=digits,
+        gap=gap,
+        lines=lines,
+    )
 
 
-def gate_blocker(name: str, result: GateResult) -> str:
-    """``types: 3 errors``, ``lint: error (ruff is not installed; ...)``."""
+def gate_blocker(name: str, result: GateResult, level: str = "") -> Blocker:
+    """What a gate that did not pass says: ``types: 3 errors``, ``lint: error (...)``."""
     if result.status == "error":
-        return f"{name}: error ({result.message})" if result.message else f"{name}: error"
+        return Blocker(name, "error", level, message=result.message)
     if result.status == "skipped":
-        return f"{name}: {result.message or 'not run'}"
-    if name == "tests":
-        if result.findings:
-            return f"tests: {result.findings} failed or errored"
-        return f"tests: {result.message}"
-    if result.findings == 0:
-        return f"{name}: {result.message or 'failed'}"
-    noun = {"types": "error", "format": "file to reformat"}.get(name, "finding")
-    plural = noun if result.findings == 1 else {"file to reformat": "files to reformat"}.get(noun, noun + "s")
-    return f"{name}: {result.findings} {plural}"
+        return Blocker(name, "not_run", level, message=result.message)
+    if result.findings:
+        return Blocker(name, "findings", level, findings=result.findings)
+    return Blocker(name, "failed", level, message=result.message)
 
 
-def _level_blockers(
+@dataclass(frozen=True)
+class _Check:
+    """One requirement of one level, as this run saw it.
+
+    ``measured`` is false for what the run could not or did not measure (never
+    held); ``judged`` says whether a requirement that is not held counts for the
+    verdict (a partial run does not judge coverage; ``--tta-maturity-no-gates``
+    does not judge the tool gates; a tool error always counts: fail closed).
+    """
+
+    requirement: str
+    held: bool
+    measured: bool = True
+    judged: bool = True
+    blocker: Blocker | None = None
+    reason: str = ""
+
+
+def _coverage_check(figures: CoverageFigures, needed: float, level: str, *, partial: str | None) -> _Check | None:
+    if needed <= 0:
+        return None  # nothing to measure: 0 % is always held
+    if partial is not None:
+        return _Check("coverage", held=False, measured=False, judged=False, reason=f"partial run ({partial})")
+    if not figures.measured:
+        reason = f"not measured ({figures.note})" if figures.note else "not measured"
+        return _Check("coverage", False, False, True, coverage_blocker(figures, needed, level), reason)
+    if should_fail_under(figures.raw_percent, needed, figures.precision):
+        return _Check("coverage", False, blocker=coverage_blocker(figures, needed, level))
+    return _Check("coverage", held=True)
+
+
+def _gate_check(name: str, result: GateResult | None, level: str, *, partial: bool, no_gates: bool) -> _Check:
+    if result is None:
+        result = GateResult("skipped", message="not run")
+    if result.status == "pass":
+        return _Check(name, held=True)
+    blocker = gate_blocker(name, result, level)
+    if result.status == "fail":
+        return _Check(name, False, blocker=blocker)
+    if result.status == "error":
+        reason = f"error ({result.message})" if result.message else "error"
+        return _Check(name, False, measured=False, judged=True, blocker=blocker, reason=reason)
+    lenient = (no_gates and name != "tests") or (partial and name == "tests")
+    return _Check(name, False, measured=False, judged=not lenient, blocker=blocker, reason=result.message or "not run")
+
+
+def _level_checks(
     figures: CoverageFigures,
     gates: Mapping[str, GateResult],
     level: Level,
     needed: float,
     *,
-    partial: bool,
+    partial: str | None,
     no_gates: bool,
-) -> list[str]:
-    blockers: list[str] = []
-    if not partial and (not figures.measured or should_fail_under(figures.raw_percent, needed, figures.precision)):
-        blockers.append(coverage_blocker(figures, needed))
+) -> list[_Check]:
+    checks: list[_Check] = []
+    coverage = _coverage_check(figures, needed, level.name, partial=partial)
+    if coverage is not None:
+        checks.append(coverage)
     for gate in level.gates:
-        if no_gates and gate != "tests":
-            continue
-        result = gates.get(gate, GateResult("skipped", message="not run"))
-        if result.status == "pass" or (gate == "tests" and result.status == "skipped" and partial):
-            continue
-        blockers.append(gate_blocker(gate, result))
-    return blockers
+        checks.append(_gate_check(gate, gates.get(gate), level.name, partial=partial is not None, no_gates=no_gates))
+    return checks
+
+
+def _undetermined(levels: Sequence[Level], per_level: Sequence[Sequence[_Check]], achieved: int) -> list[Undetermined]:
+    """What was not measured between the achieved level and the first level proven out of reach."""
+    found: dict[str, Undetermined] = {}
+    for rank in range(achieved + 1, len(levels)):
+        checks = per_level[rank]
+        if any(c.measured and not c.held for c in checks):
+            break  # this level is proven out of reach: nothing above it can change the verdict
+        for check in checks:
+            if not check.measured and check.requirement not in found:
+                found[check.requirement] = Undetermined(check.requirement, levels[rank].name, check.reason)
+    return list(found.values())
 
 
 def score_component(
@@ -155,41 +221,50 @@ def score_component(
     counts: TestCounts,
     gates: Mapping[str, GateResult],
     *,
-    partial: bool = False,
+    partial: str | None = None,
     no_gates: bool = False,
 ) -> ComponentResult:
-    """Score one component: the highest level it holds with every level below it."""
-    all_gates = {"tests": tests_gate(counts, partial=partial), **gates}
-    per_level: list[list[str]] = []
-    for level in cfg.ladder.levels:
-        needed = threshold(comp, cfg, level)
-        per_level.append(_level_blockers(figures, all_gates, level, needed, partial=partial, no_gates=no_gates))
-    achieved_rank = -1
-    for rank, blockers in enumerate(per_level):
-        if blockers:
+    """Score one component.
+
+    Its achieved level is the highest level whose requirements, and those of every
+    level below, were measured in this run and held. ``partial`` (the reason the run
+    was partial) leaves coverage unmeasured; ``no_gates`` leaves the tool gates so.
+    """
+    all_gates = {"tests": tests_gate(counts, partial=partial is not None), **gates}
+    levels = cfg.ladder.levels
+    per_level = [
+        _level_checks(figures, all_gates, level, threshold(comp, cfg, level), partial=partial, no_gates=no_gates)
+        for level in levels
+    ]
+    achieved = -1
+    for rank, checks in enumerate(per_level):
+        if not all(c.held for c in checks):
             break
-        achieved_rank = rank
-    achieved_rank = max(achieved_rank, 0)  # the lowest level has no requirement that can fail
-    names = cfg.ladder.names
-    declared_rank = cfg.ladder.rank(comp.level)
-    meets = achieved_rank >= declared_rank
-    # The ladder is cumulative (gates add up, thresholds never go down), so what the
-    # declared level misses is everything that stands between the component and it.
-    blockers = [] if meets else per_level[declared_rank]
-    next_rank = achieved_rank + 1
-    next_level = names[next_rank] if next_rank < len(names) else None
+        achieved = rank
+    achieved = max(achieved, 0)  # the floor of the ladder
+    declared = cfg.ladder.rank(comp.level)
+    blockers = [c.blocker for c in per_level[declared] if not c.held and c.judged and c.blocker is not None]
+    next_rank = achieved + 1
+    next_level = levels[next_rank].name if next_rank < len(levels) else None
+    # What the next level lacks that was measured; what was not measured is in ``undetermined``.
+    next_blockers = (
+        [c.blocker for c in per_level[next_rank] if not c.held and c.measured and c.blocker is not None]
+        if next_level is not None
+        else []
+    )
     return ComponentResult(
         name=comp.name,
         declared=comp.level,
-        achieved=names[achieved_rank],
-        meets=meets,
+        achieved=levels[achieved].name,
+        meets=not blockers,
         coverage=figures,
         tests=counts,
         gates=all_gates,
         blockers=blockers,
         threshold=threshold(comp, cfg, cfg.ladder.level(comp.level)),
         next_level=next_level,
-        next_blockers=per_level[next_rank] if next_level is not None else [],
+        next_blockers=next_blockers,
+        undetermined=_undetermined(levels, per_level, achieved),
     )
 
 
@@ -203,6 +278,9 @@ def score(
     partial_reason: str = "",
     partial_kind: str = "",
     no_gates: bool = False,
+    gates_mode: str = "all",
+    tests_failed: int = 0,
+    warn_only: bool = False,
     version: str,
     components: Sequence[ComponentConfig] | None = None,
 ) -> Report:
@@ -215,7 +293,7 @@ def score(
             coverage.get(comp.name, CoverageFigures.unmeasured()),
             tests.get(comp.name, TestCounts()),
             gates.get(comp.name, {}),
-            partial=partial,
+            partial=(partial_reason or "partial") if partial else None,
             no_gates=no_gates,
         )
         for comp in comps
@@ -227,6 +305,9 @@ def score(
         partial_reason=partial_reason,
         partial_kind=partial_kind if partial else "",
         gates_run=not no_gates,
+        gates_mode=gates_mode,
+        tests_failed=tests_failed,
+        warn_only=warn_only,
         levels=list(cfg.ladder.names),
         project_root=str(cfg.root),
     )

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from pytest_tta_maturity import cli
-from pytest_tta_maturity.model import ComponentResult, CoverageFigures, Finding, GateResult, Report, TestCounts
+from pytest_tta_maturity.config import ComponentConfig, MaturityConfig
+from pytest_tta_maturity.ladder import Ladder
+from pytest_tta_maturity.model import CoverageFigures, Finding, GateResult, Outcome, Report, TestCounts
+from pytest_tta_maturity.scoring import score
 
 LEVELS = ["experimental", "development", "staging", "production"]
 GOLD = Path(__file__).parent / "gold"
@@ -19,133 +22,114 @@ GOLD = Path(__file__).parent / "gold"
 REGOLD = bool(os.environ.get("TTA_MATURITY_REGOLD"))
 
 
+def _config(root: str, *components: ComponentConfig) -> MaturityConfig:
+    return MaturityConfig(
+        file=Path(root) / "pyproject.toml", root=Path(root), components=components, ladder=Ladder.build()
+    )
+
+
 def sample_report() -> Report:
-    """Two components: one below its level with findings and a gate error, one ready to promote."""
-    carbon = ComponentResult(
-        name="carbon",
-        declared="staging",
-        achieved="development",
-        meets=False,
-        coverage=CoverageFigures(
-            percent=65.22,
-            covered_lines=60,
-            num_statements=92,
-            covered_branches=0,
-            num_branches=0,
-            missing_lines={"src/tta/carbon/x.py": [3, 4, 10, 11, 12, 13, 14, 30], "src/tta/carbon/y.py": [5, 6, 7]},
-            raw_percent=65.21739130434783,
-            precision=2,
-        ),
-        tests=TestCounts(passed=12, failed=0, skipped=1, errors=0),
-        gates={
-            "tests": GateResult("pass"),
-            "lint": GateResult("pass", tool="ruff 0.17.6"),
-            "format": GateResult("pass", tool="ruff 0.17.6"),
-            "types": GateResult(
-                "fail",
-                findings=2,
-                details=[
-                    Finding("src/tta/carbon/x.py", 12, "reportArgumentType", 'Argument of type "str" is not "int"'),
-                    Finding("src/tta/carbon/y.py", 3, "reportReturnType", "Type <None> is not <int>"),
-                ],
-                tool="pyright 1.1.414",
-            ),
-            "security": GateResult("error", message="bandit is not installed; pip install bandit", tool="bandit"),
-        },
-        blockers=[
-            "coverage 65.2% < 70% (+4.8 pts, ~5 lines)",
-            "types: 2 errors",
-            "security: error (bandit is not installed; pip install bandit)",
-        ],
-        threshold=70.0,
-        next_level="staging",
-        next_blockers=[
-            "coverage 65.2% < 70% (+4.8 pts, ~5 lines)",
-            "types: 2 errors",
-            "security: error (bandit is not installed; pip install bandit)",
-        ],
+    """Two components scored as a run scores them: one below its level with findings and a gate
+    error, one ready to promote."""
+    cfg = _config(
+        "/src/project",
+        ComponentConfig("carbon", "staging", (Path("/src/project/src/tta/carbon"),)),
+        ComponentConfig("model_management", "development", (Path("/src/project/src/tta/model_management"),), (), 65.0),
     )
-    model = ComponentResult(
-        name="model_management",
-        declared="development",
-        achieved="staging",
-        meets=True,
-        coverage=CoverageFigures(
-            percent=84.21,
-            covered_lines=150,
-            num_statements=170,
-            covered_branches=10,
-            num_branches=20,
-            missing_lines={"src/tta/model_registry.py": [40, 41, 42]},
-            raw_percent=84.21052631578948,
-            precision=2,
-        ),
-        tests=TestCounts(passed=30),
-        gates={
-            "tests": GateResult("pass"),
-            "lint": GateResult("pass", tool="ruff 0.17.6"),
-        },
-        blockers=[],
-        threshold=65.0,
-        next_level="production",
-        next_blockers=["docs: not run: no declared level of this component needs it"],
+    carbon_cov = CoverageFigures(
+        percent=65.22,
+        covered_lines=60,
+        num_statements=92,
+        covered_branches=0,
+        num_branches=0,
+        missing_lines={"src/tta/carbon/x.py": [3, 4, 10, 11, 12, 13, 14, 30], "src/tta/carbon/y.py": [5, 6, 7]},
+        raw_percent=65.21739130434783,
+        precision=2,
     )
-    return Report(version="0.1.0", components=[carbon, model], levels=list(LEVELS), project_root="/src/project")
+    model_cov = CoverageFigures(
+        percent=84.21,
+        covered_lines=150,
+        num_statements=170,
+        covered_branches=10,
+        num_branches=20,
+        missing_lines={"src/tta/model_registry.py": [40, 41, 42]},
+        raw_percent=84.21052631578948,
+        precision=2,
+    )
+    ruff, pyright = "ruff 0.17.6", "pyright 1.1.414"
+    carbon_gates = {
+        "lint": GateResult("pass", tool=ruff),
+        "format": GateResult("pass", tool=ruff),
+        "types": GateResult(
+            "fail",
+            findings=2,
+            details=[
+                Finding("src/tta/carbon/x.py", 12, "reportArgumentType", 'Argument of type "str" is not "int"'),
+                Finding("src/tta/carbon/y.py", 3, "reportReturnType", "Type <None> is not <int>"),
+            ],
+            tool=pyright,
+        ),
+        "security": GateResult("error", message="bandit is not installed; pip install bandit", tool="bandit"),
+        "docs": GateResult("pass", tool=ruff),
+    }
+    model_gates = {
+        "lint": GateResult("pass", tool=ruff),
+        "format": GateResult("pass", tool=ruff),
+        "types": GateResult("pass", tool=pyright),
+        "security": GateResult("pass", tool=ruff),
+        "docs": GateResult(
+            "fail",
+            findings=1,
+            details=[Finding("src/tta/model_registry.py", 1, "D100", "Missing docstring")],
+            tool=ruff,
+        ),
+    }
+    return score(
+        cfg,
+        coverage={"carbon": carbon_cov, "model_management": model_cov},
+        tests={"carbon": TestCounts(passed=12, skipped=1), "model_management": TestCounts(passed=30)},
+        gates={"carbon": carbon_gates, "model_management": model_gates},
+        version="0.1.0",
+    )
 
 
 def nasty_report() -> Report:
     """Text that must be escaped everywhere: markup, quotes, pipes, newlines, control characters."""
     name = 'a|b<script>alert("x")</script>&\\'
-    comp = ComponentResult(
-        name=name,
-        declared="development",
-        achieved="experimental",
-        meets=False,
-        coverage=CoverageFigures(
-            percent=10.0,
-            covered_lines=1,
-            num_statements=10,
-            covered_branches=0,
-            num_branches=0,
-            missing_lines={"src/<b>|x.py": [1, 2]},
-            raw_percent=10.0,
-            precision=0,
-        ),
-        tests=TestCounts(failed=1),
-        gates={
-            "tests": GateResult("fail", findings=1),
-            "lint": GateResult(
-                "fail",
-                findings=1,
-                details=[Finding("src/<b>|x.py", 1, "E501", 'line "too" long\nsecond line \x1b[31m<red>\x00')],
-                tool="ruff",
-            ),
-        },
-        blockers=["coverage 10.0% < 60% (+50.0 pts, ~5 lines)", "tests: 1 failed or errored", "lint: 1 finding"],
-        threshold=60.0,
-        next_level="development",
-        next_blockers=["coverage 10.0% < 60% (+50.0 pts, ~5 lines)"],
+    cfg = _config(
+        "/src/project",
+        ComponentConfig(name, "development", (Path("/src/project/src/nasty"),)),
+        ComponentConfig("empty", "experimental", (Path("/src/project/src/empty"),)),
     )
-    unmeasured = ComponentResult(
-        name="empty",
-        declared="experimental",
-        achieved="experimental",
-        meets=True,
-        coverage=CoverageFigures.unmeasured(),
-        tests=TestCounts(),
-        gates={"tests": GateResult("skipped", message="no attributed test ran in this partial run")},
-        blockers=[],
-        threshold=0.0,
-        next_level="development",
-        next_blockers=["coverage: not measured"],
+    failed = TestCounts()
+    failed.add('tests/test_<b>.py::test_x["|&"]', Outcome.FAILED)
+    lint = GateResult(
+        "fail",
+        findings=1,
+        details=[Finding("src/<b>|x.py", 1, "E501", 'line "too" long\nsecond line \x1b[31m<red>\x00')],
+        tool="ruff",
     )
-    return Report(
-        version="0.1.0",
-        components=[comp, unmeasured],
+    cov = CoverageFigures(
+        percent=10.0,
+        covered_lines=1,
+        num_statements=10,
+        covered_branches=0,
+        num_branches=0,
+        missing_lines={"src/<b>|x.py": [1, 2]},
+        raw_percent=10.0,
+        precision=0,
+    )
+    return score(
+        cfg,
+        coverage={name: cov, "empty": CoverageFigures.unmeasured()},
+        tests={name: failed, "empty": TestCounts()},
+        gates={name: {"lint": lint}, "empty": {}},
         partial=True,
         partial_reason='tests selected on the command line (-k "x")',
-        gates_run=True,
-        levels=list(LEVELS),
+        partial_kind="selection",
+        tests_failed=1,
+        gates_mode="declared",
+        version="0.1.0",
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pytest_tta_maturity import cli
-from pytest_tta_maturity.model import CoverageFigures, Report
+from pytest_tta_maturity.model import Blocker, CoverageFigures, Report
 from pytest_tta_maturity.report import formats, terminal
 
 from .conftest import Result, nasty_report, sample_report, write_report
@@ -225,7 +225,7 @@ def test_explain_a_component_below_its_level(run_cli: Run, project: Path) -> Non
     assert result.out.splitlines() == [
         "carbon: declared staging, holds development: below its level",
         "blockers for staging:",
-        "  - coverage 65.2% < 70% (+4.8 pts, ~5 lines)",
+        "  - coverage 65.22% < 70% (+4.79 pts, ~5 lines)",
         "  - types: 2 errors",
         "  - security: error (bandit is not installed; pip install bandit)",
         "findings:",
@@ -248,7 +248,10 @@ def test_explain_a_component_that_holds_its_level_explains_the_next(run_cli: Run
     assert result.out.splitlines() == [
         "model_management: declared development, holds staging; next level: production",
         "blockers for production:",
-        "  - docs: not run: no declared level of this component needs it",
+        "  - docs: 1 finding",
+        "findings:",
+        "  docs (ruff 0.17.6): 1 finding",
+        "    src/tta/model_registry.py:1 D100 Missing docstring",
         "coverage: 84.21%, enough for production (80%)",
         "largest uncovered blocks (1 block, 3 lines):",
         "  src/tta/model_registry.py:40-42  3 lines",
@@ -258,7 +261,7 @@ def test_explain_a_component_that_holds_its_level_explains_the_next(run_cli: Run
 def test_explain_next_threshold_comes_from_the_blocker(run_cli: Run, project: Path, tmp_path: Path) -> None:
     report = sample_report()
     comp = report.components[1]
-    comp.next_blockers = ["coverage 84.2% < 90% (+5.8 pts, ~12 lines)"]
+    comp.next_blockers = [Blocker("coverage", "coverage", "production", needed=90.0, measured=84.21, precision=2)]
     path = write_report(tmp_path / "r.json", report)
     result = run_cli("explain", "model_management", "--report-file", str(path))
     assert "coverage: 84.21%; production needs 90%: cover 11 more statements or branches" in result.out
@@ -271,11 +274,38 @@ def test_explain_top_of_the_ladder_partial_and_unmeasured(run_cli: Run, project:
     path = write_report(tmp_path / "r.json", report)
     result = run_cli("explain", "empty", "--report-file", str(path))
     assert result.status == 0
+    report.components[1].undetermined = []
+    path = write_report(tmp_path / "r.json", report)
+    result = run_cli("explain", "empty", "--report-file", str(path))
     assert result.out.splitlines() == [
         "empty: declared production, holds production, the top of the ladder",
         'note: the report is from a partial run (tests selected on the command line (-k "x")): coverage was not judged',
         "coverage: not measured (run pytest --tta-maturity with pytest-cov installed)",
     ]
+
+
+def test_explain_lists_undetermined_requirements_and_failed_tests(run_cli: Run, project: Path, tmp_path: Path) -> None:
+    path = write_report(tmp_path / "r.json", nasty_report())
+    result = run_cli("explain", "empty", "--report-file", str(path))
+    assert result.status == 0
+    assert result.out.splitlines() == [
+        "empty: declared experimental, holds experimental; next level: development",
+        'note: the report is from a partial run (tests selected on the command line (-k "x")): coverage was not judged',
+        "undetermined (not measured in this run, so experimental is all that is proven):",
+        '  - coverage: partial run (tests selected on the command line (-k "x"))',
+        "  - tests: no attributed test ran in this partial run",
+        "  - lint: not run",
+        "  - format: not run",
+        "  - types: not run",
+        "  - security: not run",
+        "  - docs: not run",
+        "coverage: not measured (run pytest --tta-maturity with pytest-cov installed)",
+    ]
+    name = nasty_report().components[0].name
+    failed = run_cli("explain", name, "--report-file", str(path))
+    assert failed.status == 1
+    assert "failed tests:" in failed.out.splitlines()
+    assert '  failed: tests/test_<b>.py::test_x["|&"]' in failed.out.splitlines()
 
 
 def test_explain_unknown_component(run_cli: Run, project: Path) -> None:
@@ -337,7 +367,7 @@ def test_promote_refused_below_the_level(run_cli: Run, project: Path) -> None:
         == "tta-maturity promote: not promoting carbon to production: the last report shows it holds development\n"
     )
     assert result.out.splitlines() == [
-        "  - coverage 65.2% < 70% (+4.8 pts, ~5 lines)",
+        "  - coverage 65.22% < 70% (+4.79 pts, ~5 lines)",
         "  - types: 2 errors",
         "  - security: error (bandit is not installed; pip install bandit)",
     ]

@@ -91,22 +91,76 @@ def test_beside_the_users_own_cov_under_xdist(project: Project) -> None:
 
 def test_tests_attributed_by_path_and_marker(project: Project) -> None:
     project.run(*NO_GATES)
-    assert project.component("cart")["tests"] == {"passed": 2, "failed": 0, "skipped": 0, "errors": 0}
-    assert project.component("pricing")["tests"] == {"passed": 1, "failed": 0, "skipped": 0, "errors": 0}
+    counts = {"passed": 2, "failed": 0, "skipped": 0, "errors": 0, "details": []}
+    assert project.component("cart")["tests"] == counts
+    assert project.component("pricing")["tests"] == {**counts, "passed": 1}
+
+
+#: A ladder whose tool gates are ruff only, so that a run with every gate stays fast.
+RUFF_LADDER = """
+[tool.tta-maturity.levels.staging]
+gates = ["format"]
+
+[tool.tta-maturity.levels.production]
+gates = []
+"""
+
+
+def tta(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the ``tta-maturity`` command in the project."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest_tta_maturity", *args],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_terminal_section_and_promotion(project: Project) -> None:
-    result = project.run(*NO_GATES)
-    result.stdout.fnmatch_lines(
-        [
-            "*= tta-maturity =*",
-            "component*declared*achieved*coverage*tests*",
-            "cart*development*staging*76.47%*2/2*",
-            "pricing*experimental*experimental*21.05%*1/1*",
-            "*ready to promote: cart (development -> staging)",
-            "tta-maturity: all 2 components meet their declared levels",
-        ]
+    project.write("pyproject.toml", (project.path / "pyproject.toml").read_text() + RUFF_LADDER)
+    result = project.run("--tta-maturity", "--tta-maturity-report=json:report.json")
+    assert result.ret == 0, result.stdout.str()
+    start = result.stdout.lines.index(next(x for x in result.stdout.lines if "= tta-maturity =" in x))
+    ruff = project.component("cart")["gates"]["lint"]["tool"]
+    assert result.stdout.lines[start + 1 : start + 7] == [
+        "component  declared      achieved      coverage  tests       lint  format  blockers",
+        "cart       development   staging       76.47%    2/2 passed  pass  pass",
+        "pricing    experimental  experimental  21.05%    1/1 passed  pass  pass",
+        f"tools: {ruff}",
+        "ready to promote: cart (development -> staging)",
+        "tta-maturity: all 2 components meet their declared levels",
+    ]
+    # promote works from that run: to the level it holds, not two above
+    refused = tta(project, "promote", "cart", "--to", "production")
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "tta-maturity promote: not promoting cart to production: the last report shows it holds staging\n",
     )
+    assert refused.stdout == "  - coverage 76.47% < 80% (+3.53 pts, ~1 line)\n"
+    promoted = tta(project, "promote", "cart", "--to", "staging")
+    assert (promoted.returncode, promoted.stdout) == (0, "cart: development -> staging in pyproject.toml\n")
+    assert 'level = "staging"' in (project.path / "pyproject.toml").read_text()
+
+
+def test_no_gates_claims_no_level_that_needs_a_gate(project: Project) -> None:
+    result = project.run(*NO_GATES)
+    assert result.ret == 0
+    start = result.stdout.lines.index(next(x for x in result.stdout.lines if "= tta-maturity =" in x))
+    skipped = "not run (--tta-maturity-no-gates)"
+    assert result.stdout.lines[start + 1 : start + 8] == [
+        "component  declared      achieved       coverage  tests       lint     format   types    security  docs     blockers",
+        "cart       development   experimental?  76.47%    2/2 passed  skipped  skipped  skipped  skipped   skipped",
+        "pricing    experimental  experimental   21.05%    1/1 passed  skipped  skipped  skipped  skipped   skipped",
+        "tool gates skipped (--tta-maturity-no-gates): scored on coverage and tests only",
+        "? achieved level undetermined: a requirement above it was not measured in this run:",
+        f"  cart: lint, format, types, security: {skipped}",
+        "tta-maturity: all 2 components meet their declared levels",
+    ]
+    cart = project.component("cart")
+    assert (cart["achieved"], cart["meets"]) == ("experimental", True)
+    assert cart["undetermined"] == [f"{g}: {skipped}" for g in ("lint", "format", "types", "security")]
+    assert project.report()["summary"]["promotable"] == []
 
 
 def test_below_level_fails_with_last_line_naming_why(project: Project) -> None:
@@ -160,14 +214,14 @@ def test_json_report_schema(project: Project) -> None:
     assert report["schema_version"] == 1
     assert report["tool"]["name"] == "pytest-tta-maturity"
     assert report["partial"] is False
-    assert report["summary"] == {"components": 2, "meeting": 2, "below": 0, "promotable": ["cart"]}
+    assert report["summary"] == {"components": 2, "meeting": 2, "below": 0, "promotable": []}
     cart = project.component("cart")
     assert {"name", "declared", "achieved", "meets", "coverage", "tests", "gates", "blockers"} <= set(cart)
     assert cart["gates"]["lint"] == {
         "status": "skipped",
         "findings": 0,
         "details": [],
-        "message": "not run: --tta-maturity-no-gates",
+        "message": "not run (--tta-maturity-no-gates)",
     }
 
 

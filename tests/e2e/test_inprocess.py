@@ -71,8 +71,23 @@ def test_marker_attribution_and_failures(project: Project) -> None:
     )
     run(project, "--tta-maturity-no-gates", "--tta-maturity-report=json:out.json")
     comps = {c["name"]: c for c in json.loads((project.path / "out.json").read_text())["components"]}
-    assert comps["cart"]["tests"] == {"passed": 2, "failed": 1, "skipped": 0, "errors": 0}
-    assert comps["pricing"]["tests"] == {"passed": 1, "failed": 1, "skipped": 1, "errors": 1}
+    assert comps["cart"]["tests"] == {
+        "passed": 2,
+        "failed": 1,
+        "skipped": 0,
+        "errors": 0,
+        "details": [{"nodeid": "tests/test_more.py::test_both", "outcome": "failed"}],
+    }
+    assert comps["pricing"]["tests"] == {
+        "passed": 1,
+        "failed": 1,
+        "skipped": 1,
+        "errors": 1,
+        "details": [
+            {"nodeid": "tests/test_more.py::test_both", "outcome": "failed"},
+            {"nodeid": "tests/test_more.py::test_error", "outcome": "error"},
+        ],
+    }
 
 
 def test_gates_state_without_no_gates(project: Project) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from pytest_tta_maturity.config import MaturityConfig, load
 from pytest_tta_maturity.gates import GateOutcome
-from pytest_tta_maturity.model import CoverageFigures, Finding, GateResult, Report, TestCounts
+from pytest_tta_maturity.model import Blocker, CoverageFigures, Finding, GateResult, Outcome, Report, TestCounts
 from pytest_tta_maturity.scoring import coverage_blocker, gate_blocker, gate_results, score
 
 PASSING = TestCounts(passed=3)
@@ -81,7 +81,12 @@ def test_blockers_say_what_is_missing_and_how_much(cfg: MaturityConfig) -> None:
     )
     a = report.components[0]
     assert not a.meets
-    assert a.blockers == ["coverage 65.20% < 70% (+4.80 pts, ~48 lines)", "types: 3 errors"]
+    assert [b.text for b in a.blockers] == ["coverage 65.20% < 70% (+4.80 pts, ~48 lines)", "types: 3 errors"]
+    coverage, types = a.blockers
+    assert (coverage.requirement, coverage.kind, coverage.level) == ("coverage", "coverage", "staging")
+    assert (coverage.needed, coverage.measured, coverage.gap, coverage.lines) == (70.0, 65.2, 4.8, 48)
+    assert (types.requirement, types.kind, types.findings) == ("types", "findings", 3)
+    assert a.undetermined == []
     assert report.below == [a]
     assert report.promotable == ["b"]
 
@@ -91,34 +96,92 @@ def test_component_threshold_override(cfg: MaturityConfig) -> None:
     b = report.components[1]
     assert b.threshold == 65.0
     assert b.achieved == "experimental"
-    assert b.blockers == ["coverage 63.00% < 65% (+2.00 pts, ~2 lines)"]
+    assert [x.text for x in b.blockers] == ["coverage 63.00% < 65% (+2.00 pts, ~2 lines)"]
 
 
 def test_tests_gate(cfg: MaturityConfig) -> None:
     cov = {"a": figures(90, 100), "b": figures(90, 100)}
     report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, tests={"a": TestCounts(passed=1, failed=1)})
-    assert report.components[0].blockers == ["tests: 1 failed or errored"]
-    assert report.components[1].blockers == ["tests: no test is attributed to this component"]
+    assert [b.text for b in report.components[0].blockers] == ["tests: 1 failed or errored"]
+    assert [b.text for b in report.components[1].blockers] == ["tests: no test is attributed to this component"]
 
 
-def test_partial_run_does_not_judge_coverage(cfg: MaturityConfig) -> None:
+def test_every_attributed_test_skipped_is_not_a_pass(cfg: MaturityConfig) -> None:
+    cov = {"a": figures(90, 100), "b": figures(90, 100)}
+    report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, tests={"a": TestCounts(skipped=2), "b": PASSING})
+    a = report.components[0]
+    assert a.gates["tests"].status == "fail"
+    assert [b.text for b in a.blockers] == ["tests: every attributed test was skipped"]
+    assert (a.achieved, a.meets) == ("experimental", False)
+
+
+def test_partial_run_does_not_judge_coverage_nor_claim_a_level(cfg: MaturityConfig) -> None:
     cov = {"a": figures(10, 100), "b": figures(10, 100)}
-    report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, partial=True, tests={"a": PASSING})
+    report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, partial=True, partial_reason="-k", tests={"a": PASSING})
+    a, b = report.components
     assert [c.meets for c in report.components] == [True, True]
+    assert [c.achieved for c in report.components] == ["experimental", "experimental"]
+    assert [u.text for u in a.undetermined] == ["coverage: partial run (-k)"]
+    assert [u.text for u in b.undetermined] == [
+        "coverage: partial run (-k)",
+        "tests: no attributed test ran in this partial run",
+    ]
+    assert a.blockers == [] and b.blockers == []
     assert report.promotable == []
-    assert report.components[1].gates["tests"].status == "skipped"
+    assert b.gates["tests"].status == "skipped"
 
 
-def test_no_gates_requires_coverage_and_tests_only(cfg: MaturityConfig) -> None:
+def test_partial_run_still_judges_the_gates(cfg: MaturityConfig) -> None:
+    cov = {"a": figures(90, 100), "b": figures(90, 100)}
+    gates = {"a": {**all_pass(), "types": GateResult("fail", 2)}, "b": all_pass()}
+    report = run(cfg, cov, gates, partial=True, partial_reason="-k")
+    a = report.components[0]
+    assert not a.meets
+    assert [b.text for b in a.blockers] == ["types: 2 errors"]
+    # types is measured and fails: staging is out of reach; development hangs on the unjudged coverage
+    assert (a.achieved, [(u.text, u.level) for u in a.undetermined]) == (
+        "experimental",
+        [("coverage: partial run (-k)", "development")],
+    )
+
+
+def test_no_gates_requires_coverage_and_tests_only_and_claims_no_gated_level(cfg: MaturityConfig) -> None:
     cov = {"a": figures(75, 100), "b": figures(90, 100)}
-    report = run(cfg, cov, {}, no_gates=True)
-    assert [c.achieved for c in report.components] == ["staging", "production"]
+    gates = gate_results(cfg, cfg.components, {}, {}, no_gates=True)
+    report = run(cfg, cov, gates, no_gates=True)
+    a, b = report.components
+    assert [c.meets for c in report.components] == [True, True]
+    assert [c.achieved for c in report.components] == ["experimental", "experimental"]
+    assert [u.text for u in a.undetermined] == [
+        "lint: not run (--tta-maturity-no-gates)",
+        "format: not run (--tta-maturity-no-gates)",
+        "types: not run (--tta-maturity-no-gates)",
+        "security: not run (--tta-maturity-no-gates)",
+    ]  # production is out of reach (75% < 80%): docs cannot change the level
+    assert [u.requirement for u in b.undetermined] == ["lint", "format", "types", "security", "docs"]
+    assert report.promotable == []
     assert not report.gates_run
+
+
+def test_declared_gates_mode_leaves_higher_levels_undetermined(cfg: MaturityConfig) -> None:
+    gates = gate_results(
+        cfg, cfg.components, {g: [] for g in ("lint",)}, {"lint": GateOutcome("lint")}, mode="declared"
+    )
+    b = gates["b"]
+    assert b["lint"].status == "pass"
+    assert b["docs"].message == "not run (--tta-maturity-gates=declared)"
+    report = run(cfg, {"a": figures(90, 100), "b": figures(90, 100)}, gates, gates_mode="declared")
+    comp_b = report.components[1]
+    assert (comp_b.achieved, comp_b.meets) == ("development", True)
+    assert [u.requirement for u in comp_b.undetermined] == ["format", "types", "security", "docs"]
+    assert report.promotable == []
 
 
 def test_unmeasured_coverage_fails_closed(cfg: MaturityConfig) -> None:
     report = run(cfg, {}, {"a": all_pass(), "b": all_pass()})
-    assert report.components[0].blockers == ["coverage: not measured"]
+    assert [b.text for b in report.components[0].blockers] == ["coverage: not measured"]
+    assert report.components[0].achieved == "experimental"
+    assert [u.text for u in report.components[0].undetermined] == ["coverage: not measured"]
 
 
 def test_coverage_precision_follows_coverage_py(cfg: MaturityConfig) -> None:
@@ -145,13 +208,47 @@ def test_gate_results_bucket_findings_by_path(cfg: MaturityConfig) -> None:
     assert results["b"]["types"].status == "error"  # staging, the level above b's, needs types: it ran for b too
 
 
-def test_gates_checked_cover_the_declared_and_the_next_level(cfg: MaturityConfig) -> None:
-    assert cfg.gates_checked() == {
+def test_gates_checked_all_runs_every_gate_over_every_component(cfg: MaturityConfig) -> None:
+    every = ["lint", "format", "types", "security", "docs"]
+    assert cfg.gates_checked() == {"a": every, "b": every}
+    assert cfg.gates_checked(cfg.components[1:]) == {"b": every}
+
+
+def test_gates_checked_declared_covers_the_declared_and_the_next_level(cfg: MaturityConfig) -> None:
+    assert cfg.gates_checked(mode="declared") == {
         "a": ["lint", "format", "types", "security"],
         "b": ["lint", "format", "types", "security"],
     }
-    only_b = cfg.gates_checked(cfg.components[1:])
+    only_b = cfg.gates_checked(cfg.components[1:], "declared")
     assert only_b == {"b": ["lint"]}  # no declared level among the selected needs staging's gates
+
+
+def test_failed_tests_are_named_and_fail_the_verdict(cfg: MaturityConfig) -> None:
+    counts = TestCounts()
+    counts.add("tests/test_a.py::test_ok", Outcome.PASSED)
+    counts.add("tests/test_a.py::test_bad", Outcome.FAILED)
+    counts.add("tests/test_a.py::test_setup", Outcome.ERROR)
+    cov = {"a": figures(90, 100), "b": figures(90, 100)}
+    report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, tests={"a": counts, "b": PASSING}, tests_failed=2)
+    a = report.components[0]
+    assert [(t.nodeid, t.outcome.value) for t in a.tests.details] == [
+        ("tests/test_a.py::test_bad", "failed"),
+        ("tests/test_a.py::test_setup", "error"),
+    ]
+    assert report.to_dict()["components"][0]["tests"]["details"] == [
+        {"nodeid": "tests/test_a.py::test_bad", "outcome": "failed"},
+        {"nodeid": "tests/test_a.py::test_setup", "outcome": "error"},
+    ]
+    assert report.failed
+    assert Report.from_dict(report.to_dict()).to_dict() == report.to_dict()
+
+
+def test_warn_only_does_not_fail_but_failed_tests_do(cfg: MaturityConfig) -> None:
+    cov = {"a": figures(10, 100), "b": figures(90, 100)}
+    report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, warn_only=True)
+    assert report.below and not report.failed
+    report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, warn_only=True, tests_failed=1)
+    assert report.failed
 
 
 @pytest.mark.parametrize(
@@ -166,8 +263,11 @@ def test_gates_checked_cover_the_declared_and_the_next_level(cfg: MaturityConfig
     ],
 )
 def test_gate_blocker_text(name: str, result: GateResult, text: str) -> None:
-    assert gate_blocker(name, result) == text
+    blocker = gate_blocker(name, result, "staging")
+    assert blocker.text == text
+    assert Blocker.from_dict(blocker.to_dict()) == blocker
 
 
 def test_coverage_blocker_unmeasured() -> None:
-    assert coverage_blocker(CoverageFigures.unmeasured(), 60) == "coverage: not measured"
+    blocker = coverage_blocker(CoverageFigures.unmeasured(), 60)
+    assert (blocker.text, blocker.kind) == ("coverage: not measured", "not_run")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import ComponentResult, GateResult, Report
+from ..ladder import BUILTIN_GATES
+from ..model import ComponentResult, Report
 
 _INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -20,12 +21,13 @@ def clean(text: str) -> str:
 
 
 def gate_names(report: Report) -> list[str]:
-    """Every gate some component has a state for, ``tests`` first, then in order of appearance."""
-    seen: dict[str, None] = {"tests": None}
-    for comp in report.components:
-        for name in comp.gates:
-            seen.setdefault(name, None)
-    return list(seen)
+    """Every gate some component has a state for: the built-in ones in ladder order, then the others by name.
+
+    The order does not depend on how a report was stored, so a saved report renders as the run did.
+    """
+    seen = {name for comp in report.components for name in comp.gates} | {"tests"}
+    builtin = [g for g in BUILTIN_GATES if g in seen]
+    return builtin + sorted(seen.difference(builtin))
 
 
 def coverage_text(comp: ComponentResult) -> str:
@@ -41,7 +43,11 @@ def number(value: float) -> str:
 
 
 def gate_text(comp: ComponentResult, gate: str) -> str:
-    """A gate's state in words, with the count that matters when it did not pass."""
+    """A gate's state in words, with the count that matters when it did not pass.
+
+    Every format writes a state this way: ``pass``, ``FAIL (3)``, ``ERROR``,
+    ``skipped``; the tests gate adds its counts (``FAIL (0/0 passed)``).
+    """
     result = comp.gates.get(gate)
     if result is None:
         return ""
@@ -54,38 +60,69 @@ def gate_text(comp: ComponentResult, gate: str) -> str:
     return GATE_WORDS[result.status]
 
 
+def achieved_text(comp: ComponentResult) -> str:
+    """The achieved level, with ``?`` when requirements above it were not measured."""
+    return comp.achieved if comp.determined else comp.achieved + "?"
+
+
+UNDETERMINED_LEGEND = "? achieved level undetermined: a requirement above it was not measured in this run"
+
+
+def undetermined_groups(report: Report) -> list[tuple[str, list[str]]]:
+    """``(what was not measured, components)`` pairs, so that one reason shared by all is said once."""
+    groups: dict[str, list[str]] = {}
+    for comp in report.components:
+        if comp.undetermined:
+            groups.setdefault(undetermined_text(comp), []).append(comp.name)
+    return list(groups.items())
+
+
+def undetermined_text(comp: ComponentResult) -> str:
+    """``lint, format: not run (--tta-maturity-no-gates); coverage: partial run (-k)``: one reason said once."""
+    by_reason: dict[str, list[str]] = {}
+    for item in comp.undetermined:
+        by_reason.setdefault(item.reason, []).append(item.requirement)
+    return "; ".join(f"{', '.join(names)}: {reason}" for reason, names in by_reason.items())
+
+
 def level_rank(report: Report, level: str) -> int:
     """A level's ordinal on the report's ladder (``-1`` when the ladder does not know it)."""
     return report.levels.index(level) if level in report.levels else -1
 
 
-def blocker_requirement(blocker: str, gates: dict[str, GateResult]) -> str:
-    """Which requirement a blocker line is about: ``coverage`` or a gate name."""
-    head = blocker.split(":", 1)[0]
-    if head in gates and not blocker.startswith("coverage "):
-        return head
-    return "coverage" if blocker.startswith("coverage") else head
-
-
 def run_notes(report: Report) -> list[str]:
-    """Sentences about how the run was made (partial, gates skipped)."""
+    """Sentences about how the run was made (partial, gates skipped or limited)."""
     notes: list[str] = []
     if report.partial:
         reason = f" ({report.partial_reason})" if report.partial_reason else ""
         notes.append(f"Partial run{reason}: coverage is not judged.")
     if not report.gates_run:
         notes.append("Tool gates were not run (--tta-maturity-no-gates): scored on coverage and tests only.")
+    elif report.gates_mode == "declared":
+        notes.append("Only the gates of the declared levels and the level above ran (--tta-maturity-gates=declared).")
     return notes
 
 
+def status_word(report: Report) -> str:
+    """``PASSED`` or ``FAILED``, as pytest's exit status says."""
+    return "FAILED" if report.failed else "PASSED"
+
+
 def verdict(report: Report) -> str:
-    """One sentence: all components meet their levels, or how many do not."""
+    """One sentence: failed tests, then whether every component meets its level."""
     below = report.below
     total = len(report.components)
     if not below:
-        return f"All {total} components meet their declared levels."
-    names = ", ".join(c.name for c in below)
-    return f"{len(below)} of {total} components below their declared level: {names}."
+        sentence = f"All {total} components meet their declared levels."
+    else:
+        names = ", ".join(c.name for c in below)
+        sentence = f"{len(below)} of {total} components below their declared level: {names}."
+        if report.warn_only:
+            sentence += " (warn only)"
+    if report.tests_failed:
+        plural = "test" if report.tests_failed == 1 else "tests"
+        sentence = f"{report.tests_failed} {plural} failed or errored. {sentence}"
+    return sentence
 
 
 def line_ranges(lines: list[int]) -> list[tuple[int, int]]:

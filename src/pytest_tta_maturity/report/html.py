@@ -11,7 +11,20 @@ from __future__ import annotations
 import html
 
 from ..model import ComponentResult, Report
-from ._common import clean, coverage_text, gate_names, gate_text, number, ranges_text, run_notes, verdict
+from ._common import (
+    GATE_WORDS,
+    UNDETERMINED_LEGEND,
+    achieved_text,
+    clean,
+    coverage_text,
+    gate_names,
+    gate_text,
+    number,
+    ranges_text,
+    run_notes,
+    status_word,
+    verdict,
+)
 
 STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #1b1f24; background: #fff; }
@@ -53,7 +66,7 @@ def bar(comp: ComponentResult, report: Report) -> str:
     if report.partial:
         kind = "unjudged"
     else:
-        kind = "ok" if not any(b.startswith("coverage") for b in comp.blockers) else "short"
+        kind = "short" if any(b.requirement == "coverage" for b in comp.blockers) else "ok"
     label = f"{coverage_text(comp)} covered; {comp.declared} needs {number(comp.threshold)}%"
     return (
         f'<div class="bar" role="img" aria-label="{esc(label)}" title="{esc(label)}">'
@@ -65,11 +78,17 @@ def bar(comp: ComponentResult, report: Report) -> str:
 def _details(comp: ComponentResult) -> str:
     parts: list[str] = []
     if comp.blockers:
-        items = "".join(f"<li>{esc(b)}</li>" for b in comp.blockers)
+        items = "".join(f"<li>{esc(b.text)}</li>" for b in comp.blockers)
         parts.append(f"<ul>{items}</ul>")
     elif comp.next_level and comp.next_blockers:
-        items = "".join(f"<li>{esc(b)}</li>" for b in comp.next_blockers)
+        items = "".join(f"<li>{esc(b.text)}</li>" for b in comp.next_blockers)
         parts.append(f"<details><summary>for {esc(comp.next_level)}</summary><ul>{items}</ul></details>")
+    if comp.undetermined:
+        items = "".join(f"<li>{esc(u.text)}</li>" for u in comp.undetermined)
+        parts.append(f"<details><summary>undetermined ({len(comp.undetermined)})</summary><ul>{items}</ul></details>")
+    if comp.tests.details:
+        items = "".join(f"<li>{esc(t.outcome.value)}: <code>{esc(t.nodeid)}</code></li>" for t in comp.tests.details)
+        parts.append(f"<details><summary>failed tests ({len(comp.tests.details)})</summary><ul>{items}</ul></details>")
     findings = [(gate, f) for gate, result in comp.gates.items() for f in result.details]
     messages = [(gate, r.message) for gate, r in comp.gates.items() if r.status == "error" and r.message]
     if findings or messages:
@@ -92,7 +111,7 @@ def _details(comp: ComponentResult) -> str:
 def render(report: Report) -> str:
     """The whole report as an HTML document (ends with a newline)."""
     gates = gate_names(report)
-    passed = not report.below
+    passed = not report.failed
     head = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -105,16 +124,19 @@ def render(report: Report) -> str:
         "</head>",
         "<body>",
         "<h1>tta-maturity</h1>",
-        f'<p class="verdict {"pass" if passed else "fail"}">{"PASSED" if passed else "FAILED"}: {esc(verdict(report))}</p>',
+        f'<p class="verdict {"pass" if passed else "fail"}">{status_word(report)}: {esc(verdict(report))}</p>',
     ]
     body = [f'<p class="note">{esc(note)}</p>' for note in run_notes(report)]
+    if any(c.undetermined for c in report.components):
+        body.append(f'<p class="note">{esc(UNDETERMINED_LEGEND)}</p>')
     columns = ["component", "declared", "achieved", "coverage", "against threshold", *gates, "blockers"]
     body.append('<table id="components">')
     body.append("<thead><tr>" + "".join(f'<th scope="col">{esc(c)}</th>' for c in columns) + "</tr></thead>")
     body.append("<tbody>")
     for comp in report.components:
         cover = esc(coverage_text(comp)) + ("*" if report.partial else "")
-        achieved = esc(comp.achieved) if comp.meets else f'<span class="below">{esc(comp.achieved)}</span>'
+        achieved = esc(achieved_text(comp))
+        achieved = achieved if comp.meets else f'<span class="below">{achieved}</span>'
         cells = [
             f'<th scope="row">{esc(comp.name)}</th>',
             f"<td>{esc(comp.declared)}</td>",
@@ -123,10 +145,11 @@ def render(report: Report) -> str:
             f"<td>{bar(comp, report)}</td>",
         ]
         for gate in gates:
-            text = gate_text(comp, gate)
-            word = text.split(" ", 1)[0] if text else ""
-            cls = word if word in ("FAIL", "ERROR", "skipped") else "pass"
-            cells.append(f'<td class="st-{cls}">{esc(text)}</td>' if text else "<td></td>")
+            result = comp.gates.get(gate)
+            if result is None:
+                cells.append("<td></td>")
+            else:
+                cells.append(f'<td class="st-{GATE_WORDS[result.status]}">{esc(gate_text(comp, gate))}</td>')
         cells.append(f"<td>{_details(comp)}</td>")
         body.append(f'<tr data-component="{esc(comp.name)}">' + "".join(cells) + "</tr>")
     body.append("</tbody></table>")

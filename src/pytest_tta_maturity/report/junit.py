@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import ComponentResult, Report
-from ._common import blocker_requirement, clean, coverage_text, gate_names, number, ranges_text
+from ._common import clean, coverage_text, gate_names, number, ranges_text, status_word, verdict
 
 
 def escape_text(text: str) -> str:
@@ -49,7 +49,7 @@ class _Case:
 def _cases(report: Report, comp: ComponentResult) -> list[_Case]:
     by_requirement: dict[str, list[str]] = {}
     for blocker in comp.blockers:
-        by_requirement.setdefault(blocker_requirement(blocker, comp.gates), []).append(blocker)
+        by_requirement.setdefault(blocker.requirement, []).append(blocker.text)
     cases: list[_Case] = []
     summary = f"{coverage_text(comp)} covered; {comp.declared} needs {number(comp.threshold)}%"
     missing = "\n".join(f"{path}: {ranges_text(lines)}" for path, lines in sorted(comp.coverage.missing_lines.items()))
@@ -88,6 +88,9 @@ def _cases(report: Report, comp: ComponentResult) -> list[_Case]:
 def render(report: Report) -> str:
     """The whole report as a JUnit XML document (ends with a newline)."""
     cases = [case for comp in report.components for case in _cases(report, comp)]
+    if report.tests_failed:
+        # The exit status fails on failed tests even when every component holds its level.
+        cases.append(_Case("run", "tests", "failure", verdict(report)))
     count = {kind: sum(1 for c in cases if c.outcome == kind) for kind in ("failure", "error", "skipped")}
     attrs = (
         f'name="tta-maturity" tests="{len(cases)}" failures="{count["failure"]}" '
@@ -100,6 +103,8 @@ def render(report: Report) -> str:
         "tta-maturity.partial": "true" if report.partial else "false",
         "tta-maturity.partial_reason": report.partial_reason,
         "tta-maturity.gates_run": "true" if report.gates_run else "false",
+        "tta-maturity.verdict": status_word(report),
+        "tta-maturity.tests_failed": str(report.tests_failed),
     }
     lines.extend(
         f'      <property name="{escape_attr(key)}" value="{escape_attr(value)}" />' for key, value in props.items()

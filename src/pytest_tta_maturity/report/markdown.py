@@ -10,7 +10,19 @@ from __future__ import annotations
 import re
 
 from ..model import Report
-from ._common import clean, coverage_text, gate_names, gate_text, number, run_notes, verdict
+from ._common import (
+    UNDETERMINED_LEGEND,
+    achieved_text,
+    clean,
+    coverage_text,
+    gate_names,
+    gate_text,
+    number,
+    run_notes,
+    status_word,
+    undetermined_groups,
+    verdict,
+)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
@@ -29,8 +41,7 @@ def _row(cells: list[str]) -> str:
 def render(report: Report) -> str:
     """The whole report as Markdown text (ends with a newline)."""
     gates = gate_names(report)
-    status = "PASSED" if not report.below else "FAILED"
-    lines = ["## tta-maturity", "", f"**{status}**: {escape(verdict(report))}", ""]
+    lines = ["## tta-maturity", "", f"**{status_word(report)}**: {escape(verdict(report))}", ""]
     lines.extend(f"> {escape(note)}" for note in run_notes(report))
     if run_notes(report):
         lines.append("")
@@ -38,7 +49,8 @@ def render(report: Report) -> str:
     lines.append(_row([escape(h) for h in header]))
     lines.append(_row(["---", "---", "---", "---:", "---:", *("---" for _ in gates)]))
     for comp in report.components:
-        achieved = escape(comp.achieved) if comp.meets else f"**{escape(comp.achieved)}** (below)"
+        achieved = escape(achieved_text(comp))
+        achieved = achieved if comp.meets else f"**{achieved}** (below)"
         cover = coverage_text(comp) + ("\\*" if report.partial and comp.coverage.measured else "")
         cells = [
             escape(comp.name),
@@ -53,7 +65,15 @@ def render(report: Report) -> str:
         lines.extend(["", "### Blockers", ""])
         for comp in report.below:
             lines.append(f"- **{escape(comp.name)}**: below {escape(comp.declared)}, holds {escape(comp.achieved)}")
-            lines.extend(f"  - {escape(blocker)}" for blocker in comp.blockers)
+            lines.extend(f"  - {escape(blocker.text)}" for blocker in comp.blockers)
+    groups = undetermined_groups(report)
+    if groups:
+        lines.extend(["", "### Undetermined", "", escape(UNDETERMINED_LEGEND) + ":", ""])
+        lines.extend(f"- **{escape(', '.join(names))}**: {escape(what)}" for what, names in groups)
+    failed = [(comp.name, t) for comp in report.components for t in comp.tests.details]
+    if failed:
+        lines.extend(["", "### Failed tests", ""])
+        lines.extend(f"- **{escape(name)}** {escape(t.outcome.value)}: `{clean(t.nodeid)}`" for name, t in failed)
     errors = [
         (comp.name, gate, result.message)
         for comp in report.components

@@ -69,6 +69,12 @@ def render(report: Report) -> str:
         "gates_run", "1 when the tool gates were run, 0 under --tta-maturity-no-gates.", [((), float(report.gates_run))]
     )
     lines += _family(
+        "run_failed",
+        "1 when the run fails (a test failed, or a component is below its level), as pytest's exit status says.",
+        [((), float(report.failed))],
+    )
+    lines += _family("tests_failed", "Tests of the session that failed or errored.", [((), float(report.tests_failed))])
+    lines += _family(
         "level",
         "Ordinal of each level of the ladder (the values of declared_level and achieved_level).",
         [((("level", name),), float(rank)) for rank, name in enumerate(report.levels)],
@@ -89,6 +95,16 @@ def render(report: Report) -> str:
     )
     lines += _family(
         "meets", "1 when the component holds its declared level, else 0.", per_component(lambda c: float(c.meets))
+    )
+    lines += _family(
+        "achieved_determined",
+        "1 when every requirement that could raise the achieved level was measured in this run, else 0.",
+        per_component(lambda c: float(c.determined)),
+    )
+    lines += _family(
+        "undetermined_requirements",
+        "Requirements above the achieved level that this run did not measure.",
+        per_component(lambda c: float(len(c.undetermined))),
     )
     measured = [c for c in comps if c.coverage.measured]
     lines += _family(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from ..model import ComponentResult, Report
-from ._common import coverage_text, gate_names
-
-STATE = {"pass": "ok", "fail": "FAIL", "error": "ERROR", "skipped": "-"}
+from ._common import UNDETERMINED_LEGEND, achieved_text, coverage_text, gate_names, gate_text, undetermined_groups
 
 
 def coverage_cell(comp: ComponentResult, report: Report) -> str:
@@ -14,29 +12,15 @@ def coverage_cell(comp: ComponentResult, report: Report) -> str:
     return text + "*" if report.partial and comp.coverage.measured else text
 
 
-def gate_cell(comp: ComponentResult, gate: str) -> str:
-    """A gate's state, with its count when it failed."""
-    result = comp.gates.get(gate)
-    if result is None:
-        return ""
-    if gate == "tests":
-        t = comp.tests
-        cell = f"{t.passed}/{t.total}"
-        return cell + " FAIL" if t.failed or t.errors else cell
-    if result.status == "fail" and result.findings:
-        return f"FAIL({result.findings})"
-    return STATE[result.status]
-
-
 def table(report: Report) -> list[str]:
     """The rows of the table, columns aligned."""
     gates = gate_names(report)
     header = ["component", "declared", "achieved", "coverage", *gates, "blockers"]
     rows = [header]
     for comp in report.components:
-        achieved = comp.achieved if comp.meets else comp.achieved + " !"
+        achieved = achieved_text(comp) if comp.meets else achieved_text(comp) + " !"
         cells = [comp.name, comp.declared, achieved, coverage_cell(comp, report)]
-        rows.append([*cells, *(gate_cell(comp, g) for g in gates), "; ".join(comp.blockers)])
+        rows.append([*cells, *(gate_text(comp, g) for g in gates), "; ".join(b.text for b in comp.blockers)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
 
@@ -46,7 +30,7 @@ def verdict(report: Report) -> str:
     below = report.below
     if not below:
         return f"tta-maturity: all {len(report.components)} components meet their declared levels"
-    parts = [f"{c.name} below {c.declared} ({'; '.join(c.blockers)})" for c in below]
+    parts = [f"{c.name} below {c.declared} ({'; '.join(b.text for b in c.blockers)})" for c in below]
     return "tta-maturity: FAILED: " + ", ".join(parts)
 
 
@@ -58,6 +42,12 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
         lines.append(f"* partial run{reason}: coverage is not judged")
     if not report.gates_run:
         lines.append("tool gates skipped (--tta-maturity-no-gates): scored on coverage and tests only")
+    elif report.gates_mode == "declared":
+        lines.append("gates of the declared levels and the level above only (--tta-maturity-gates=declared)")
+    groups = undetermined_groups(report)
+    if groups:
+        lines.append(UNDETERMINED_LEGEND + ":")
+        lines.extend(f"  {', '.join(names)}: {what}" for what, names in groups)
     tools = sorted({g.tool for c in report.components for g in c.gates.values() if g.tool})
     if tools:
         lines.append("tools: " + ", ".join(tools))
