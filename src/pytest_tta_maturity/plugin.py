@@ -31,10 +31,10 @@ from .gates import Cache, GateOutcome, RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure import measure_components
 from .model import CoverageFigures, Report, TestCounts
+from .project import CACHE_KEY
 from .report import formats, terminal
 from .scoring import gate_results, score
 
-CACHE_KEY = "tta-maturity/last-report"
 WORKER_KEY = "tta_maturity"
 
 # Outcome precedence for one test id across its setup/call/teardown reports.

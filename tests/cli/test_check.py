@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pytest_tta_maturity import cli
+from pytest_tta_maturity import shards
 from pytest_tta_maturity.config import ComponentConfig
 from pytest_tta_maturity.model import GateResult, Report, TestCounts
 
@@ -111,7 +111,7 @@ def test_merge_sums_tests_and_takes_the_first_gate_that_ran() -> None:
     one = _report({"lint": GateResult("skipped"), "types": GateResult("pass")}, TestCounts(passed=2, skipped=1))
     two = _report({"lint": GateResult("fail", findings=3), "types": GateResult("fail", 1)}, TestCounts(failed=1))
     three = _report({"lint": GateResult("pass"), "types": GateResult("error", message="boom")}, TestCounts(errors=1))
-    counts, gates = cli.merge_results([one, two, three], [_comp("carbon"), _comp("absent")])
+    counts, gates = shards.merge_results([one, two, three], [_comp("carbon"), _comp("absent")])
     assert counts["carbon"] == TestCounts(passed=2, failed=1, skipped=1, errors=1)
     assert counts["absent"] == TestCounts()
     assert gates["carbon"]["lint"].status == "fail"
@@ -124,8 +124,8 @@ def test_shard_partial_reasons() -> None:
     sliced = _report({}, TestCounts(), partial_reason="tests selected on the command line (paths or node ids)")
     counted = _report({}, TestCounts(), partial_reason="3 of 9 tests ran")
     stopped = _report({}, TestCounts(), partial_reason="stopped early: Interrupted: 1 failure")
-    assert cli.shard_partial_reason([(Path("a.json"), sliced), (Path("b.json"), counted)]) == ""
-    assert cli.shard_partial_reason([(Path("a.json"), sliced), (Path("b.json"), stopped)]) == (
+    assert shards.shard_partial_reason([(Path("a.json"), sliced), (Path("b.json"), counted)]) == ""
+    assert shards.shard_partial_reason([(Path("a.json"), sliced), (Path("b.json"), stopped)]) == (
         "shard b.json: stopped early: Interrupted: 1 failure"
     )
 

@@ -1,0 +1,134 @@
+"""Combining CI shards: their coverage data and JSON reports, scored as one run."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Generator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import __version__
+from .config import ComponentConfig, MaturityConfig
+from .errors import CoverageDataError, display_path
+from .model import CoverageFigures, GateResult, Report, TestCounts
+from .project import load_report
+
+#: Partial reasons of a shard that only mean "this shard ran a slice of the suite".
+#: Partial runs that are a slice of the suite, as a CI shard is: the combination can be full.
+SHARD_KINDS = frozenset({"selection", "incomplete"})
+_SHARD_REASONS = re.compile(r"^(tests selected on the command line\b|\d+ of \d+ tests ran$)")
+
+
+@contextmanager
+def _cwd(folder: Path) -> Generator[None, None, None]:
+    """Run with ``folder`` as the working directory (coverage.py reads its configuration from there)."""
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def combine_coverage(
+    cfg: MaturityConfig,
+    data_files: Sequence[Path],
+    components: Sequence[ComponentConfig],
+    rcfile: str | None = None,
+) -> dict[str, CoverageFigures]:
+    """Combine the shards' coverage data as ``coverage combine`` would and measure every component.
+
+    The combined data goes to a private temporary folder, so no sibling
+    ``.coverage.*`` file is swept in and the shards' files are kept.
+    """
+    import warnings
+
+    import coverage
+    from coverage.exceptions import CoverageException, CoverageWarning
+
+    from .measure import measure_components
+
+    for path in data_files:
+        if not path.exists():
+            raise CoverageDataError(f"--coverage-file {display_path(path)}: no such file")
+    config_file: str | bool = str(Path(rcfile).resolve()) if rcfile else True
+    absolute = [str(p.resolve()) for p in data_files]
+    with tempfile.TemporaryDirectory(prefix="tta-maturity-") as folder, _cwd(cfg.root), warnings.catch_warnings():
+        warnings.simplefilter("ignore", CoverageWarning)
+        cov = coverage.Coverage(data_file=os.path.join(folder, "combined"), config_file=config_file)
+        try:
+            cov.combine(absolute, strict=True, keep=True)
+            return dict(measure_components(cov, cfg, components))
+        except CoverageException as exc:
+            raise CoverageDataError(f"coverage data cannot be combined: {exc}") from None
+        finally:
+            cov.get_data().close()  # release the SQLite connection before the folder goes
+
+
+def merge_results(
+    reports: Sequence[Report], components: Sequence[ComponentConfig]
+) -> tuple[dict[str, TestCounts], dict[str, dict[str, GateResult]]]:
+    """Sum the shards' test counts; take each gate from the first shard that ran it (an error anywhere wins)."""
+    counts = {c.name: TestCounts() for c in components}
+    gates: dict[str, dict[str, GateResult]] = {c.name: {} for c in components}
+    for report in reports:
+        for comp in report.components:
+            if comp.name not in counts:
+                continue
+            total = counts[comp.name]
+            for outcome in ("passed", "failed", "skipped", "errors"):
+                setattr(total, outcome, getattr(total, outcome) + getattr(comp.tests, outcome))
+            merged = gates[comp.name]
+            for gate, result in comp.gates.items():
+                if gate == "tests":
+                    continue  # scored again from the summed counts
+                seen = merged.get(gate)
+                first_run = seen is None or (seen.status == "skipped" and result.status != "skipped")
+                if first_run or (result.status == "error" and seen is not None and seen.status != "error"):
+                    merged[gate] = result
+    return counts, gates
+
+
+def shard_partial_reason(reports: Sequence[tuple[Path, Report]]) -> str:
+    """Why the combined run is partial: a shard interrupted, stopped early or with collection errors.
+
+    A shard that only ran a slice of the suite (tests named on its command line)
+    is what sharding means, and does not make the combination partial.
+    """
+    for path, report in reports:
+        # partial_kind is in reports since 0.1.0; the words are read for reports without it.
+        sliced = report.partial_kind in SHARD_KINDS or (
+            not report.partial_kind and _SHARD_REASONS.match(report.partial_reason) is not None
+        )
+        if report.partial and not sliced:
+            return f"shard {display_path(path)}: {report.partial_reason or 'partial'}"
+    return ""
+
+
+def combine_shards(
+    cfg: MaturityConfig,
+    components: Sequence[ComponentConfig],
+    results: Sequence[Path],
+    coverage_files: Sequence[Path],
+    rcfile: str | None = None,
+) -> Report:
+    """Score the shards' combined coverage data and JSON reports as one run."""
+    from .scoring import score
+
+    shards = [(path, load_report(path)) for path in results]
+    figures = combine_coverage(cfg, coverage_files, components, rcfile)
+    counts, gates = merge_results([r for _, r in shards], components)
+    reason = shard_partial_reason(shards)
+    return score(
+        cfg,
+        coverage=figures,
+        tests=counts,
+        gates=gates,
+        partial=bool(reason),
+        partial_reason=reason,
+        no_gates=all(not r.gates_run for _, r in shards),
+        version=__version__,
+        components=components,
+    )
