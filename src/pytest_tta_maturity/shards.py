@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager
@@ -13,12 +12,8 @@ from . import __version__
 from .config import ComponentConfig, MaturityConfig
 from .errors import CoverageDataError, display_path
 from .model import CoverageFigures, GateResult, Report, TestCounts
+from .partial import SLICE_KINDS, Partial, PartialKind
 from .project import load_report
-
-#: Partial reasons of a shard that only mean "this shard ran a slice of the suite".
-#: Partial runs that are a slice of the suite, as a CI shard is: the combination can be full.
-SHARD_KINDS = frozenset({"selection", "incomplete"})
-_SHARD_REASONS = re.compile(r"^(tests selected on the command line\b|\d+ of \d+ tests ran$)")
 
 
 @contextmanager
@@ -91,20 +86,20 @@ def merge_results(
     return counts, gates
 
 
-def shard_partial_reason(reports: Sequence[tuple[Path, Report]]) -> str:
+def shard_partial(reports: Sequence[tuple[Path, Report]]) -> Partial | None:
     """Why the combined run is partial: a shard interrupted, stopped early or with collection errors.
 
-    A shard that only ran a slice of the suite (tests named on its command line)
-    is what sharding means, and does not make the combination partial.
+    A shard that only ran a slice of the suite (tests selected on its command
+    line, or some of its tests not run) is what sharding means, and does not make
+    the combination partial. A partial shard of no known kind does, as incomplete.
     """
+    kinds = {kind.value: kind for kind in PartialKind}
     for path, report in reports:
-        # partial_kind is in reports since 0.1.0; the words are read for reports without it.
-        sliced = report.partial_kind in SHARD_KINDS or (
-            not report.partial_kind and _SHARD_REASONS.match(report.partial_reason) is not None
-        )
-        if report.partial and not sliced:
-            return f"shard {display_path(path)}: {report.partial_reason or 'partial'}"
-    return ""
+        kind = kinds.get(report.partial_kind)
+        if report.partial and kind not in SLICE_KINDS:
+            reason = f"shard {display_path(path)}: {report.partial_reason or 'partial'}"
+            return Partial(kind or PartialKind.INCOMPLETE, reason)
+    return None
 
 
 def combine_shards(
@@ -120,14 +115,15 @@ def combine_shards(
     shards = [(path, load_report(path)) for path in results]
     figures = combine_coverage(cfg, coverage_files, components, rcfile)
     counts, gates = merge_results([r for _, r in shards], components)
-    reason = shard_partial_reason(shards)
+    partial = shard_partial(shards)
     return score(
         cfg,
         coverage=figures,
         tests=counts,
         gates=gates,
-        partial=bool(reason),
-        partial_reason=reason,
+        partial=partial is not None,
+        partial_reason=partial.reason if partial else "",
+        partial_kind=partial.kind.value if partial else "",
         no_gates=all(not r.gates_run for _, r in shards),
         version=__version__,
         components=components,
