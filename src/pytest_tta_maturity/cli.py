@@ -11,22 +11,19 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import math
-import os
-import re
 import sys
-import tempfile
-from collections.abc import Generator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn
 
 from . import __version__, tomltext
-from .config import TABLE, ComponentConfig, MaturityConfig, find_pyproject, load, parse, read_toml
-from .errors import ConfigError, CoverageDataError, MaturityError, ReportError, display_path
-from .model import Blocker, ComponentResult, CoverageFigures, GateResult, Report, TestCounts
+from .config import TABLE, find_pyproject, load, parse
+from .errors import ConfigError, MaturityError, Refused, ReportError, UsageError, display_path
+from .explain import explain_lines
+from .model import ComponentResult, Report
+from .project import find_project, load_report, report_for, save_last_report
 from .report import formats
+from .shards import combine_shards
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,7 +31,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 PROG = "tta-maturity"
-CACHE_KEY = "tta-maturity/last-report"
 COMPONENTS = ("tool", "tta-maturity", "components")
 
 #: Folders that ``init`` never takes for packages.
@@ -44,27 +40,6 @@ SKIP_PACKAGES = frozenset(
         *("build", "dist", "site-packages", "node_modules", "venv", "env", "__pycache__", "scripts", "tools"),
     }
 )
-
-#: Partial reasons of a shard that only mean "this shard ran a slice of the suite".
-#: Partial runs that are a slice of the suite, as a CI shard is: the combination can be full.
-SHARD_KINDS = frozenset({"selection", "incomplete"})
-_SHARD_REASONS = re.compile(r"^(tests selected on the command line\b|\d+ of \d+ tests ran$)")
-
-
-class UsageError(MaturityError):
-    """A bad command line: exit status 2."""
-
-
-class Refused(Exception):
-    """The command did not do what was asked for a reason the user can act on: exit status 1.
-
-    ``lines`` are printed to standard output after the one-line message.
-    """
-
-    def __init__(self, message: str, lines: Sequence[str] = ()) -> None:
-        """Keep the message and the explanation lines."""
-        super().__init__(message)
-        self.lines = list(lines)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,77 +55,14 @@ class _Parser(argparse.ArgumentParser):
 
 def _pyproject(args: argparse.Namespace) -> Path:
     """The project's pyproject.toml: ``--project DIR`` or the nearest one at or above the working directory."""
-    if args.project is not None:
-        folder = Path(args.project)
-        if not folder.is_dir():
-            raise UsageError(f"--project {args.project}: no such folder")
-        candidate = folder / "pyproject.toml"
-        if not candidate.is_file():
-            raise UsageError(f"--project {args.project}: no pyproject.toml there; run '{PROG} init' in it first")
-        return candidate.resolve()
-    found = find_pyproject(Path.cwd())
-    if found is None:
-        raise UsageError(f"no pyproject.toml in {Path.cwd()} or any folder above it; pass --project DIR")
-    return found
-
-
-def cache_dir(pyproject: Path) -> Path:
-    """pytest's cache folder for the project: ``cache_dir`` from its pytest settings, else ``.pytest_cache``."""
-    root = pyproject.parent
-    try:
-        document = read_toml(pyproject)
-    except ConfigError:
-        document = {}
-    tool = cast(dict[str, Any], document.get("tool") or {})
-    pytest_table = cast(dict[str, Any], tool.get("pytest") or {})
-    ini = cast(dict[str, Any], pytest_table.get("ini_options") or {})
-    raw = ini.get("cache_dir", pytest_table.get("cache_dir"))
-    if isinstance(raw, str) and raw:
-        return root / os.path.expanduser(os.path.expandvars(raw))
-    return root / ".pytest_cache"
-
-
-def last_report_path(pyproject: Path) -> Path:
-    """Where the plugin keeps the last report (a pytest cache value)."""
-    return cache_dir(pyproject) / "v" / CACHE_KEY
-
-
-def load_report(path: Path) -> Report:
-    """Read a JSON report; every problem is one line naming the file."""
-    shown = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReportError(f"{shown}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(f"{shown}: cannot be read ({exc})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportError(f"{shown}: not a JSON report (line {exc.lineno}: {exc.msg})") from None
-    if not isinstance(data, dict) or "schema_version" not in data:
-        raise ReportError(f"{shown}: not a tta-maturity JSON report (no schema_version)")
-    try:
-        return Report.from_dict(cast(dict[str, Any], data))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise ReportError(f"{shown}: not a tta-maturity JSON report ({detail})") from None
+    return find_project(args.project)
 
 
 def _report_for(args: argparse.Namespace, positional: str | None = None) -> tuple[Report, Path]:
     """The report named on the command line, else the last one kept in pytest's cache."""
     if positional and args.report_file:
         raise UsageError("give the report once: as REPORT or as --report-file, not both")
-    named = positional or args.report_file
-    if named:
-        path = Path(named)
-        return load_report(path), path
-    path = last_report_path(_pyproject(args))
-    if not path.is_file():
-        raise ReportError(
-            f"no last report in {display_path(path)}: run 'pytest --tta-maturity' first, or pass --report-file PATH"
-        )
-    return load_report(path), path
+    return report_for(positional or args.report_file, args.project)
 
 
 def _hint(value: str, choices: Sequence[str], label: str) -> str:
@@ -171,24 +83,6 @@ def _component(report: Report, name: str) -> ComponentResult:
     return comp
 
 
-def save_last_report(pyproject: Path, report: Report) -> Path:
-    """Keep ``report`` where pytest's cache keeps the plugin's last report (as pytest would write it)."""
-    folder = cache_dir(pyproject)
-    if not folder.exists():
-        folder.mkdir(parents=True)
-        (folder / ".gitignore").write_text("# Created by pytest automatically.\n*\n", encoding="utf-8")
-        (folder / "CACHEDIR.TAG").write_bytes(
-            b"Signature: 8a477f597d28d172789f06886806bc55\n"
-            b"# This file is a cache directory tag created by pytest.\n"
-            b"# For information about cache directory tags, see:\n"
-            b"#\thttps://bford.info/cachedir/spec.html\n"
-        )
-    path = folder / "v" / CACHE_KEY
-    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=True)
-    formats.atomic_write(path, text)
-    return path
-
-
 # ---------------------------------------------------------------- status
 
 
@@ -204,148 +98,6 @@ def _terminal_lines(report: Report) -> list[str]:
     from .report import terminal  # the lead's renderer; kept lazy so the other commands never need it
 
     return terminal.render(report)
-
-
-# ---------------------------------------------------------------- explain
-
-
-@dataclass(frozen=True)
-class Block:
-    """A run of consecutive uncovered lines in one file."""
-
-    path: str
-    first: int
-    last: int
-
-    @property
-    def size(self) -> int:
-        """How many lines the block spans."""
-        return self.last - self.first + 1
-
-    def __str__(self) -> str:
-        """``src/x.py:40-58`` (``src/x.py:12`` for one line)."""
-        where = str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
-        return f"{self.path}:{where}"
-
-
-def uncovered_blocks(missing: dict[str, list[int]]) -> list[Block]:
-    """Consecutive missing lines as blocks, largest first (then by file and line)."""
-    from .report._common import line_ranges
-
-    blocks = [Block(path, a, b) for path, lines in missing.items() for a, b in line_ranges(lines)]
-    blocks.sort(key=lambda b: (-b.size, b.path, b.first))
-    return blocks
-
-
-def _passes(covered: int, units: int, needed: float, precision: int) -> bool:
-    from coverage.results import should_fail_under
-
-    percent = 100.0 * covered / units if units else 100.0
-    return not should_fail_under(percent, needed, precision)
-
-
-def units_to_cover(comp: ComponentResult, needed: float) -> int:
-    """How many more statements or branches to cover so that coverage reaches ``needed`` percent."""
-    figures = comp.coverage
-    units, covered = figures.units, figures.covered_units
-    if _passes(covered, units, needed, figures.precision):
-        return 0
-    more = max(0, math.ceil(needed * units / 100 - covered) - 2)
-    while covered + more < units and not _passes(covered + more, units, needed, figures.precision):
-        more += 1
-    return more
-
-
-def _threshold_for(comp: ComponentResult, level: str, blockers: list[Blocker], pyproject: Path | None) -> float | None:
-    if level == comp.declared:
-        return comp.threshold
-    for blocker in blockers:
-        if blocker.requirement == "coverage" and blocker.needed is not None:
-            return blocker.needed
-    if pyproject is not None:
-        try:
-            from .scoring import threshold
-
-            cfg = load(pyproject)
-            return threshold(cfg.component(comp.name), cfg, cfg.ladder.level(level))
-        except (MaturityError, KeyError, ValueError):
-            return None
-    return None
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None = None, limit: int = 10) -> list[str]:
-    """What stands between ``comp`` and its declared level (or, when it holds it, the next one)."""
-    from .report._common import coverage_text, number
-
-    lines: list[str] = []
-    if not comp.meets:
-        target, blockers = comp.declared, comp.blockers
-        lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}: below its level")
-    elif comp.next_level is None:
-        target, blockers = None, []
-        lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}, the top of the ladder")
-    else:
-        target, blockers = comp.next_level, comp.next_blockers
-        lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}; next level: {comp.next_level}")
-    if report.partial:
-        reason = f" ({report.partial_reason})" if report.partial_reason else ""
-        lines.append(f"note: the report is from a partial run{reason}: coverage was not judged")
-    if target is not None:
-        if blockers:
-            lines.append(f"blockers for {target}:")
-            lines.extend(f"  - {b.text}" for b in blockers)
-        elif not comp.undetermined:
-            lines.append(f"nothing blocks {target}")
-    if comp.undetermined:
-        lines.append(f"undetermined (not measured in this run, so {comp.achieved} is all that is proven):")
-        lines.extend(f"  - {u.text}" for u in comp.undetermined)
-    if comp.tests.details:
-        lines.append("failed tests:")
-        lines.extend(f"  {t.outcome.value}: {t.nodeid}" for t in comp.tests.details)
-
-    findings = [(gate, result) for gate, result in comp.gates.items() if result.details or result.status == "error"]
-    if findings:
-        lines.append("findings:")
-        for gate, result in findings:
-            if result.status == "error":
-                lines.append(f"  {gate}: error: {result.message or 'the gate could not run'}")
-                continue
-            tool = f" ({result.tool})" if result.tool else ""
-            lines.append(f"  {gate}{tool}: {_plural(result.findings, 'finding')}")
-            for finding in result.details[:50]:
-                lines.append(f"    {finding.path}:{finding.line} {finding.code} {finding.message}")
-            if len(result.details) > 50:
-                lines.append(f"    ... and {len(result.details) - 50} more")
-
-    figures = comp.coverage
-    if not figures.measured:
-        lines.append("coverage: not measured (run pytest --tta-maturity with pytest-cov installed)")
-    else:
-        shown = coverage_text(comp)
-        needed = _threshold_for(comp, target, blockers, pyproject) if target is not None else None
-        if needed is None:
-            lines.append(f"coverage: {shown}")
-        else:
-            more = units_to_cover(comp, needed)
-            if more == 0:
-                lines.append(f"coverage: {shown}, enough for {target} ({number(needed)}%)")
-            else:
-                what = "statements or branches" if figures.num_branches else "statements"
-                lines.append(f"coverage: {shown}; {target} needs {number(needed)}%: cover {more} more {what}")
-        blocks = uncovered_blocks(figures.missing_lines)
-        if blocks:
-            total = sum(len(v) for v in figures.missing_lines.values())
-            lines.append(f"largest uncovered blocks ({_plural(len(blocks), 'block')}, {_plural(total, 'line')}):")
-            width = max(len(str(b)) for b in blocks[:limit])
-            for block in blocks[:limit]:
-                lines.append(f"  {str(block).ljust(width)}  {_plural(block.size, 'line')}")
-            if len(blocks) > limit:
-                lines.append(f"  ... and {len(blocks) - limit} smaller blocks")
-    return lines
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -567,99 +319,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- check
 
 
-@contextmanager
-def _cwd(folder: Path) -> Generator[None, None, None]:
-    """Run with ``folder`` as the working directory (coverage.py reads its configuration from there)."""
-    previous = os.getcwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
-
-
-def combine_coverage(
-    cfg: MaturityConfig,
-    data_files: Sequence[Path],
-    components: Sequence[ComponentConfig],
-    rcfile: str | None = None,
-) -> dict[str, CoverageFigures]:
-    """Combine the shards' coverage data as ``coverage combine`` would and measure every component.
-
-    The combined data goes to a private temporary folder, so no sibling
-    ``.coverage.*`` file is swept in and the shards' files are kept.
-    """
-    import warnings
-
-    import coverage
-    from coverage.exceptions import CoverageException, CoverageWarning
-
-    from .measure import measure_components
-
-    for path in data_files:
-        if not path.exists():
-            raise CoverageDataError(f"--coverage-file {display_path(path)}: no such file")
-    config_file: str | bool = str(Path(rcfile).resolve()) if rcfile else True
-    absolute = [str(p.resolve()) for p in data_files]
-    with tempfile.TemporaryDirectory(prefix="tta-maturity-") as folder, _cwd(cfg.root), warnings.catch_warnings():
-        warnings.simplefilter("ignore", CoverageWarning)
-        cov = coverage.Coverage(data_file=os.path.join(folder, "combined"), config_file=config_file)
-        try:
-            cov.combine(absolute, strict=True, keep=True)
-            return dict(measure_components(cov, cfg, components))
-        except CoverageException as exc:
-            raise CoverageDataError(f"coverage data cannot be combined: {exc}") from None
-        finally:
-            cov.get_data().close()  # release the SQLite connection before the folder goes
-
-
-def merge_results(
-    reports: Sequence[Report], components: Sequence[ComponentConfig]
-) -> tuple[dict[str, TestCounts], dict[str, dict[str, GateResult]]]:
-    """Sum the shards' test counts; take each gate from the first shard that ran it (an error anywhere wins)."""
-    counts = {c.name: TestCounts() for c in components}
-    gates: dict[str, dict[str, GateResult]] = {c.name: {} for c in components}
-    for report in reports:
-        for comp in report.components:
-            if comp.name not in counts:
-                continue
-            total = counts[comp.name]
-            total.passed += comp.tests.passed
-            total.failed += comp.tests.failed
-            total.skipped += comp.tests.skipped
-            total.errors += comp.tests.errors
-            total.details.extend(comp.tests.details)
-            merged = gates[comp.name]
-            for gate, result in comp.gates.items():
-                if gate == "tests":
-                    continue  # scored again from the summed counts
-                seen = merged.get(gate)
-                first_run = seen is None or (seen.status == "skipped" and result.status != "skipped")
-                if first_run or (result.status == "error" and seen is not None and seen.status != "error"):
-                    merged[gate] = result
-    return counts, gates
-
-
-def shard_partial_reason(reports: Sequence[tuple[Path, Report]]) -> str:
-    """Why the combined run is partial: a shard interrupted, stopped early or with collection errors.
-
-    A shard that only ran a slice of the suite (tests named on its command line)
-    is what sharding means, and does not make the combination partial.
-    """
-    for path, report in reports:
-        # partial_kind is in reports since 0.1.0; the words are read for reports without it.
-        sliced = report.partial_kind in SHARD_KINDS or (
-            not report.partial_kind and _SHARD_REASONS.match(report.partial_reason) is not None
-        )
-        if report.partial and not sliced:
-            return f"shard {display_path(path)}: {report.partial_reason or 'partial'}"
-    return ""
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     """Score from the coverage data and JSON reports of several CI jobs, without running tests."""
-    from .scoring import score
-
     pyproject = _pyproject(args)
     cfg = load(pyproject)
     components = cfg.components
@@ -672,23 +333,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         components = tuple(c for c in cfg.components if c.name in args.component)
     for spec in args.report:
         formats.parse_spec(spec, "--report")
-    shards = [(Path(r), load_report(Path(r))) for r in args.results]
-    figures = combine_coverage(cfg, [Path(f) for f in args.coverage_file], components, args.cov_config)
-    counts, gates = merge_results([r for _, r in shards], components)
-    reason = shard_partial_reason(shards)
-    report = score(
+    report = combine_shards(
         cfg,
-        coverage=figures,
-        tests=counts,
-        gates=gates,
-        partial=bool(reason),
-        partial_reason=reason,
-        no_gates=all(not r.gates_run for _, r in shards),
-        gates_mode="declared" if any(r.gates_mode == "declared" for _, r in shards) else "all",
-        tests_failed=sum(r.tests_failed for _, r in shards),
+        components,
+        [Path(r) for r in args.results],
+        [Path(f) for f in args.coverage_file],
+        args.cov_config,
         warn_only=bool(args.warn_only),
-        version=__version__,
-        components=components,
     )
     for line in _terminal_lines(report):
         print(line)

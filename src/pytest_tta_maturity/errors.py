@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +67,19 @@ class ReportError(MaturityError):
 
 class GateError(MaturityError):
     """A gate tool that is missing, crashed, timed out or printed what cannot be parsed."""
+
+
+class UsageError(MaturityError):
+    """A bad command line: exit status 2."""
+
+
+class Refused(Exception):
+    """The command did not do what was asked for a reason the user can act on: exit status 1.
+
+    ``lines`` are printed to standard output after the one-line message.
+    """
+
+    def __init__(self, message: str, lines: Sequence[str] = ()) -> None:
+        """Keep the message and the explanation lines."""
+        super().__init__(message)
+        self.lines = list(lines)

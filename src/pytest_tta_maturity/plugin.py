@@ -9,12 +9,14 @@ happens once the tests (and pytest-cov's own run loop) are done.
 
 from __future__ import annotations
 
+import argparse
 import difflib
+import glob
 import os
-import shlex
 import sys
 import time
 import warnings
+import weakref
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,27 +33,12 @@ from .gates import Cache, GateOutcome, RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure import measure_components
 from .model import CoverageFigures, Outcome, Report, TestCounts
+from .partial import Partial, RunFacts, Selection, partial_run
+from .project import CACHE_KEY
 from .report import formats, terminal
 from .scoring import gate_results, score
 
-CACHE_KEY = "tta-maturity/last-report"
 WORKER_KEY = "tta_maturity"
-
-# Command-line options that select a subset of the project's tests.
-_SELECTING_LONG = frozenset(
-    {"--keyword", "--deselect", "--ignore", "--ignore-glob", "--sw", "--stepwise", "--sw-skip", "--stepwise-skip"}
-)
-_LAST_FAILED = frozenset({"--lf", "--last-failed"})
-
-
-def _selecting_option(token: str) -> str | None:
-    """The test-selecting option ``token`` is, if any (``-kfoo`` is ``-k``)."""
-    if token.startswith("--"):
-        name = token.split("=", 1)[0]
-        return name if name in _SELECTING_LONG or name in _LAST_FAILED else None
-    if token.startswith(("-k", "-m")):
-        return token[:2]
-    return None
 
 
 @dataclass
@@ -67,11 +54,14 @@ class State:
     outcomes: dict[str, Outcome] = field(default_factory=lambda: dict[str, Outcome]())
     attribution: dict[str, list[str]] = field(default_factory=lambda: dict[str, list[str]]())
     collected: int = 0
+    deselected: int = 0
     collect_errors: int = 0
     interrupted: bool = False
     crashed_workers: list[str] = field(default_factory=lambda: list[str]())
     notes: list[str] = field(default_factory=lambda: list[str]())
     failed_last_time: bool = False
+    #: what the project's own ``addopts`` alone select (a full run selects no more than this)
+    project_selection: Selection = field(default_factory=Selection)
     gate_files: dict[str, list[Path]] = field(default_factory=lambda: dict[str, list[Path]]())
     gate_session: RunningGates | None = None
     report: Report | None = None
@@ -84,6 +74,15 @@ STATE = pytest.StashKey[State]()
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     """Register ``pytest_tta_maturity_gates``, by which other plugins add gates."""
     pluginmanager.add_hookspecs(hookspecs)
+
+
+# pytest's own parser, per session, to read the project's ``addopts`` as pytest reads them.
+_PARSERS: weakref.WeakKeyDictionary[pytest.PytestPluginManager, pytest.Parser] = weakref.WeakKeyDictionary()
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Keep pytest's parser (this hook is replayed for plugins registered late, as this one is)."""
+    _PARSERS[pluginmanager] = parser
 
 
 def _make_state(config: pytest.Config, namespace: Any) -> State:
@@ -130,6 +129,7 @@ def pytest_configure(config: pytest.Config) -> None:
     state = config.stash[STATE] = _make_state(config, config.option)
     cache = getattr(config, "cache", None)
     state.failed_last_time = cache is not None and bool(cast(Cache, cache).get("cache/lastfailed", None))
+    state.project_selection = _project_selection(config)
     for spec in state.report_specs:
         try:
             formats.parse_spec(spec)
@@ -222,6 +222,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         workeroutput[WORKER_KEY] = {
             "attribution": attribution,
             "collected": state.collected,
+            "deselected": state.deselected,
         }
 
 
@@ -235,6 +236,10 @@ class _Recorder:
         """Count collection errors: they make the run partial."""
         if report.failed:
             self.state.collect_errors += 1
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        """Count deselected tests (on xdist workers too: they collect)."""
+        self.state.deselected += len(items)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Record each test's outcome (on the controller, reports of xdist workers included)."""
@@ -264,6 +269,7 @@ class _XdistHooks:
         data = cast(dict[str, Any], output.get(WORKER_KEY) or {})
         self.state.attribution.update(cast(dict[str, list[str]], data.get("attribution", {})))
         self.state.collected = max(self.state.collected, int(data.get("collected", 0)))
+        self.state.deselected = max(self.state.deselected, int(data.get("deselected", 0)))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -361,46 +367,73 @@ def _coverage(session: pytest.Session, state: State) -> dict[str, CoverageFigure
     return {c.name: CoverageFigures.unmeasured(note) for c in state.components}
 
 
-def _partial(session: pytest.Session, state: State) -> tuple[str, str]:
-    """What made the run partial (its kind) and why, in words; ``("", "")`` for a full run."""
-    config = session.config
-    if session.shouldfail:
-        return "stopped", f"stopped early: {session.shouldfail}"
-    if session.shouldstop:
-        return "stopped", f"stopped early: {session.shouldstop}"
-    if state.collect_errors:
-        return "collection", f"{state.collect_errors} collection error{'s' if state.collect_errors != 1 else ''}"
-    if state.interrupted:
-        return "interrupted", "interrupted"
-    tokens = [*map(str, config.invocation_params.args), *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
-    for token in tokens:
-        option = _selecting_option(token)
-        if option in _LAST_FAILED and not state.failed_last_time:
-            continue  # --lf with nothing failed last time runs everything
-        if option is not None:
-            return "selection", f"tests selected on the command line ({option})"
-    if _explicit_paths(config):
-        return "selection", "tests selected on the command line (paths or node ids)"
-    ran = len(state.outcomes)
-    if state.collected and ran < state.collected:
-        return "incomplete", f"{ran} of {state.collected} tests ran"
-    return "", ""
+def _selection(namespace: argparse.Namespace) -> Selection:
+    """The test-selecting options of a namespace pytest parsed."""
+
+    def strings(name: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in cast(list[Any], getattr(namespace, name, None) or []))
+
+    return Selection(
+        keyword=str(getattr(namespace, "keyword", "") or ""),
+        markexpr=str(getattr(namespace, "markexpr", "") or ""),
+        deselect=strings("deselect"),
+        ignore=strings("ignore"),
+        ignore_glob=strings("ignore_glob"),
+        paths=strings("file_or_dir"),
+        last_failed=bool(getattr(namespace, "lf", False)),
+        stepwise=bool(getattr(namespace, "stepwise", False) or getattr(namespace, "stepwise_skip", False)),
+    )
 
 
-def _explicit_paths(config: pytest.Config) -> bool:
-    """Whether the command line named tests other than the project's default ones."""
-    given: list[str] = [str(a) for a in cast(list[Any], config.option.file_or_dir or [])]
-    from_ini = set(shlex.split(" ".join(str(x) for x in cast(list[Any], config.getini("addopts") or []))))
-    given = [g for g in given if g not in from_ini]
-    if not given:
-        return False
-    if any("::" in g for g in given):
-        return True
-    base = config.invocation_params.dir
+def _project_selection(config: pytest.Config) -> Selection:
+    """What the project's own ``addopts`` select, parsed by pytest's parser as pytest parsed them."""
+    parser = _PARSERS.get(config.pluginmanager)
+    addopts = [str(a) for a in cast(list[Any], config.getini("addopts") or [])]
+    if parser is None or not addopts:
+        return Selection()
+    return _selection(parser.parse_known_args(addopts))
+
+
+def _default_paths(config: pytest.Config, project: Selection) -> tuple[str, ...]:
+    """What pytest collects when the command line names no path (as pytest decides it)."""
+    if project.paths:
+        return project.paths
+    here = config.invocation_params.dir
     testpaths = [str(t) for t in cast(list[Any], config.getini("testpaths") or [])]
-    default = {os.path.normpath(config.rootpath / t) for t in testpaths} or {os.path.normpath(base)}
-    asked = {os.path.normpath(base / g) for g in given}
-    return asked != default and asked != {os.path.normpath(config.rootpath)}
+    if here == config.rootpath and testpaths:
+        found = [p for t in testpaths for p in sorted(glob.iglob(os.path.join(here, t), recursive=True))]
+        if found:
+            return tuple(found)
+    return (str(here),)
+
+
+def _stop_reason(session: pytest.Session) -> str:
+    """Why the session stopped before its end (``-x``, ``--maxfail``, ``--sw``), "" when it did not."""
+    for value in (session.shouldfail, session.shouldstop):
+        if value:
+            return value if isinstance(value, str) else "the session was stopped"
+    return ""
+
+
+def _partial(session: pytest.Session, state: State) -> Partial | None:
+    """What made the run partial, from the options pytest parsed and what the session did."""
+    config = session.config
+    stopped = _stop_reason(session)
+    facts = RunFacts(
+        options=_selection(config.option),
+        project=state.project_selection,
+        invocation_dir=str(config.invocation_params.dir),
+        default_paths=_default_paths(config, state.project_selection),
+        failed_last_time=state.failed_last_time,
+        deselected=state.deselected,
+        collected=state.collected,
+        ran=len(state.outcomes),
+        collect_errors=state.collect_errors,
+        stopped=stopped,
+        # pytest ends a stopped session by raising out of its run loop: that is no interruption
+        interrupted=state.interrupted and not stopped,
+    )
+    return partial_run(facts)
 
 
 def _finish(session: pytest.Session, state: State) -> None:
@@ -427,7 +460,7 @@ def _finish(session: pytest.Session, state: State) -> None:
         for name in state.attribution.get(nodeid, ()):
             if name in counts:
                 counts[name].add(nodeid, outcome)
-    partial_kind, partial_reason = _partial(session, state)
+    partial = _partial(session, state)
     gates = gate_results(
         state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates, mode=state.gates_mode
     )
@@ -436,9 +469,9 @@ def _finish(session: pytest.Session, state: State) -> None:
         coverage=figures,
         tests=counts,
         gates=gates,
-        partial=bool(partial_kind),
-        partial_reason=partial_reason,
-        partial_kind=partial_kind,
+        partial=partial is not None,
+        partial_reason=partial.reason if partial else "",
+        partial_kind=partial.kind.value if partial else "",
         no_gates=state.no_gates,
         gates_mode=state.gates_mode,
         tests_failed=tests_failed + state.collect_errors,

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from pytest_tta_maturity import cli
+from pytest_tta_maturity import shards
 from pytest_tta_maturity.config import ComponentConfig
 from pytest_tta_maturity.model import GateResult, Report, TestCounts
+from pytest_tta_maturity.partial import Partial, PartialKind
 
 from ..conftest import Project
 from .conftest import Result, sample_report, write_report
@@ -99,11 +100,13 @@ def _comp(name: str) -> ComponentConfig:
     return ComponentConfig(name=name, level="staging", paths=())
 
 
-def _report(gates: dict[str, GateResult], tests: TestCounts, *, partial_reason: str = "") -> Report:
+def _report(
+    gates: dict[str, GateResult], tests: TestCounts, *, partial_reason: str = "", partial_kind: str = ""
+) -> Report:
     report = sample_report()
     comp = report.components[0]
     comp.gates, comp.tests = {"tests": GateResult("pass"), **gates}, tests
-    report.partial, report.partial_reason = bool(partial_reason), partial_reason
+    report.partial, report.partial_reason, report.partial_kind = bool(partial_reason), partial_reason, partial_kind
     return report
 
 
@@ -111,7 +114,7 @@ def test_merge_sums_tests_and_takes_the_first_gate_that_ran() -> None:
     one = _report({"lint": GateResult("skipped"), "types": GateResult("pass")}, TestCounts(passed=2, skipped=1))
     two = _report({"lint": GateResult("fail", findings=3), "types": GateResult("fail", 1)}, TestCounts(failed=1))
     three = _report({"lint": GateResult("pass"), "types": GateResult("error", message="boom")}, TestCounts(errors=1))
-    counts, gates = cli.merge_results([one, two, three], [_comp("carbon"), _comp("absent")])
+    counts, gates = shards.merge_results([one, two, three], [_comp("carbon"), _comp("absent")])
     assert counts["carbon"] == TestCounts(passed=2, failed=1, skipped=1, errors=1)
     assert counts["absent"] == TestCounts()
     assert gates["carbon"]["lint"].status == "fail"
@@ -120,13 +123,24 @@ def test_merge_sums_tests_and_takes_the_first_gate_that_ran() -> None:
     assert "tests" not in gates["carbon"]  # scored again from the summed counts
 
 
-def test_shard_partial_reasons() -> None:
-    sliced = _report({}, TestCounts(), partial_reason="tests selected on the command line (paths or node ids)")
-    counted = _report({}, TestCounts(), partial_reason="3 of 9 tests ran")
-    stopped = _report({}, TestCounts(), partial_reason="stopped early: Interrupted: 1 failure")
-    assert cli.shard_partial_reason([(Path("a.json"), sliced), (Path("b.json"), counted)]) == ""
-    assert cli.shard_partial_reason([(Path("a.json"), sliced), (Path("b.json"), stopped)]) == (
-        "shard b.json: stopped early: Interrupted: 1 failure"
+def test_shard_partial_kinds() -> None:
+    sliced = _report(
+        {},
+        TestCounts(),
+        partial_reason="tests selected on the command line (paths or node ids)",
+        partial_kind="selection",
+    )
+    counted = _report({}, TestCounts(), partial_reason="3 of 9 tests ran", partial_kind="incomplete")
+    stopped = _report(
+        {}, TestCounts(), partial_reason="stopped early: stopping after 1 failures", partial_kind="stopped"
+    )
+    unknown = _report({}, TestCounts(), partial_reason="3 of 9 tests ran")
+    assert shards.shard_partial([(Path("a.json"), sliced), (Path("b.json"), counted)]) is None
+    assert shards.shard_partial([(Path("a.json"), sliced), (Path("b.json"), stopped)]) == Partial(
+        PartialKind.STOPPED, "shard b.json: stopped early: stopping after 1 failures"
+    )
+    assert shards.shard_partial([(Path("c.json"), unknown)]) == Partial(
+        PartialKind.INCOMPLETE, "shard c.json: 3 of 9 tests ran"
     )
 
 
@@ -190,3 +204,26 @@ def test_check_warn_only(run_cli: Run, configured: Path) -> None:
     last = json.loads((configured / ".pytest_cache/v/tta-maturity/last-report").read_text())
     assert last["components"][0]["name"] == "carbon"
     assert (configured / ".pytest_cache/.gitignore").read_text().endswith("*\n")
+
+
+@pytest.mark.slow
+def test_check_names_the_kind_of_a_partial_shard(
+    project: Project, monkeypatch: pytest.MonkeyPatch, run_cli: Run
+) -> None:
+    project.write("tests/test_broken.py", "import not_a_module\n")
+    _shard(project, monkeypatch, "one", "tests/test_cart.py", "--tta-maturity-no-gates")
+    two = ("tests/test_pricing.py", "tests/test_broken.py", "--continue-on-collection-errors")
+    _shard(project, monkeypatch, "two", *two, "--tta-maturity-no-gates")
+    shard = project.report("two.json")
+    assert (shard["partial_kind"], shard["partial_reason"]) == ("collection", "1 collection error")
+    result = run_cli(
+        "check", "--coverage-file", "one.cov", "two.cov", "--results", "one.json", "two.json", "--report", "json:c.json"
+    )
+    assert result.err == ""
+    combined = project.report("c.json")
+    assert (combined["partial"], combined["partial_kind"], combined["partial_reason"]) == (
+        True,
+        "collection",
+        "shard two.json: 1 collection error",
+    )
+    assert "partial run (shard two.json: 1 collection error)" in result.out

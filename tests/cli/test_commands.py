@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import cli
+from pytest_tta_maturity import explain
+from pytest_tta_maturity import project as project_module
 from pytest_tta_maturity.model import Blocker, CoverageFigures, Report
 from pytest_tta_maturity.report import formats, terminal
 
@@ -199,7 +200,7 @@ def test_status_report_twice(run_cli: Run, project: Path) -> None:
 
 def test_no_pyproject(run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "find_pyproject", lambda start: None)
+    monkeypatch.setattr(project_module, "find_pyproject", lambda start: None)
     result = run_cli("status")
     assert result.status == 2
     assert (
@@ -327,7 +328,7 @@ def test_units_to_cover_matches_coverage_rounding(
 ) -> None:
     comp = sample_report().components[0]
     comp.coverage = CoverageFigures(0.0, covered, units, 0, 0, precision=precision)
-    assert cli.units_to_cover(comp, needed) == more
+    assert explain.units_to_cover(comp, needed) == more
 
 
 # ---------------------------------------------------------------- promote

@@ -229,7 +229,7 @@ def test_json_report_schema(project: Project) -> None:
     ("args", "reason"),
     [
         (("-k", "total"), "tests selected on the command line (-k)"),
-        (("-m", "not slow"), "tests selected on the command line (-m)"),
+        (("-m", "component"), "tests selected on the command line (-m)"),
         (("tests/test_cart.py",), "tests selected on the command line (paths or node ids)"),
         (("tests/test_cart.py::test_total",), "tests selected on the command line (paths or node ids)"),
         (("--deselect", "tests/test_cart.py::test_total"), "tests selected on the command line (--deselect)"),
@@ -250,17 +250,6 @@ def test_partial_runs_do_not_fail_on_coverage(project: Project, args: tuple[str,
     assert pricing["meets"] is True, pricing["blockers"]
     assert result.ret == (1 if "-x" in args else 0)
     assert "partial run" in result.stdout.str()
-
-
-def test_full_run_with_project_deselection_is_not_partial(project: Project) -> None:
-    text = project.path.joinpath("pyproject.toml").read_text()
-    text = text.replace(
-        'testpaths = ["tests"]', 'testpaths = ["tests"]\naddopts = ["-m", "not slow"]\nmarkers = ["slow"]'
-    )
-    project.write("pyproject.toml", text)
-    project.write("tests/test_slow.py", "import pytest\n\n@pytest.mark.slow\ndef test_slow():\n    pass\n")
-    project.run(*NO_GATES)
-    assert project.report()["partial"] is False
 
 
 def test_bad_configuration_exits_4_with_one_line(project: Project) -> None:

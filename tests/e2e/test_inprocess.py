@@ -118,7 +118,7 @@ def test_plugin_off_by_default(project: Project) -> None:
 @pytest.mark.parametrize(
     ("args", "reason"),
     [
-        (("-m", "not slow"), "tests selected on the command line (-m)"),
+        (("-m", "component"), "tests selected on the command line (-m)"),
         (("tests/test_cart.py",), "tests selected on the command line (paths or node ids)"),
         (("tests/test_cart.py::test_total",), "tests selected on the command line (paths or node ids)"),
         (("--deselect", "tests/test_cart.py::test_total"), "tests selected on the command line (--deselect)"),
@@ -143,6 +143,22 @@ def test_partial_reasons(project: Project, args: tuple[str, ...], reason: str) -
 def test_full_run_naming_testpaths_is_not_partial(project: Project) -> None:
     run(project, "--tta-maturity-no-gates", "--tta-maturity-report=json:out.json", "tests")
     assert json.loads((project.path / "out.json").read_text())["partial"] is False
+
+
+def test_the_project_addopts_are_the_full_run(project: Project) -> None:
+    text = (project.path / "pyproject.toml").read_text()
+    own = 'testpaths = ["tests"]\naddopts = ["-m", "not slow", "--deselect", "tests/test_cart.py::test_total", "tests"]'
+    project.write("pyproject.toml", text.replace('testpaths = ["tests"]', own + '\nmarkers = ["slow"]'))
+    project.write("tests/test_slow.py", "import pytest\n\n@pytest.mark.slow\ndef test_slow():\n    pass\n")
+    run(project, "--tta-maturity-no-gates", "--tta-maturity-report=json:out.json")
+    report = json.loads((project.path / "out.json").read_text())
+    assert (report["partial"], report["partial_kind"]) == (False, "")
+    run(project, "--tta-maturity-no-gates", "--tta-maturity-report=json:out.json", "-vk", "describe")
+    report = json.loads((project.path / "out.json").read_text())
+    assert (report["partial_kind"], report["partial_reason"]) == (
+        "selection",
+        "tests selected on the command line (-k)",
+    )
 
 
 def test_last_failed_with_nothing_failed_is_full(project: Project) -> None:

@@ -1,0 +1,150 @@
+"""The arithmetic of ``tta-maturity explain``: what stands between a component and a level."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import load
+from .errors import MaturityError
+from .model import Blocker, ComponentResult, Report
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of consecutive uncovered lines in one file."""
+
+    path: str
+    first: int
+    last: int
+
+    @property
+    def size(self) -> int:
+        """How many lines the block spans."""
+        return self.last - self.first + 1
+
+    def __str__(self) -> str:
+        """``src/x.py:40-58`` (``src/x.py:12`` for one line)."""
+        where = str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+        return f"{self.path}:{where}"
+
+
+def uncovered_blocks(missing: dict[str, list[int]]) -> list[Block]:
+    """Consecutive missing lines as blocks, largest first (then by file and line)."""
+    from .report._common import line_ranges
+
+    blocks = [Block(path, a, b) for path, lines in missing.items() for a, b in line_ranges(lines)]
+    blocks.sort(key=lambda b: (-b.size, b.path, b.first))
+    return blocks
+
+
+def _passes(covered: int, units: int, needed: float, precision: int) -> bool:
+    from coverage.results import should_fail_under
+
+    percent = 100.0 * covered / units if units else 100.0
+    return not should_fail_under(percent, needed, precision)
+
+
+def units_to_cover(comp: ComponentResult, needed: float) -> int:
+    """How many more statements or branches to cover so that coverage reaches ``needed`` percent."""
+    figures = comp.coverage
+    units, covered = figures.units, figures.covered_units
+    if _passes(covered, units, needed, figures.precision):
+        return 0
+    more = max(0, math.ceil(needed * units / 100 - covered) - 2)
+    while covered + more < units and not _passes(covered + more, units, needed, figures.precision):
+        more += 1
+    return more
+
+
+def _threshold_for(comp: ComponentResult, level: str, blockers: list[Blocker], pyproject: Path | None) -> float | None:
+    if level == comp.declared:
+        return comp.threshold
+    for blocker in blockers:
+        if blocker.requirement == "coverage" and blocker.needed is not None:
+            return blocker.needed
+    if pyproject is not None:
+        try:
+            from .scoring import threshold
+
+            cfg = load(pyproject)
+            return threshold(cfg.component(comp.name), cfg, cfg.ladder.level(level))
+        except (MaturityError, KeyError, ValueError):
+            return None
+    return None
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None = None, limit: int = 10) -> list[str]:
+    """What stands between ``comp`` and its declared level (or, when it holds it, the next one)."""
+    from .report._common import coverage_text, number
+
+    lines: list[str] = []
+    if not comp.meets:
+        target, blockers = comp.declared, comp.blockers
+        lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}: below its level")
+    elif comp.next_level is None:
+        target, blockers = None, []
+        lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}, the top of the ladder")
+    else:
+        target, blockers = comp.next_level, comp.next_blockers
+        lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}; next level: {comp.next_level}")
+    if report.partial:
+        reason = f" ({report.partial_reason})" if report.partial_reason else ""
+        lines.append(f"note: the report is from a partial run{reason}: coverage was not judged")
+    if target is not None:
+        if blockers:
+            lines.append(f"blockers for {target}:")
+            lines.extend(f"  - {b.text}" for b in blockers)
+        elif not comp.undetermined:
+            lines.append(f"nothing blocks {target}")
+    if comp.undetermined:
+        lines.append(f"undetermined (not measured in this run, so {comp.achieved} is all that is proven):")
+        lines.extend(f"  - {u.text}" for u in comp.undetermined)
+    if comp.tests.details:
+        lines.append("failed tests:")
+        lines.extend(f"  {t.outcome.value}: {t.nodeid}" for t in comp.tests.details)
+
+    findings = [(gate, result) for gate, result in comp.gates.items() if result.details or result.status == "error"]
+    if findings:
+        lines.append("findings:")
+        for gate, result in findings:
+            if result.status == "error":
+                lines.append(f"  {gate}: error: {result.message or 'the gate could not run'}")
+                continue
+            tool = f" ({result.tool})" if result.tool else ""
+            lines.append(f"  {gate}{tool}: {_plural(result.findings, 'finding')}")
+            for finding in result.details[:50]:
+                lines.append(f"    {finding.path}:{finding.line} {finding.code} {finding.message}")
+            if len(result.details) > 50:
+                lines.append(f"    ... and {len(result.details) - 50} more")
+
+    figures = comp.coverage
+    if not figures.measured:
+        lines.append("coverage: not measured (run pytest --tta-maturity with pytest-cov installed)")
+    else:
+        shown = coverage_text(comp)
+        needed = _threshold_for(comp, target, blockers, pyproject) if target is not None else None
+        if needed is None:
+            lines.append(f"coverage: {shown}")
+        else:
+            more = units_to_cover(comp, needed)
+            if more == 0:
+                lines.append(f"coverage: {shown}, enough for {target} ({number(needed)}%)")
+            else:
+                what = "statements or branches" if figures.num_branches else "statements"
+                lines.append(f"coverage: {shown}; {target} needs {number(needed)}%: cover {more} more {what}")
+        blocks = uncovered_blocks(figures.missing_lines)
+        if blocks:
+            total = sum(len(v) for v in figures.missing_lines.values())
+            lines.append(f"largest uncovered blocks ({_plural(len(blocks), 'block')}, {_plural(total, 'line')}):")
+            width = max(len(str(b)) for b in blocks[:limit])
+            for block in blocks[:limit]:
+                lines.append(f"  {str(block).ljust(width)}  {_plural(block.size, 'line')}")
+            if len(blocks) > limit:
+                lines.append(f"  ... and {len(blocks) - limit} smaller blocks")
+    return lines
