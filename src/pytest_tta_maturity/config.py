@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import MISSING, ConfigError
-from .ladder import BUILTIN_GATES, DEFAULT_LADDER, LEVEL_NAMES, Ladder
+from .ladder import DEFAULT_LADDER, LEVEL_NAMES, Ladder
+from .registry import BUILTIN_GATES, BY_NAME
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,15 +32,6 @@ LEVEL_KEYS = ("coverage", "gates")
 BUILTIN_GATE_KEYS = ("tool", "timeout", "args")
 CUSTOM_GATE_KEYS = ("command", "timeout", "level")
 
-#: The tools each built-in gate can use; the first is the default.
-GATE_TOOLS: dict[str, tuple[str, ...]] = {
-    "tests": ("pytest",),
-    "lint": ("ruff",),
-    "format": ("ruff",),
-    "types": ("pyright", "basedpyright", "mypy"),
-    "security": ("ruff", "bandit"),
-    "docs": ("ruff",),
-}
 DEFAULT_TIMEOUT = 600.0
 
 
@@ -101,7 +93,8 @@ class MaturityConfig:
         """The options of gate ``name``, defaults included."""
         if name in self.gates:
             return self.gates[name]
-        return GateConfig(name=name, tool=GATE_TOOLS.get(name, ("",))[0])
+        builtin = BY_NAME.get(name)
+        return GateConfig(name=name, tool=builtin.default_tool if builtin else "")
 
     def gates_needed(self, components: Sequence[ComponentConfig] | None = None) -> list[str]:
         """Gates that the declared level of some component needs, in ladder order."""
@@ -267,7 +260,7 @@ def _gates(reader: _Reader, raw: Any) -> dict[str, GateConfig]:
                     key, value, "the tests gate is pytest itself and takes no options", "remove this table"
                 )
             reader.check_keys(key, opts, BUILTIN_GATE_KEYS)
-            tools = GATE_TOOLS[name]
+            tools = BY_NAME[name].tool_names
             tool = reader.string(f"{key}.tool", opts.get("tool", tools[0]))
             if tool not in tools:
                 raise reader.error(f"{key}.tool", tool, f"is not a tool for the {name} gate", _hint(tool, tools))

@@ -9,9 +9,8 @@ from coverage.results import should_fail_under
 
 from .bucketing import Bucketer
 from .config import ComponentConfig, MaturityConfig
-from .gates import GateOutcome
 from .ladder import Level
-from .model import ComponentResult, CoverageFigures, Finding, GateResult, Report, TestCounts
+from .model import ComponentResult, CoverageFigures, Finding, GateOutcome, GateResult, Report, TestCounts
 
 NO_GATES_MESSAGE = "not run: --tta-maturity-no-gates"
 

@@ -11,6 +11,7 @@ from pytest_tta_maturity.config import GateConfig, MaturityConfig, load
 from pytest_tta_maturity.errors import GateError
 from pytest_tta_maturity.gates import GateContext, GateRun, GateSpec, relative_path
 from pytest_tta_maturity.gates.bandit import parse_bandit
+from pytest_tta_maturity.gates.process import one_line
 from pytest_tta_maturity.gates.ruff import (
     parse_docs,
     parse_format,
@@ -18,9 +19,10 @@ from pytest_tta_maturity.gates.ruff import (
     parse_security,
     project_ignores,
 )
-from pytest_tta_maturity.gates.runner import builtin_spec, one_line, parse_version, resolve_spec
+from pytest_tta_maturity.gates.runner import parse_version, resolve_spec
 from pytest_tta_maturity.gates.spec import Parser
 from pytest_tta_maturity.gates.typecheck import parse_mypy, parse_pyright, version_tuple
+from pytest_tta_maturity.registry import builtin_spec
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path("/project/root")

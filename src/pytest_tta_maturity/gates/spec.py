@@ -36,23 +36,6 @@ class Cache(Protocol):
         ...
 
 
-@dataclass
-class GateOutcome:
-    """What one gate's single run over all its files produced.
-
-    ``findings`` is ``None`` for gates that do not report per file (custom
-    commands): then ``passed`` carries the verdict for every component. A
-    non-empty ``error`` means the gate could not be measured (fail closed).
-    """
-
-    name: str
-    tool: str = ""
-    findings: list[Finding] | None = field(default_factory=lambda: list[Finding]())
-    passed: bool = True
-    error: str = ""
-    cached: bool = False
-
-
 @dataclass(frozen=True)
 class GateContext:
     """Everything an argument builder may use to build the tool's command line.
