@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import shlex
 import sys
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -153,9 +154,12 @@ class _Reader:
             raise self.error(key, value, "must be a non-empty string", 'write it as a quoted string, e.g. "x"')
         return value
 
-    def strings(self, key: str, value: Any, example: str) -> list[str]:
+    def strings(self, key: str, value: Any, example: str, *, split: bool = False) -> list[str]:
         if isinstance(value, str):
-            raise self.error(key, value, "must be a list of strings", f"write it as [{toml_quote(value)}]")
+            # A command line written as one string: offer its words, split as a shell would.
+            words = _shell_words(value) if split else [value]
+            fix = "[" + ", ".join(toml_quote(word) for word in words) + "]" if words else example
+            raise self.error(key, value, "must be a list of strings", f"write it as {fix}")
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in cast(list[Any], value)):
             raise self.error(key, value, "must be a list of strings", f"write it as {example}")
         return cast(list[str], value)
@@ -184,6 +188,14 @@ class _Reader:
         if must_exist and not resolved.exists():
             raise self.error(key, raw, "does not exist", "fix the path (it is relative to pyproject.toml) or remove it")
         return resolved
+
+
+def _shell_words(command: str) -> list[str]:
+    """``command`` split as a POSIX shell would; unbalanced quotes leave it whole."""
+    try:
+        return shlex.split(command)
+    except ValueError:
+        return [command]
 
 
 def toml_quote(value: str) -> str:
@@ -272,7 +284,7 @@ def _gates(reader: _Reader, raw: Any) -> dict[str, GateConfig]:
                 fix = f"did you mean '{close[0]}'?" if close else 'a custom gate needs command = ["tool", "arg"]'
                 raise reader.error(key, value, "is not a built-in gate and has no command", fix)
             reader.check_keys(key, opts, CUSTOM_GATE_KEYS)
-            command = tuple(reader.strings(f"{key}.command", opts["command"], '["tool", "arg"]'))
+            command = tuple(reader.strings(f"{key}.command", opts["command"], '["tool", "arg"]', split=True))
             if not command:
                 raise reader.error(
                     f"{key}.command", [], "is empty", 'give the program and its arguments, e.g. ["tool", "arg"]'
