@@ -6,24 +6,18 @@ TOML key, the bad value and the fix.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import shlex
-import sys
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from ._util import did_you_mean, tomllib
 from .errors import MISSING, ConfigError
 from .ladder import DEFAULT_LADDER, LEVEL_NAMES, Ladder
 from .registry import BUILTIN_GATES, BY_NAME
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 TABLE = "tool.tta-maturity"
 
@@ -123,14 +117,6 @@ class MaturityConfig:
         return checked
 
 
-def _hint(value: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    close = close or [c for c in choices if value and c.startswith(value)][:1]
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "use one of " + ", ".join(f"'{c}'" for c in choices)
-
-
 class _Reader:
     def __init__(self, file: Path) -> None:
         self.file = file
@@ -147,7 +133,7 @@ class _Reader:
     def check_keys(self, key: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
         for name, value in table.items():
             if name not in allowed:
-                raise self.error(f"{key}.{name}", value, "unknown key", _hint(name, allowed))
+                raise self.error(f"{key}.{name}", value, "unknown key", did_you_mean(name, allowed))
 
     def string(self, key: str, value: Any) -> str:
         if not isinstance(value, str) or not value:
@@ -175,7 +161,7 @@ class _Reader:
     def level(self, key: str, value: Any) -> str:
         name = self.string(key, value)
         if name not in LEVEL_NAMES:
-            raise self.error(key, value, "is not a level of the ladder", _hint(name, LEVEL_NAMES))
+            raise self.error(key, value, "is not a level of the ladder", did_you_mean(name, LEVEL_NAMES))
         return name
 
     def path(self, key: str, raw: str, *, must_exist: bool = True) -> Path:
@@ -275,13 +261,12 @@ def _gates(reader: _Reader, raw: Any) -> dict[str, GateConfig]:
             tools = BY_NAME[name].tool_names
             tool = reader.string(f"{key}.tool", opts.get("tool", tools[0]))
             if tool not in tools:
-                raise reader.error(f"{key}.tool", tool, f"is not a tool for the {name} gate", _hint(tool, tools))
+                raise reader.error(f"{key}.tool", tool, f"is not a tool for the {name} gate", did_you_mean(tool, tools))
             args = tuple(reader.strings(f"{key}.args", opts.get("args", []), '["--flag"]'))
             gates[name] = GateConfig(name=name, tool=tool, timeout=_timeout(reader, key, opts), args=args)
         else:
             if "command" not in opts:
-                close = difflib.get_close_matches(name, list(BUILTIN_GATES), n=1, cutoff=0.6)
-                fix = f"did you mean '{close[0]}'?" if close else 'a custom gate needs command = ["tool", "arg"]'
+                fix = did_you_mean(name, BUILTIN_GATES, 'a custom gate needs command = ["tool", "arg"]')
                 raise reader.error(key, value, "is not a built-in gate and has no command", fix)
             reader.check_keys(key, opts, CUSTOM_GATE_KEYS)
             command = tuple(reader.strings(f"{key}.command", opts["command"], '["tool", "arg"]', split=True))
@@ -309,7 +294,7 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: di
     for name, value in table.items():
         key = f"{TABLE}.levels.{name}"
         if name not in LEVEL_NAMES:
-            raise reader.error(key, value, "is not a level of the ladder", _hint(name, LEVEL_NAMES))
+            raise reader.error(key, value, "is not a level of the ladder", did_you_mean(name, LEVEL_NAMES))
         opts = reader.table(key, value)
         reader.check_keys(key, opts, LEVEL_KEYS)
         if "coverage" in opts:
@@ -318,7 +303,9 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: di
             listed = reader.strings(f"{key}.gates", opts["gates"], '["lint", "types"]')
             for gate in listed:
                 if gate not in known_gates:
-                    error = reader.error(f"{key}.gates", listed, f"'{gate}' is not a gate", _hint(gate, known_gates))
+                    error = reader.error(
+                        f"{key}.gates", listed, f"'{gate}' is not a gate", did_you_mean(gate, known_gates)
+                    )
                     if pending is None:
                         raise error
                     pending.setdefault(gate, error)

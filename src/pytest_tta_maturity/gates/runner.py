@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from .._util import find_version
 from ..config import DEFAULT_TIMEOUT, MaturityConfig
 from ..errors import GateError
 from ..model import GateOutcome
@@ -28,7 +28,6 @@ from .process import Process, locate, one_line, spawn
 from .spec import Cache, GateContext, GateRun, GateSpec
 
 VERSION_TIMEOUT = 60.0
-_VERSION = re.compile(r"\d+(?:\.\d+)+\S*")
 
 
 def resolve_spec(name: str, config: MaturityConfig, extra: Sequence[GateSpec]) -> GateSpec:
@@ -51,12 +50,6 @@ def resolve_spec(name: str, config: MaturityConfig, extra: Sequence[GateSpec]) -
         f"no tool runs this gate; define [tool.tta-maturity.gates.{name}] command = [...] "
         "or install the plugin that adds it"
     )
-
-
-def parse_version(text: str) -> str:
-    """The first version number in a tool's ``--version`` output, or ``""``."""
-    match = _VERSION.search(text)
-    return match.group(0) if match else ""
 
 
 @dataclass
@@ -154,7 +147,7 @@ class RunningGates:
         stdout, stderr = proc.output()
         if not ok or proc.returncode != 0:
             return ""
-        version = parse_version(stdout) or parse_version(stderr)
+        version = find_version(stdout) or find_version(stderr)
         self.versions.remember(gate.fingerprint, version)
         return version
 
@@ -168,7 +161,7 @@ def _version_now(executable: str, spec: GateSpec, cwd: Path, env: Mapping[str, s
         return ""
     ok = proc.wait(VERSION_TIMEOUT)
     stdout, stderr = proc.output()
-    return parse_version(stdout) or parse_version(stderr) if ok and proc.returncode == 0 else ""
+    return find_version(stdout) or find_version(stderr) if ok and proc.returncode == 0 else ""
 
 
 def start_gates(

@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from .._util import PYTHON_SUFFIXES
 from ..config import GateConfig
 from ..errors import GateError
 from ..model import Finding
-
-#: The suffixes of the files a Python tool is given.
-PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 
 
 class Cache(Protocol):
