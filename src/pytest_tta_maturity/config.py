@@ -6,22 +6,18 @@ TOML key, the bad value and the fix.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
-import sys
+import shlex
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from ._util import did_you_mean, tomllib
 from .errors import MISSING, ConfigError
-from .ladder import BUILTIN_GATES, DEFAULT_LADDER, LEVEL_NAMES, Ladder
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from .ladder import DEFAULT_LADDER, LEVEL_NAMES, Ladder
+from .registry import BUILTIN_GATES, BY_NAME
 
 TABLE = "tool.tta-maturity"
 
@@ -31,15 +27,6 @@ LEVEL_KEYS = ("coverage", "gates")
 BUILTIN_GATE_KEYS = ("tool", "timeout", "args")
 CUSTOM_GATE_KEYS = ("command", "timeout", "level")
 
-#: The tools each built-in gate can use; the first is the default.
-GATE_TOOLS: dict[str, tuple[str, ...]] = {
-    "tests": ("pytest",),
-    "lint": ("ruff",),
-    "format": ("ruff",),
-    "types": ("pyright", "basedpyright", "mypy"),
-    "security": ("ruff", "bandit"),
-    "docs": ("ruff",),
-}
 DEFAULT_TIMEOUT = 600.0
 
 
@@ -101,7 +88,8 @@ class MaturityConfig:
         """The options of gate ``name``, defaults included."""
         if name in self.gates:
             return self.gates[name]
-        return GateConfig(name=name, tool=GATE_TOOLS.get(name, ("",))[0])
+        builtin = BY_NAME.get(name)
+        return GateConfig(name=name, tool=builtin.default_tool if builtin else "")
 
     def gates_needed(self, components: Sequence[ComponentConfig] | None = None) -> list[str]:
         """Gates that the declared level of some component needs, in ladder order."""
@@ -135,14 +123,6 @@ class MaturityConfig:
         return checked
 
 
-def _hint(value: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    close = close or [c for c in choices if value and c.startswith(value)][:1]
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "use one of " + ", ".join(f"'{c}'" for c in choices)
-
-
 class _Reader:
     def __init__(self, file: Path) -> None:
         self.file = file
@@ -159,16 +139,19 @@ class _Reader:
     def check_keys(self, key: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
         for name, value in table.items():
             if name not in allowed:
-                raise self.error(f"{key}.{name}", value, "unknown key", _hint(name, allowed))
+                raise self.error(f"{key}.{name}", value, "unknown key", did_you_mean(name, allowed))
 
     def string(self, key: str, value: Any) -> str:
         if not isinstance(value, str) or not value:
             raise self.error(key, value, "must be a non-empty string", 'write it as a quoted string, e.g. "x"')
         return value
 
-    def strings(self, key: str, value: Any, example: str) -> list[str]:
+    def strings(self, key: str, value: Any, example: str, *, split: bool = False) -> list[str]:
         if isinstance(value, str):
-            raise self.error(key, value, "must be a list of strings", f"write it as [{toml_quote(value)}]")
+            # A command line written as one string: offer its words, split as a shell would.
+            words = _shell_words(value) if split else [value]
+            fix = "[" + ", ".join(toml_quote(word) for word in words) + "]" if words else example
+            raise self.error(key, value, "must be a list of strings", f"write it as {fix}")
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in cast(list[Any], value)):
             raise self.error(key, value, "must be a list of strings", f"write it as {example}")
         return cast(list[str], value)
@@ -184,7 +167,7 @@ class _Reader:
     def level(self, key: str, value: Any) -> str:
         name = self.string(key, value)
         if name not in LEVEL_NAMES:
-            raise self.error(key, value, "is not a level of the ladder", _hint(name, LEVEL_NAMES))
+            raise self.error(key, value, "is not a level of the ladder", did_you_mean(name, LEVEL_NAMES))
         return name
 
     def path(self, key: str, raw: str, *, must_exist: bool = True) -> Path:
@@ -197,6 +180,14 @@ class _Reader:
         if must_exist and not resolved.exists():
             raise self.error(key, raw, "does not exist", "fix the path (it is relative to pyproject.toml) or remove it")
         return resolved
+
+
+def _shell_words(command: str) -> list[str]:
+    """``command`` split as a POSIX shell would; unbalanced quotes leave it whole."""
+    try:
+        return shlex.split(command)
+    except ValueError:
+        return [command]
 
 
 def toml_quote(value: str) -> str:
@@ -273,19 +264,18 @@ def _gates(reader: _Reader, raw: Any) -> dict[str, GateConfig]:
                     key, value, "the tests gate is pytest itself and takes no options", "remove this table"
                 )
             reader.check_keys(key, opts, BUILTIN_GATE_KEYS)
-            tools = GATE_TOOLS[name]
+            tools = BY_NAME[name].tool_names
             tool = reader.string(f"{key}.tool", opts.get("tool", tools[0]))
             if tool not in tools:
-                raise reader.error(f"{key}.tool", tool, f"is not a tool for the {name} gate", _hint(tool, tools))
+                raise reader.error(f"{key}.tool", tool, f"is not a tool for the {name} gate", did_you_mean(tool, tools))
             args = tuple(reader.strings(f"{key}.args", opts.get("args", []), '["--flag"]'))
             gates[name] = GateConfig(name=name, tool=tool, timeout=_timeout(reader, key, opts), args=args)
         else:
             if "command" not in opts:
-                close = difflib.get_close_matches(name, list(BUILTIN_GATES), n=1, cutoff=0.6)
-                fix = f"did you mean '{close[0]}'?" if close else 'a custom gate needs command = ["tool", "arg"]'
+                fix = did_you_mean(name, BUILTIN_GATES, 'a custom gate needs command = ["tool", "arg"]')
                 raise reader.error(key, value, "is not a built-in gate and has no command", fix)
             reader.check_keys(key, opts, CUSTOM_GATE_KEYS)
-            command = tuple(reader.strings(f"{key}.command", opts["command"], '["tool", "arg"]'))
+            command = tuple(reader.strings(f"{key}.command", opts["command"], '["tool", "arg"]', split=True))
             if not command:
                 raise reader.error(
                     f"{key}.command", [], "is empty", 'give the program and its arguments, e.g. ["tool", "arg"]'
@@ -310,7 +300,7 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: di
     for name, value in table.items():
         key = f"{TABLE}.levels.{name}"
         if name not in LEVEL_NAMES:
-            raise reader.error(key, value, "is not a level of the ladder", _hint(name, LEVEL_NAMES))
+            raise reader.error(key, value, "is not a level of the ladder", did_you_mean(name, LEVEL_NAMES))
         opts = reader.table(key, value)
         reader.check_keys(key, opts, LEVEL_KEYS)
         if "coverage" in opts:
@@ -319,7 +309,9 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: di
             listed = reader.strings(f"{key}.gates", opts["gates"], '["lint", "types"]')
             for gate in listed:
                 if gate not in known_gates:
-                    error = reader.error(f"{key}.gates", listed, f"'{gate}' is not a gate", _hint(gate, known_gates))
+                    error = reader.error(
+                        f"{key}.gates", listed, f"'{gate}' is not a gate", did_you_mean(gate, known_gates)
+                    )
                     if pending is None:
                         raise error
                     pending.setdefault(gate, error)

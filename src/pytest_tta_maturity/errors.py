@@ -48,12 +48,10 @@ class ConfigError(MaturityError):
         self.problem = problem
         self.fix = fix
         where = display_path(file)
-        if not key:
-            shown = "the file"
-        elif value is MISSING:
-            shown = key
-        else:
-            shown = f"{key} = {toml_value(value)}"
+        if not key:  # the file itself (missing, not TOML): named once, as every message names it
+            super().__init__(f"{where}: {problem}; {fix}")
+            return
+        shown = key if value is MISSING else f"{key} = {toml_value(value)}"
         super().__init__(f"{where}: {shown}: {problem}; {fix}")
 
 

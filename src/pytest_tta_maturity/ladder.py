@@ -1,4 +1,7 @@
-"""The maturity ladder: levels, their coverage thresholds and the gates they need."""
+"""The maturity ladder: levels, their coverage thresholds and the gates they need.
+
+The gates themselves (names, tools) are listed in :mod:`.registry`.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 LEVEL_NAMES: tuple[str, ...] = ("experimental", "development", "staging", "production")
-
-#: Gates run by an external tool (the ``tests`` gate is pytest itself).
-TOOL_GATES: tuple[str, ...] = ("lint", "format", "types", "security", "docs")
-BUILTIN_GATES: tuple[str, ...] = ("tests", *TOOL_GATES)
 
 #: The built-in ladder: (coverage threshold, gates this level adds to the ones below).
 DEFAULT_LADDER: dict[str, tuple[float, tuple[str, ...]]] = {

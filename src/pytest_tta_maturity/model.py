@@ -37,6 +37,23 @@ class Finding:
 
 
 @dataclass
+class GateOutcome:
+    """What one gate's single run over all its files produced (before it is split per component).
+
+    ``findings`` is ``None`` for gates that do not report per file (custom
+    commands): then ``passed`` carries the verdict for every component. A
+    non-empty ``error`` means the gate could not be measured (fail closed).
+    """
+
+    name: str
+    tool: str = ""
+    findings: list[Finding] | None = field(default_factory=lambda: list[Finding]())
+    passed: bool = True
+    error: str = ""
+    cached: bool = False
+
+
+@dataclass
 class GateResult:
     """The state of one gate for one component.
 

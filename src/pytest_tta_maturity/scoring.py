@@ -10,13 +10,13 @@ from coverage.results import should_fail_under
 
 from .bucketing import Bucketer
 from .config import ComponentConfig, MaturityConfig
-from .gates import GateOutcome
 from .ladder import Level
 from .model import (
     Blocker,
     ComponentResult,
     CoverageFigures,
     Finding,
+    GateOutcome,
     GateResult,
     Report,
     TestCounts,

@@ -164,7 +164,7 @@ def test_init_nothing_found_and_bad_toml(run_cli: Run, here: Path) -> None:
     (here / "pyproject.toml").write_text("[project\n")
     bad = run_cli("init")
     assert bad.status == 2
-    assert bad.err.startswith("tta-maturity init: pyproject.toml: the file: is not valid TOML (")
+    assert bad.err.startswith("tta-maturity init: pyproject.toml: is not valid TOML (")
     assert bad.err.count("\n") == 1
 
 

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from pytest_tta_maturity._util import find_version, version_at_least
 from pytest_tta_maturity.config import GateConfig, MaturityConfig, load
 from pytest_tta_maturity.errors import GateError
 from pytest_tta_maturity.gates import GateContext, GateRun, GateSpec, relative_path
 from pytest_tta_maturity.gates.bandit import parse_bandit
+from pytest_tta_maturity.gates.process import one_line
 from pytest_tta_maturity.gates.ruff import (
     parse_docs,
     parse_format,
@@ -18,9 +20,10 @@ from pytest_tta_maturity.gates.ruff import (
     parse_security,
     project_ignores,
 )
-from pytest_tta_maturity.gates.runner import builtin_spec, one_line, parse_version, resolve_spec
+from pytest_tta_maturity.gates.runner import resolve_spec
 from pytest_tta_maturity.gates.spec import Parser
-from pytest_tta_maturity.gates.typecheck import parse_mypy, parse_pyright, version_tuple
+from pytest_tta_maturity.gates.typecheck import parse_mypy, parse_pyright, project_python_files
+from pytest_tta_maturity.registry import builtin_spec
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path("/project/root")
@@ -178,15 +181,20 @@ def test_relative_path(filename: str, expected: str) -> None:
         ("bandit 1.9.4\n  python version = 3.11.7\n", "1.9.4"),
         ("basedpyright 1.31.0\nbased on pyright 1.1.404\n", "1.31.0"),
         ("no version", ""),
+        ("mypy 1.11.0+dev.0c1a2b3 (compiled: no)\n", "1.11.0+dev.0c1a2b3"),
+        ("x86_64 Python 3\ntool 2.0\n", "2.0"),
     ],
 )
-def test_parse_version(text: str, version: str) -> None:
-    assert parse_version(text) == version
+def test_find_version(text: str, version: str) -> None:
+    assert find_version(text) == version
 
 
-@pytest.mark.parametrize(("text", "expected"), [("1.11.2", (1, 11, 2)), ("2.4.1+dev", (2, 4, 1)), ("", ())])
-def test_version_tuple(text: str, expected: tuple[int, ...]) -> None:
-    assert version_tuple(text) == expected
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1.11.2", True), ("1.11", True), ("2.4.1+dev", True), ("1.10.1", False), ("1.11.0rc1", False), ("", False)],
+)
+def test_version_at_least(text: str, expected: bool) -> None:
+    assert version_at_least(text, "1.11") is expected
 
 
 def test_one_line() -> None:
@@ -276,3 +284,13 @@ def test_resolve_spec_custom_extra_and_unknown(tmp_path: Path) -> None:
         resolve_spec("audit", config, [extra, extra])
     # A plugin cannot replace a built-in gate.
     assert resolve_spec("lint", config, [GateSpec("lint", "x", arguments=lambda c: [])]).program == "ruff"
+
+
+def test_project_python_files_skip_hidden_cache_and_venv_folders(tmp_path: Path) -> None:
+    for rel in ("pkg/a.py", "pkg/build/b.pyi", "pkg/data.txt", ".git/c.py", "pkg/__pycache__/d.py", "env/e.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    listed = [entry.split(" ")[0] for entry in project_python_files(tmp_path)]
+    # A package named build is a project's source (the type checker's cache must see it change).
+    assert listed == [str(tmp_path / "pkg/a.py"), str(tmp_path / "pkg/build/b.pyi")]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from pytest_tta_maturity.gates import GateOutcome, start_gates
-from pytest_tta_maturity.gates.runner import locate
+from pytest_tta_maturity.gates.process import locate
 
 from .conftest import MemoryCache, Project
 

@@ -89,7 +89,7 @@ C = "tool.tta-maturity.components.carbon"
 BAD = [
     (
         "[tool.tta-maturity",
-        f"{P}: the file: is not valid TOML (Expected ']' at the end of a table declaration (at end of document)); fix the TOML syntax",
+        f"{P}: is not valid TOML (Expected ']' at the end of a table declaration (at end of document)); fix the TOML syntax",
     ),
     (
         "[tool.other]\nx = 1",
@@ -271,6 +271,22 @@ BAD = [
         BASE + '[tool.tta-maturity.gates.licence]\ncommand = ["x"]\nlevel = "prod"',
         f"{P}: tool.tta-maturity.gates.licence.level = \"prod\": is not a level of the ladder; did you mean 'production'?",
     ),
+    (
+        BASE + '[tool.tta-maturity.gates.licence]\ncommand = "python x.py"',
+        f'{P}: tool.tta-maturity.gates.licence.command = "python x.py": must be a list of strings; write it as ["python", "x.py"]',
+    ),
+    (
+        BASE + "[tool.tta-maturity.gates.licence]\ncommand = \"pytest -k 'a and b'\"",
+        f'{P}: tool.tta-maturity.gates.licence.command = "pytest -k \'a and b\'": must be a list of strings; write it as ["pytest", "-k", "a and b"]',
+    ),
+    (
+        BASE + '[tool.tta-maturity.gates.licence]\ncommand = "echo \'open"',
+        f'{P}: tool.tta-maturity.gates.licence.command = "echo \'open": must be a list of strings; write it as ["echo \'open"]',
+    ),
+    (
+        BASE + '[tool.tta-maturity.gates.licence]\ncommand = ""',
+        f'{P}: tool.tta-maturity.gates.licence.command = "": must be a list of strings; write it as ["tool", "arg"]',
+    ),
 ]
 
 
@@ -287,4 +303,12 @@ def test_bad_configuration_is_one_line_naming_key_value_and_fix(project: Path, t
 def test_missing_file(project: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load(project / "nope" / "pyproject.toml")
-    assert str(info.value) == "nope/pyproject.toml: the file: not found; create it, or run 'tta-maturity init'"
+    assert str(info.value) == "nope/pyproject.toml: not found; create it, or run 'tta-maturity init'"
+
+
+def test_file_that_is_not_utf8(project: Path) -> None:
+    path = project / "pyproject.toml"
+    path.write_bytes(b'[tool.tta-maturity]\nx = "\xff"\n')
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    assert str(info.value) == "pyproject.toml: is not UTF-8 text; save it as UTF-8"

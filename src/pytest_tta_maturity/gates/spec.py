@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from .._util import PYTHON_SUFFIXES
 from ..config import GateConfig
 from ..errors import GateError
 from ..model import Finding
-
-#: The suffixes of the files a Python tool is given.
-PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
 
 
 class Cache(Protocol):
@@ -34,23 +32,6 @@ class Cache(Protocol):
     def set(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable value at ``key``."""
         ...
-
-
-@dataclass
-class GateOutcome:
-    """What one gate's single run over all its files produced.
-
-    ``findings`` is ``None`` for gates that do not report per file (custom
-    commands): then ``passed`` carries the verdict for every component. A
-    non-empty ``error`` means the gate could not be measured (fail closed).
-    """
-
-    name: str
-    tool: str = ""
-    findings: list[Finding] | None = field(default_factory=lambda: list[Finding]())
-    passed: bool = True
-    error: str = ""
-    cached: bool = False
 
 
 @dataclass(frozen=True)

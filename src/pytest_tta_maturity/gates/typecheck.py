@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
+from .._util import PYTHON_SUFFIXES, skipped_dir, version_at_least
 from ..errors import GateError
 from ..model import Finding
 from .spec import GateContext, GateRun, GateSpec, load_json
@@ -30,9 +31,8 @@ from .spec import GateContext, GateRun, GateSpec, load_json
 PYRIGHT_HINT = 'pip install "pytest-tta-maturity[pyright]"'
 PYRIGHT_CONFIG_FILES: tuple[str, ...] = ("pyrightconfig.json", "pyproject.toml")
 MYPY_CONFIG_FILES: tuple[str, ...] = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
-MYPY_JSON_SINCE = (1, 11)
+MYPY_JSON_SINCE = "1.11"
 
-_SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
 _MYPY_LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?:(?P<col>\d+):)?(?:\d+:\d+:)? (?P<severity>error|warning|note): "
     r"(?P<message>.*?)(?:  \[(?P<code>[\w-]+)\])?$"
@@ -72,7 +72,7 @@ def parse_pyright(run: GateRun) -> list[Finding]:
 
 
 def _mypy_arguments(context: GateContext) -> Sequence[str]:
-    if version_tuple(context.version) >= MYPY_JSON_SINCE:
+    if version_at_least(context.version, MYPY_JSON_SINCE):
         output = ["-O", "json"]
     else:
         output = ["--show-column-numbers", "--no-pretty"]
@@ -132,12 +132,6 @@ def _mypy_json(run: GateRun, text: str) -> Finding | None:
     )
 
 
-def version_tuple(version: str) -> tuple[int, ...]:
-    """``"1.11.2"`` as ``(1, 11, 2)``; ``()`` when it is not a version."""
-    match = re.match(r"\d+(?:\.\d+)*", version)
-    return tuple(int(part) for part in match.group(0).split(".")) if match else ()
-
-
 def pyright_preflight(context: GateContext) -> str:
     """Why the PyPI ``pyright`` wrapper cannot run without downloading Node.js, or ``""``.
 
@@ -193,20 +187,14 @@ def environment_inputs(context: GateContext) -> Sequence[str]:
 
 
 def project_python_files(root: Path) -> list[str]:
-    """``path size mtime`` of every .py/.pyi file below ``root``, hidden and build folders left out."""
+    """``path size mtime`` of every .py/.pyi file below ``root``; hidden, cache and venv folders left out."""
     entries: list[str] = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS and not _is_venv(folder, d)
-        )
+        dirs[:] = sorted(d for d in dirs if not skipped_dir(folder, d))
         for name in sorted(names):
-            if name.endswith((".py", ".pyi")):
+            if name.endswith(PYTHON_SUFFIXES):
                 entries.append(_stat(Path(folder, name)))
     return entries
-
-
-def _is_venv(folder: str, name: str) -> bool:
-    return os.path.isfile(os.path.join(folder, name, "pyvenv.cfg"))
 
 
 def _stat(path: Path) -> str:

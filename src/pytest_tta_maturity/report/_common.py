@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..ladder import BUILTIN_GATES
 from ..model import ComponentResult, Report
+from ..registry import BUILTIN_GATES
 
 _INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

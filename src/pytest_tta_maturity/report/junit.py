@@ -10,19 +10,20 @@ run, a gate no declared level needs) is ``<skipped>``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from ..model import ComponentResult, Report
 from ._common import clean, coverage_text, gate_names, number, ranges_text, status_word, verdict
 
-
-def escape_text(text: str) -> str:
-    """Escape character data."""
-    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 
 
-def escape_attr(text: str) -> str:
-    """Escape an attribute value (for double quotes; newlines kept as character references)."""
-    return escape_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+def _element(parent: ElementTree.Element, tag: str, text: str = "", **attrs: str) -> ElementTree.Element:
+    """A child of ``parent`` with ``attrs`` in order and ``text``, characters XML cannot hold replaced."""
+    child = ElementTree.SubElement(parent, tag, {key: clean(value) for key, value in attrs.items()})
+    if text:
+        child.text = clean(text)
+    return child
 
 
 @dataclass
@@ -33,17 +34,15 @@ class _Case:
     message: str = ""
     body: str = ""
 
-    def xml(self) -> list[str]:
-        head = f'    <testcase classname="{escape_attr("tta-maturity." + self.component)}" name="{escape_attr(self.name)}" time="0"'
+    def add_to(self, suite: ElementTree.Element) -> None:
+        case = _element(suite, "testcase", classname="tta-maturity." + self.component, name=self.name, time="0")
         if self.outcome == "pass":
-            if not self.body:
-                return [head + " />"]
-            return [head + ">", f"      <system-out>{escape_text(self.body)}</system-out>", "    </testcase>"]
-        kind = self.outcome
-        typed = f' type="{escape_attr(self.name)}"' if kind in ("failure", "error") else ""
-        inner = f'      <{kind} message="{escape_attr(self.message)}"{typed}'
-        inner += f">{escape_text(self.body)}</{kind}>" if self.body else " />"
-        return [head + ">", inner, "    </testcase>"]
+            if self.body:
+                _element(case, "system-out", self.body)
+        elif self.outcome == "skipped":
+            _element(case, "skipped", self.body, message=self.message)
+        else:
+            _element(case, self.outcome, self.body, message=self.message, type=self.name)
 
 
 def _cases(report: Report, comp: ComponentResult) -> list[_Case]:
@@ -92,12 +91,17 @@ def render(report: Report) -> str:
         # The exit status fails on failed tests even when every component holds its level.
         cases.append(_Case("run", "tests", "failure", verdict(report)))
     count = {kind: sum(1 for c in cases if c.outcome == kind) for kind in ("failure", "error", "skipped")}
-    attrs = (
-        f'name="tta-maturity" tests="{len(cases)}" failures="{count["failure"]}" '
-        f'errors="{count["error"]}" skipped="{count["skipped"]}" time="0"'
-    )
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', f"<testsuites {attrs}>", f"  <testsuite {attrs}>"]
-    lines.append("    <properties>")
+    attrs = {
+        "name": "tta-maturity",
+        "tests": str(len(cases)),
+        "failures": str(count["failure"]),
+        "errors": str(count["error"]),
+        "skipped": str(count["skipped"]),
+        "time": "0",
+    }
+    root = ElementTree.Element("testsuites", attrs)
+    suite = _element(root, "testsuite", **attrs)
+    properties = _element(suite, "properties")
     props = {
         "tta-maturity.version": report.version,
         "tta-maturity.partial": "true" if report.partial else "false",
@@ -106,11 +110,9 @@ def render(report: Report) -> str:
         "tta-maturity.verdict": status_word(report),
         "tta-maturity.tests_failed": str(report.tests_failed),
     }
-    lines.extend(
-        f'      <property name="{escape_attr(key)}" value="{escape_attr(value)}" />' for key, value in props.items()
-    )
-    lines.append("    </properties>")
+    for key, value in props.items():
+        _element(properties, "property", name=key, value=value)
     for case in cases:
-        lines.extend(case.xml())
-    lines.extend(["  </testsuite>", "</testsuites>", ""])
-    return "\n".join(lines)
+        case.add_to(suite)
+    ElementTree.indent(root, space="  ")
+    return DECLARATION + "\n" + ElementTree.tostring(root, encoding="unicode") + "\n"

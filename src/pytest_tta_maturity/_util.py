@@ -1,0 +1,80 @@
+"""Small helpers every layer shares, each written once: TOML reading, hints, versions, source files.
+
+Pure and cheap to import (no pytest, no coverage.py): the configuration, the gates, the
+CLI and the plugin may all use it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from collections.abc import Sequence
+
+from packaging.version import VERSION_PATTERN, InvalidVersion, Version
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = [
+    "PYTHON_SUFFIXES",
+    "SKIPPED_DIRS",
+    "close_match",
+    "did_you_mean",
+    "find_version",
+    "skipped_dir",
+    "tomllib",
+    "version_at_least",
+]
+
+#: The suffixes of Python source files (stubs included).
+PYTHON_SUFFIXES: tuple[str, ...] = (".py", ".pyi")
+
+#: Folders that never hold a project's own sources. Hidden folders (``.git``, ``.venv``, ``.tox``)
+#: and virtual environments under any name are skipped too (see :func:`skipped_dir`).
+SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "venv"})
+
+
+def skipped_dir(parent: str, name: str) -> bool:
+    """Whether a walk of the sources skips folder ``name`` inside ``parent``."""
+    return name.startswith(".") or name in SKIPPED_DIRS or os.path.isfile(os.path.join(parent, name, "pyvenv.cfg"))
+
+
+def close_match(value: str, choices: Sequence[str]) -> str | None:
+    """The choice ``value`` most likely meant: a near miss, or the only choice it begins."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    starting = [choice for choice in choices if value and choice.startswith(value)]
+    return starting[0] if len(starting) == 1 else None
+
+
+def did_you_mean(value: str, choices: Sequence[str], otherwise: str = "") -> str:
+    """``did you mean 'x'?`` for a near miss, else ``otherwise`` (by default the list of choices)."""
+    match = close_match(value, choices)
+    if match is not None:
+        return f"did you mean '{match}'?"
+    return otherwise or "use one of " + ", ".join(f"'{choice}'" for choice in choices)
+
+
+# A version number as PEP 440 writes it, standing alone in a tool's output ("ruff 0.17.6").
+_VERSION_IN_TEXT = re.compile(r"(?<![\w.])(?:" + VERSION_PATTERN + r")(?![\w.+-])", re.VERBOSE | re.IGNORECASE)
+
+
+def find_version(text: str) -> str:
+    """The first version number with at least two parts in ``text`` (a ``--version`` output), or ``""``."""
+    for match in _VERSION_IN_TEXT.finditer(text):
+        if "." in match.group(0):
+            return match.group(0)
+    return ""
+
+
+def version_at_least(version: str, minimum: str) -> bool:
+    """Whether ``version`` is ``minimum`` or later; ``False`` when it is not a version."""
+    try:
+        return Version(version) >= Version(minimum)
+    except InvalidVersion:
+        return False

@@ -1,0 +1,170 @@
+"""The gate cache: a gate whose inputs did not change is not run again.
+
+A gate's outcome is stored in pytest's cache under ``tta-maturity/gates/<name>`` with a
+key over the gate, the tool's identity and version, the command line, the contents of
+the tool's configuration files and of every checked file (plus what
+``GateSpec.cache_inputs`` adds). Tool versions are stored under
+``tta-maturity/tool-versions`` by :func:`fingerprint` (the executable's real path, size
+and modification time), so a warm run starts no process at all. Errors are never
+cached, and a cache that cannot be read or written only costs a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from ..model import Finding, GateOutcome
+from .spec import Cache, GateSpec
+
+CACHE_PREFIX = "tta-maturity/gates/"
+VERSIONS_KEY = "tta-maturity/tool-versions"
+CACHE_FORMAT = 1
+
+
+def fingerprint(executable: str, program: str) -> str:
+    """What identifies an installed tool cheaply: real path, size, mtime and its env variables."""
+    real = os.path.realpath(executable)
+    try:
+        info = os.stat(real)
+    except OSError:
+        return ""
+    prefix = re.sub(r"\W", "_", Path(program).name.upper()) + "_"
+    env = sorted(f"{k}={v}" for k, v in os.environ.items() if k.upper().startswith(prefix))
+    return json.dumps([real, info.st_size, info.st_mtime_ns, env])
+
+
+def key(parts: Sequence[str]) -> str:
+    """One digest over the parts of a cache key."""
+    return hashlib.sha256(json.dumps(list(parts)).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@dataclass
+class Digests:
+    """SHA-256 of files, each computed once per session (several gates check the same files)."""
+
+    known: dict[Path, str] = field(default_factory=lambda: dict[Path, str]())
+
+    def file(self, path: Path) -> str:
+        """The digest of one file (``"unreadable"`` when it cannot be read)."""
+        digest = self.known.get(path)
+        if digest is None:
+            digest = self.known[path] = _sha256(path)
+        return digest
+
+    def files(self, files: Sequence[Path]) -> str:
+        """One digest over the names and contents of ``files``."""
+        digest = hashlib.sha256()
+        for file in files:
+            digest.update(str(file).encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(self.file(file).encode() + b"\0")
+        return digest.hexdigest()
+
+    def config_files(self, spec: GateSpec, root: Path, files: Sequence[Path]) -> list[str]:
+        """The gate's configuration files (root and every folder between a checked file and it), with digests."""
+        if not spec.config_files:
+            return []
+        folders = {root}
+        for start in {file.parent for file in files}:
+            folder = start
+            while folder not in folders and root in folder.parents:
+                folders.add(folder)
+                folder = folder.parent
+        parts: list[str] = []
+        for folder in sorted(folders):
+            for name in spec.config_files:
+                path = folder / name
+                if path.is_file():
+                    parts.append(f"{path} {self.file(path)}")
+        return parts
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return "unreadable"
+    return digest.hexdigest()
+
+
+@dataclass
+class ToolVersions:
+    """Tool versions by :func:`fingerprint`, read from the cache once and written back when they changed."""
+
+    known: dict[str, str] = field(default_factory=lambda: dict[str, str]())
+    changed: bool = False
+
+    @classmethod
+    def load(cls, cache: Cache | None) -> ToolVersions:
+        """The versions stored in ``cache`` (none without a cache)."""
+        stored = _get(cache, VERSIONS_KEY) if cache is not None else None
+        if not isinstance(stored, dict):
+            return cls()
+        return cls({str(k): str(v) for k, v in cast(dict[Any, Any], stored).items()})
+
+    def get(self, print_: str) -> str:
+        """The known version of the tool with this fingerprint, or ``""``."""
+        return self.known.get(print_, "") if print_ else ""
+
+    def remember(self, print_: str, version: str) -> None:
+        """Keep the version of the tool with this fingerprint."""
+        if version and print_ and self.known.get(print_) != version:
+            self.known[print_] = version
+            self.changed = True
+
+    def save(self, cache: Cache | None) -> None:
+        """Write the versions back when they changed."""
+        if self.changed and cache is not None:
+            _set(cache, VERSIONS_KEY, self.known)
+            self.changed = False
+
+
+def lookup(cache: Cache, name: str, digest: str) -> GateOutcome | None:
+    """The stored outcome of gate ``name`` when it was stored under this key, else ``None``."""
+    stored = _get(cache, CACHE_PREFIX + name)
+    if not isinstance(stored, dict):
+        return None
+    data = cast(dict[str, Any], stored)
+    if data.get("format") != CACHE_FORMAT or data.get("key") != digest:
+        return None
+    try:
+        raw = data["findings"]
+        findings = None if raw is None else [Finding.from_dict(f) for f in cast(list[Any], raw)]
+        return GateOutcome(name, str(data["tool"]), findings=findings, passed=bool(data["passed"]), cached=True)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def store(cache: Cache, name: str, digest: str, outcome: GateOutcome) -> None:
+    """Keep the outcome of gate ``name`` under this key."""
+    value = {
+        "format": CACHE_FORMAT,
+        "key": digest,
+        "tool": outcome.tool,
+        "passed": outcome.passed,
+        "findings": None if outcome.findings is None else [f.to_dict() for f in outcome.findings],
+    }
+    _set(cache, CACHE_PREFIX + name, value)
+
+
+def _get(cache: Cache, name: str) -> Any:
+    try:
+        return cache.get(name, None)
+    except Exception:  # noqa: BLE001 - a broken cache only costs a run
+        return None
+
+
+def _set(cache: Cache, name: str, value: Any) -> None:
+    # An unwritable cache (or its warning, turned into an error by filterwarnings) costs only speed.
+    with contextlib.suppress(Exception):
+        cache.set(name, value)
