@@ -22,28 +22,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
-from . import __version__, tomltext
-from .config import TABLE, ComponentConfig, MaturityConfig, find_pyproject, load, parse, read_toml
+from . import __version__, init, pyproject_edit
+from .config import TABLE, ComponentConfig, MaturityConfig, find_pyproject, load, read_toml
 from .errors import ConfigError, CoverageDataError, MaturityError, ReportError, display_path
 from .model import ComponentResult, CoverageFigures, GateResult, Report, TestCounts
 from .report import formats
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    pass
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    pass
 
 PROG = "tta-maturity"
 CACHE_KEY = "tta-maturity/last-report"
 COMPONENTS = ("tool", "tta-maturity", "components")
-
-#: Folders that ``init`` never takes for packages.
-SKIP_PACKAGES = frozenset(
-    {
-        *("tests", "test", "testing", "docs", "doc", "examples", "example", "benchmarks"),
-        *("build", "dist", "site-packages", "node_modules", "venv", "env", "__pycache__", "scripts", "tools"),
-    }
-)
 
 #: Partial reasons of a shard that only mean "this shard ran a slice of the suite".
 #: Partial runs that are a slice of the suite, as a CI shard is: the combination can be full.
@@ -363,28 +355,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- promote
 
 
-def _unified_diff(before: str, after: str, name: str) -> str:
-    diff = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
-    )
-    return "".join(diff)
-
-
-def _loads(text: str, file: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        detail = str(exc).replace("\n", " ")
-        raise ConfigError(file, "", None, f"is not valid TOML ({detail})", "fix the TOML syntax") from None
-
-
-def _read_text(file: Path) -> str:
-    try:
-        return file.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(file, "", None, "is not UTF-8 text", "save it as UTF-8") from None
-
-
 def cmd_promote(args: argparse.Namespace) -> int:
     """Raise a component's declared level when the last report shows it holds the new one."""
     pyproject = _pyproject(args)
@@ -419,83 +389,17 @@ def cmd_promote(args: argparse.Namespace) -> int:
             [f"  - {b}" for b in blockers],
         )
 
-    before = _read_text(pyproject)
-    after = _set_level(before, pyproject, args.name, args.to)
+    before = pyproject_edit.read_text(pyproject)
+    after = pyproject_edit.set_level(before, pyproject, args.name, args.to)
     if args.dry_run:
-        sys.stdout.write(_unified_diff(before, after, pyproject.name))
+        sys.stdout.write(pyproject_edit.unified_diff(before, after, pyproject.name))
         return 0
     formats.atomic_write(pyproject, after)
     print(f"{args.name}: {declared} -> {args.to} in {display_path(pyproject)}")
     return 0
 
 
-def _set_level(text: str, pyproject: Path, name: str, level: str) -> str:
-    """``text`` with component ``name``'s level replaced, everything else byte for byte."""
-    path = (*COMPONENTS, name, "level")
-    hand = f"edit level = {json.dumps(level)} under [{TABLE}.components.{tomltext.bare_or_quoted(name)}] by hand"
-    try:
-        after = tomltext.replace_string(text, path, level)
-    except tomltext.TomlTextError as exc:
-        raise ReportError(f"{display_path(pyproject)}: cannot edit the level of '{name}' ({exc}); {hand}") from None
-    expected = _loads(text, pyproject)
-    expected["tool"]["tta-maturity"]["components"][name]["level"] = level
-    if _loads(after, pyproject) != expected:
-        raise ReportError(f"{display_path(pyproject)}: the edit of '{name}' would change more than its level; {hand}")
-    return after
-
-
 # ---------------------------------------------------------------- init
-
-
-def _has_python(folder: Path) -> bool:
-    return any(folder.rglob("*.py"))
-
-
-def _skippable(name: str) -> bool:
-    return name.startswith((".", "_")) or name in SKIP_PACKAGES or name.endswith(".egg-info")
-
-
-def find_packages(root: Path) -> list[tuple[str, str]]:
-    """``(component name, path)`` for each package (or module) at the top level or under ``src/``."""
-    found: list[tuple[str, str]] = []
-    src = root / "src"
-    if src.is_dir():
-        for entry in sorted(src.iterdir()):
-            if _skippable(entry.name) or (entry / "pyvenv.cfg").exists():
-                continue
-            if entry.is_dir() and ((entry / "__init__.py").exists() or _has_python(entry)):
-                found.append((entry.name, f"src/{entry.name}"))
-            elif entry.is_file() and entry.suffix == ".py":
-                found.append((entry.stem, f"src/{entry.name}"))
-    for entry in sorted(root.iterdir()):
-        if not entry.is_dir() or _skippable(entry.name) or entry.name == "src" or (entry / "pyvenv.cfg").exists():
-            continue
-        if (entry / "__init__.py").is_file():
-            found.append((entry.name, entry.name))
-    names = [name for name, _ in found]
-    return [(n, p) for n, p in found if names.count(n) == 1] + [
-        (p.replace("/", "-"), p) for n, p in found if names.count(n) > 1
-    ]
-
-
-def init_text(root: Path, packages: list[tuple[str, str]], newline: str = "\n") -> str:
-    """The ``[tool.tta-maturity]`` tables for ``packages`` (every one at ``experimental``)."""
-    tests_root = root / "tests"
-    lines = [
-        "# Per-component maturity levels (pytest-tta-maturity): run `pytest --tta-maturity`,",
-        "# then `tta-maturity promote NAME --to LEVEL` once a component holds a higher level.",
-    ]
-    for index, (name, path) in enumerate(packages):
-        if index:
-            lines.append("")
-        lines.append(f"[{TABLE}.components.{tomltext.bare_or_quoted(name)}]")
-        lines.append('level = "experimental"')
-        lines.append(f"paths = [{json.dumps(path)}]")
-        if (tests_root / name).is_dir():
-            lines.append(f'tests = ["tests/{name}"]')
-        elif len(packages) == 1 and tests_root.is_dir():
-            lines.append('tests = ["tests"]')
-    return newline.join(lines) + newline
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -507,57 +411,17 @@ def cmd_init(args: argparse.Namespace) -> int:
         pyproject = root / "pyproject.toml"
     else:
         pyproject = find_pyproject(Path.cwd()) or Path.cwd().resolve() / "pyproject.toml"
-        root = pyproject.parent
-    exists = pyproject.is_file()
-    before = _read_text(pyproject) if exists else ""
-    document = _loads(before, pyproject)
-    shown = display_path(pyproject)
-
-    newline = tomltext.newline_of(before)
-    body = before
-    insert_at = len(body)
-    tool = document.get("tool")
-    if isinstance(tool, dict) and "tta-maturity" in tool:
-        if not args.force:
-            raise Refused(f"{shown} already has [{TABLE}]; pass --force to replace it")
-        try:
-            doc = tomltext.scan(before)
-        except tomltext.TomlTextError as exc:
-            raise ReportError(f"{shown}: cannot follow its TOML ({exc}); remove [{TABLE}] by hand") from None
-        spans = tomltext.section_spans(doc, ("tool", "tta-maturity"))
-        for start, end in reversed(spans):
-            body = body[:start] + body[end:]
-        insert_at = spans[0][0] if spans else len(body)
-        rest = _loads(body, pyproject).get("tool")
-        if isinstance(rest, dict) and "tta-maturity" in rest:
-            raise ReportError(
-                f"{shown}: [{TABLE}] is written as dotted keys or an inline table; remove it by hand and run init again"
-            )
-
-    packages = find_packages(root)
-    if not packages:
-        raise Refused(
-            f"no package found in {display_path(root)} (folders with __init__.py at the top or under src/); "
-            f"add [{TABLE}.components.NAME] by hand"
-        )
-    block = init_text(root, packages, newline)
-    head, tail = body[:insert_at], body[insert_at:]
-    if head and not head.endswith("\n"):
-        head += newline
-    if head.strip():
-        head += newline if not head.endswith(newline * 2) else ""
-    if tail.strip():
-        block += newline
-    after = head + block + tail
-
-    parse(_loads(after, pyproject), pyproject)  # validates the paths it wrote
+    try:
+        plan = init.plan(pyproject, force=args.force)
+    except init.InitRefused as exc:
+        raise Refused(str(exc)) from None
     if args.dry_run:
-        sys.stdout.write(_unified_diff(before, after, pyproject.name))
+        sys.stdout.write(pyproject_edit.unified_diff(plan.before, plan.after, pyproject.name))
         return 0
-    formats.atomic_write(pyproject, after)
-    listed = ", ".join(name for name, _ in packages)
-    noun = "component" if len(packages) == 1 else "components"
-    print(f"wrote [{TABLE}] to {shown}: {len(packages)} {noun} at experimental ({listed})")
+    formats.atomic_write(pyproject, plan.after)
+    noun = "component" if len(plan.names) == 1 else "components"
+    listed = ", ".join(plan.names)
+    print(f"wrote [{TABLE}] to {display_path(pyproject)}: {len(plan.names)} {noun} at experimental ({listed})")
     print("next: pytest --tta-maturity")
     return 0
 

@@ -66,3 +66,7 @@ class ReportError(MaturityError):
 
 class GateError(MaturityError):
     """A gate tool that is missing, crashed, timed out or printed what cannot be parsed."""
+
+
+class EditError(MaturityError):
+    """A pyproject.toml edit that cannot be made safely (the message says what to edit by hand)."""

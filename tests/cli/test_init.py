@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import tomltext
+from pytest_tta_maturity import pyproject_edit
 from pytest_tta_maturity.config import load
+from pytest_tta_maturity.errors import EditError
 
 from .conftest import Result
 
@@ -176,7 +177,7 @@ def test_init_with_project_option(run_cli: Run, tmp_path: Path) -> None:
     assert (missing.status, missing.err) == (2, f"tta-maturity init: --project {tmp_path / 'nope'}: no such folder\n")
 
 
-# ---------------------------------------------------------------- the scanner
+# ---------------------------------------------------------------- the pyproject editor
 
 
 TRICKY = '''\
@@ -196,52 +197,40 @@ arr = [
 ]
 date = 1979-05-27 07:32:00Z
 [tool.tta-maturity.components."a.b"]
-level = "staging"
+level = 'staging'  # kept
 inline = { x = { level = "deep" }, y = [1, 2] }
 [[products]]
 name = "n"
 '''
 
 
-def test_scan_follows_strings_arrays_and_inline_tables() -> None:
-    doc = tomltext.scan(TRICKY)
-    assert [h.path for h in doc.headers] == [("tool", "tta-maturity", "components", "a.b"), ("products",)]
-    assert doc.headers[1].array
-    paths = [v.path for v in doc.values]
-    assert ("quoted key",) in paths
-    assert ("tool", "tta-maturity", "components", "a.b", "inline", "x", "level") in paths
-    item = doc.find(("date",))
-    assert item is not None
-    assert TRICKY[item.value_start : item.value_end] == "1979-05-27 07:32:00Z"
+def test_set_level_keeps_quotes_comments_and_everything_else(tmp_path: Path) -> None:
     tomllib.loads(TRICKY)  # the fixture itself is valid TOML
+    after = pyproject_edit.set_level(TRICKY, tmp_path / "pyproject.toml", "a.b", "production")
+    assert after == TRICKY.replace("level = 'staging'", "level = 'production'")
 
 
-def test_replace_string_keeps_quotes_and_everything_else() -> None:
-    after = tomltext.replace_string(TRICKY, ("tool", "tta-maturity", "components", "a.b", "level"), "production")
-    assert after == TRICKY.replace('level = "staging"', 'level = "production"')
-    deep = ("tool", "tta-maturity", "components", "a.b", "inline", "x", "level")
-    assert 'x = { level = "up" }' in tomltext.replace_string(TRICKY, deep, "up")
-    assert "\"quoted key\" = 'q'\n" in tomltext.replace_string(TRICKY, ("quoted key",), "q")
+def test_set_level_refuses_what_it_cannot_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    file = tmp_path / "pyproject.toml"
+    multi = '[tool.tta-maturity.components.a]\nlevel = """staging"""\n'
+    with pytest.raises(EditError) as info:
+        pyproject_edit.set_level(multi, file, "a", "production")
+    assert str(info.value) == (
+        "pyproject.toml: cannot edit the level of 'a' (not a one-line string); "
+        'edit level = "production" under [tool.tta-maturity.components.a] by hand'
+    )
 
 
-def test_replace_string_errors() -> None:
-    with pytest.raises(tomltext.TomlTextError, match="no key nope"):
-        tomltext.replace_string(TRICKY, ("nope",), "x")
-    with pytest.raises(tomltext.TomlTextError, match="multi is not a one-line string"):
-        tomltext.replace_string(TRICKY, ("multi",), "x")
-    with pytest.raises(tomltext.TomlTextError, match="line 1: unterminated string"):
-        tomltext.scan('a = "open\n')
-    with pytest.raises(tomltext.TomlTextError, match="line 1: expected '=' after a key"):
-        tomltext.scan("a b\n")
+def test_checked_refuses_an_edit_that_changes_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    file = tmp_path / "pyproject.toml"
+    with pytest.raises(EditError) as info:
+        pyproject_edit.checked("a = 2\n", {"a": 1}, file, "edit it by hand")
+    assert str(info.value) == "pyproject.toml: the edit would change more than intended; edit it by hand"
+    assert pyproject_edit.checked("a = 1\n", {"a": 1}, file, "x") == "a = 1\n"
 
 
-def test_section_spans_give_back_the_comment_above_the_next_table() -> None:
-    text = "[a]\nx = 1\n\n# about b\n[b]\ny = 2\n"
-    doc = tomltext.scan(text)
-    assert [text[s:e] for s, e in tomltext.section_spans(doc, ("a",))] == ["[a]\nx = 1\n\n"]
-    assert [text[s:e] for s, e in tomltext.section_spans(doc, ("b",))] == ["[b]\ny = 2\n"]
-
-
-def test_bare_or_quoted() -> None:
-    assert tomltext.bare_or_quoted("a-b_1") == "a-b_1"
-    assert tomltext.bare_or_quoted('a "b"') == '"a \\"b\\""'
+def test_key_text() -> None:
+    assert pyproject_edit.key_text("a-b_1") == "a-b_1"
+    assert pyproject_edit.key_text('a "b"') == '"a \\"b\\""'
