@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn, cast
 
 from . import __version__, init, pyproject_edit
-from .config import TABLE, ComponentConfig, MaturityConfig, find_pyproject, load, read_toml
+from .config import ComponentConfig, MaturityConfig, find_pyproject, load, read_toml
 from .errors import ConfigError, CoverageDataError, MaturityError, ReportError, display_path
 from .model import ComponentResult, CoverageFigures, GateResult, Report, TestCounts
 from .report import formats
@@ -417,11 +417,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise Refused(str(exc)) from None
     if args.dry_run:
         sys.stdout.write(pyproject_edit.unified_diff(plan.before, plan.after, pyproject.name))
+        for line in plan.summary(dry_run=True):
+            print(line)
         return 0
     formats.atomic_write(pyproject, plan.after)
-    noun = "component" if len(plan.names) == 1 else "components"
-    listed = ", ".join(plan.names)
-    print(f"wrote [{TABLE}] to {display_path(pyproject)}: {len(plan.names)} {noun} at experimental ({listed})")
+    for line in plan.summary():
+        print(line)
     print("next: pytest --tta-maturity")
     return 0
 
@@ -598,15 +599,20 @@ def build_parser() -> argparse.ArgumentParser:
             help="a JSON report (default: the last report of pytest --tta-maturity, from pytest's cache)",
         )
 
-    init = command(
+    init_cmd = command(
         "init",
-        "write a starting [tool.tta-maturity] from the packages found",
-        "Find the packages (top level or under src/) and declare each one a component at level "
-        "'experimental' in pyproject.toml, keeping the rest of the file byte for byte.",
+        "write a starting [tool.tta-maturity] from the components found",
+        "Find the components (packages at the top level or under src/, containers split into their parts, "
+        "uv workspace members) and the test files that import each, and declare them at level 'experimental' "
+        "in pyproject.toml, keeping the rest of the file byte for byte.",
     )
-    init.add_argument("--force", action="store_true", help="replace an existing [tool.tta-maturity]")
-    init.add_argument("--dry-run", action="store_true", help="print the change as a unified diff; write nothing")
-    init.set_defaults(func=cmd_init)
+    init_cmd.add_argument(
+        "--force",
+        action="store_true",
+        help="bring an existing [tool.tta-maturity] up to date, keeping declared levels and hand-written keys",
+    )
+    init_cmd.add_argument("--dry-run", action="store_true", help="print the change as a unified diff; write nothing")
+    init_cmd.set_defaults(func=cmd_init)
 
     status = command("status", "the table from the last report", "Print the table of a report.")
     status.add_argument("report", nargs="?", metavar="REPORT", help="a JSON report (default: the last one)")

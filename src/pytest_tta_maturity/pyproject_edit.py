@@ -219,11 +219,25 @@ class ComponentsEditor:
         return [str(key) for key in self.components]
 
     def set(self, name: str, key: str, value: Any) -> None:
-        """Set ``key`` of component ``name`` (keeping the key's place and comment when it exists)."""
+        """Set ``key`` of component ``name``: in its place when it exists, else after the table's last key."""
         table: Any = self.components[name]
-        if key in table and table[key] == value:
+        if key in table:
+            if table[key] != value:
+                table[key] = _value(key, value)
             return
-        table[key] = _value(key, value)
+        if not isinstance(table, Table):
+            table[key] = _value(key, value)
+            return
+        body = table.value.body
+        trailing = _take_trailing(body, comments_only=False)
+        table.add(key, _value(key, value))
+        body.extend(trailing)
+
+    def unset(self, name: str, key: str) -> None:
+        """Remove ``key`` of component ``name`` when it is there."""
+        table: Any = self.components[name]
+        if key in table:
+            del table[key]
 
     def remove(self, name: str) -> None:
         """Remove component ``name``; the comments at its end move to the table before it."""
@@ -248,8 +262,9 @@ class ComponentsEditor:
     def add(self, name: str, values: Mapping[str, Any], header: Sequence[str] = ()) -> None:
         """Append component ``name`` after the last component table, ``header`` comment lines above it.
 
-        The comments that stood above the next table (at the end of the table
-        before the new one) move to the end of the new table, so they stay above it.
+        What ended the table before the new one (blank lines, and the comments
+        that stood above the next table) moves to the end of the new table, so
+        it stays above that next table.
         """
         table = new_table(values)
         self.components.add(name, table)
@@ -258,13 +273,10 @@ class ComponentsEditor:
         if before is None:
             return
         body = before.value.body
-        trailing = _take_trailing(body)
-        while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace) and not body[-1][1].s.strip("\n"):
-            body.pop()
+        trailing = _take_trailing(body, comments_only=False)
         body.append((None, Whitespace("\n")))
         body.extend((None, Comment(Trivia(comment=f"# {line}", trail="\n"))) for line in header)
-        if trailing:
-            _give_trailing(table.value.body, trailing)
+        table.value.body.extend(trailing)
 
     def _table_before(self, target: Table) -> Table | None:
         previous: Table | None = None
@@ -294,13 +306,14 @@ def _tables_in(node: object) -> Iterator[Table]:
             yield from _tables_in(item)
 
 
-def _take_trailing(body: Body) -> Body:
-    """Remove and return the comments (and the blank lines among them) that end a table's body."""
+def _take_trailing(body: Body, *, comments_only: bool = True) -> Body:
+    """Remove and return the comments and blank lines that end a table's body (with ``comments_only``: none
+    when there is no comment among them)."""
     cut = len(body)
     while cut and body[cut - 1][0] is None and isinstance(body[cut - 1][1], (Whitespace, Comment)):
         cut -= 1
     trailing = body[cut:]
-    if not any(isinstance(item, Comment) for _, item in trailing):
+    if comments_only and not any(isinstance(item, Comment) for _, item in trailing):
         return []
     del body[cut:]
     return trailing
