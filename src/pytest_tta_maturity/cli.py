@@ -427,6 +427,54 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- baseline
+
+
+def _last_full_report(args: argparse.Namespace) -> tuple[Report, Path]:
+    """The report ``baseline`` records from: ``--report-file``, else the last report kept by the plugin.
+
+    The one place to read the project's last *full* report instead, once the plugin keeps it apart;
+    until then a partial last report is refused by ``baseline.record``.
+    """
+    return _report_for(args)
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    """Record, or tighten, the baseline of the components below their declared level."""
+    import datetime
+
+    from . import baseline
+
+    if args.allow_lower and not args.reason.strip():
+        raise UsageError("--allow-lower needs --reason TEXT: why the baseline may get worse (it is kept in the file)")
+    if args.reason and not args.allow_lower:
+        raise UsageError("--reason goes with --allow-lower")
+    pyproject = _pyproject(args)
+    cfg = load(pyproject)
+    path = cfg.baseline_file
+    old = baseline.load(path, __version__) if path.exists() else None
+    report, _ = _last_full_report(args)
+    required = {c.name: cfg.ladder.level(c.level).gates for c in cfg.components}
+    outcome = baseline.record(
+        report,
+        required,
+        path,
+        old,
+        version=__version__,
+        update=args.update,
+        allow_lower=args.allow_lower,
+        reason=" ".join(args.reason.split()),
+        today=datetime.date.today().isoformat(),
+    )
+    if outcome.refused:
+        raise Refused(outcome.refused, outcome.lines)
+    if outcome.text is not None:
+        formats.atomic_write(path, outcome.text)
+    for line in outcome.lines:
+        print(line)
+    return 0
+
+
 # ---------------------------------------------------------------- check
 
 
@@ -642,6 +690,19 @@ def build_parser() -> argparse.ArgumentParser:
     report_file(promote)
     promote.set_defaults(func=cmd_promote)
 
+    base = command(
+        "baseline",
+        "record the baseline of the components below their level",
+        "Record, from the last full report, every component below its declared level: its coverage and every "
+        "finding of every gate (by path, code and message). While the baseline holds, those components fail "
+        "the run only on new findings, coverage drops and failed tests.",
+    )
+    base.add_argument("--update", action="store_true", help="record improvements; refuse anything worse")
+    base.add_argument("--allow-lower", action="store_true", help="also record what got worse (needs --reason)")
+    base.add_argument("--reason", default="", metavar="TEXT", help="why the baseline may get worse (kept in the file)")
+    report_file(base)
+    base.set_defaults(func=cmd_baseline)
+
     check = command(
         "check",
         "score the combined coverage and reports of CI shards",
@@ -689,7 +750,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     if args.command is None:
         print(
-            f"{PROG}: choose a command: init, status, explain, promote, check, report (see '{PROG} --help')",
+            f"{PROG}: choose a command: init, baseline, status, explain, promote, check, report (see '{PROG} --help')",
             file=sys.stderr,
         )
         return 2

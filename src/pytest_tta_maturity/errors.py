@@ -70,3 +70,7 @@ class GateError(MaturityError):
 
 class EditError(MaturityError):
     """A pyproject.toml edit that cannot be made safely (the message says what to edit by hand)."""
+
+
+class BaselineError(MaturityError):
+    """A baseline file that cannot be used: not JSON, another schema, a newer writer, unknown components."""

@@ -258,8 +258,10 @@ def test_the_review_list_is_short(run_cli: Run, here: Path) -> None:
     lines = result.out.splitlines()
     assert lines[2:4] == [
         "  - pkg: no test file imports it (pkg); it stays without tests",
-        "  - tests/test_00.py: imports none of the components; add it to a component's tests "
-        "or mark its tests @pytest.mark.component(NAME)",
+        (
+            "  - tests/test_00.py: imports none of the components; add it to a component's tests "
+            "or mark its tests @pytest.mark.component(NAME)"
+        ),
     ]
     assert lines[-2:] == ["  - ... and 4 more like these", "next: pytest --tta-maturity"]
     assert len(lines) == 15
@@ -410,9 +412,7 @@ def test_init_force_never_takes_away_what_was_declared(run_cli: Run, here: Path)
         'paths = ["src/tta/model", "src/tta/registry.py", "src/tta/model_api.py"]  # one component, by hand\n'
         'tests = ["tests/model", "tests/test_api.py"]\n'
         "coverage = 65\n"
-        "\n"
-        + component_table("carbon", ["src/tta/carbon"], ["tests/test_carbon.py"])
-        + "\n"
+        "\n" + component_table("carbon", ["src/tta/carbon"], ["tests/test_carbon.py"]) + "\n"
         "[tool.tta-maturity.gates.types]\n"
         "timeout = 300\n"
     )
