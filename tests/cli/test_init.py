@@ -550,3 +550,48 @@ def test_checked_refuses_an_edit_that_changes_more(tmp_path: Path, monkeypatch: 
 def test_key_text() -> None:
     assert pyproject_edit.key_text("a-b_1") == "a-b_1"
     assert pyproject_edit.key_text('a "b"') == '"a \\"b\\""'
+
+
+# ---------------------------------------------------------------- the example
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "legacy-monorepo"
+
+
+def test_init_gets_every_component_of_the_legacy_example_right(run_cli: Run, tmp_path: Path) -> None:
+    import shutil
+
+    project = tmp_path / "legacy-monorepo"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".pytest_cache", "__pycache__", "*.json"))
+    before = (project / "pyproject.toml").read_text()
+    assert "[tool.tta-maturity" not in before  # the example is the state before adoption
+    result = run_cli("init", "--project", str(project))
+    assert (result.status, result.err) == (0, "")
+    assert result.out == (
+        f"wrote [tool.tta-maturity] to {project / 'pyproject.toml'}: 5 components at experimental "
+        "(billing, carbon, gameplay, moderation, narrator)\n"
+        "to review (init could not decide these):\n"
+        "  - moderation: no test file imports it (src/components/moderation); it stays without tests\n"
+        "  - tests/test_smoke.py: imports none of the components; add it to a component's tests "
+        "or mark its tests @pytest.mark.component(NAME)\n"
+        "next: pytest --tta-maturity\n"
+    )
+    assert (project / "pyproject.toml").read_text() == before + "\n" + HEADER + "\n".join(
+        [
+            component_table("billing", ["src/components/billing_component.py"], ["tests/integration"]),
+            component_table(
+                "carbon",
+                ["src/components/carbon", "src/components/carbon_component.py"],
+                ["tests/integration", "tests/unit/test_carbon.py"],
+            ),
+            component_table(
+                "gameplay",
+                ["src/components/gameplay", "src/components/gameplay_component.py"],
+                ["tests/integration", "tests/unit/test_gameplay.py"],
+            ),
+            component_table("moderation", ["src/components/moderation"]),
+            component_table(
+                "narrator", ["packages/narrator/src/narrator"], ["packages/narrator/tests", "tests/integration"]
+            ),
+        ]
+    )
