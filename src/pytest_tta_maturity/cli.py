@@ -10,36 +10,22 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
-from . import __version__, tomltext
-from .config import TABLE, find_pyproject, load, parse
-from .errors import ConfigError, MaturityError, Refused, ReportError, UsageError, display_path
+from . import __version__, init, pyproject_edit
+from .config import find_pyproject, load
+from .errors import MaturityError, Refused, UsageError, display_path
 from .explain import explain_lines
 from .model import ComponentResult, Report
 from .project import find_project, load_report, report_for, save_last_report
 from .report import formats
 from .shards import combine_shards
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 PROG = "tta-maturity"
 COMPONENTS = ("tool", "tta-maturity", "components")
-
-#: Folders that ``init`` never takes for packages.
-SKIP_PACKAGES = frozenset(
-    {
-        *("tests", "test", "testing", "docs", "doc", "examples", "example", "benchmarks"),
-        *("build", "dist", "site-packages", "node_modules", "venv", "env", "__pycache__", "scripts", "tools"),
-    }
-)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -117,28 +103,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- promote
 
 
-def _unified_diff(before: str, after: str, name: str) -> str:
-    diff = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
-    )
-    return "".join(diff)
-
-
-def _loads(text: str, file: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        detail = str(exc).replace("\n", " ")
-        raise ConfigError(file, "", None, f"is not valid TOML ({detail})", "fix the TOML syntax") from None
-
-
-def _read_text(file: Path) -> str:
-    try:
-        return file.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(file, "", None, "is not UTF-8 text", "save it as UTF-8") from None
-
-
 def cmd_promote(args: argparse.Namespace) -> int:
     """Raise a component's declared level when the last report shows it holds the new one."""
     pyproject = _pyproject(args)
@@ -173,83 +137,14 @@ def cmd_promote(args: argparse.Namespace) -> int:
             [f"  - {b.text}" for b in blockers] + [f"  - {u.text}" for u in comp.undetermined],
         )
 
-    before = _read_text(pyproject)
-    after = _set_level(before, pyproject, args.name, args.to)
+    before = pyproject_edit.read_text(pyproject)
+    after = pyproject_edit.set_level(before, pyproject, args.name, args.to)
     if args.dry_run:
-        sys.stdout.write(_unified_diff(before, after, pyproject.name))
+        sys.stdout.write(pyproject_edit.unified_diff(before, after, pyproject.name))
         return 0
     formats.atomic_write(pyproject, after)
     print(f"{args.name}: {declared} -> {args.to} in {display_path(pyproject)}")
     return 0
-
-
-def _set_level(text: str, pyproject: Path, name: str, level: str) -> str:
-    """``text`` with component ``name``'s level replaced, everything else byte for byte."""
-    path = (*COMPONENTS, name, "level")
-    hand = f"edit level = {json.dumps(level)} under [{TABLE}.components.{tomltext.bare_or_quoted(name)}] by hand"
-    try:
-        after = tomltext.replace_string(text, path, level)
-    except tomltext.TomlTextError as exc:
-        raise ReportError(f"{display_path(pyproject)}: cannot edit the level of '{name}' ({exc}); {hand}") from None
-    expected = _loads(text, pyproject)
-    expected["tool"]["tta-maturity"]["components"][name]["level"] = level
-    if _loads(after, pyproject) != expected:
-        raise ReportError(f"{display_path(pyproject)}: the edit of '{name}' would change more than its level; {hand}")
-    return after
-
-
-# ---------------------------------------------------------------- init
-
-
-def _has_python(folder: Path) -> bool:
-    return any(folder.rglob("*.py"))
-
-
-def _skippable(name: str) -> bool:
-    return name.startswith((".", "_")) or name in SKIP_PACKAGES or name.endswith(".egg-info")
-
-
-def find_packages(root: Path) -> list[tuple[str, str]]:
-    """``(component name, path)`` for each package (or module) at the top level or under ``src/``."""
-    found: list[tuple[str, str]] = []
-    src = root / "src"
-    if src.is_dir():
-        for entry in sorted(src.iterdir()):
-            if _skippable(entry.name) or (entry / "pyvenv.cfg").exists():
-                continue
-            if entry.is_dir() and ((entry / "__init__.py").exists() or _has_python(entry)):
-                found.append((entry.name, f"src/{entry.name}"))
-            elif entry.is_file() and entry.suffix == ".py":
-                found.append((entry.stem, f"src/{entry.name}"))
-    for entry in sorted(root.iterdir()):
-        if not entry.is_dir() or _skippable(entry.name) or entry.name == "src" or (entry / "pyvenv.cfg").exists():
-            continue
-        if (entry / "__init__.py").is_file():
-            found.append((entry.name, entry.name))
-    names = [name for name, _ in found]
-    return [(n, p) for n, p in found if names.count(n) == 1] + [
-        (p.replace("/", "-"), p) for n, p in found if names.count(n) > 1
-    ]
-
-
-def init_text(root: Path, packages: list[tuple[str, str]], newline: str = "\n") -> str:
-    """The ``[tool.tta-maturity]`` tables for ``packages`` (every one at ``experimental``)."""
-    tests_root = root / "tests"
-    lines = [
-        "# Per-component maturity levels (pytest-tta-maturity): run `pytest --tta-maturity`,",
-        "# then `tta-maturity promote NAME --to LEVEL` once a component holds a higher level.",
-    ]
-    for index, (name, path) in enumerate(packages):
-        if index:
-            lines.append("")
-        lines.append(f"[{TABLE}.components.{tomltext.bare_or_quoted(name)}]")
-        lines.append('level = "experimental"')
-        lines.append(f"paths = [{json.dumps(path)}]")
-        if (tests_root / name).is_dir():
-            lines.append(f'tests = ["tests/{name}"]')
-        elif len(packages) == 1 and tests_root.is_dir():
-            lines.append('tests = ["tests"]')
-    return newline.join(lines) + newline
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -261,58 +156,67 @@ def cmd_init(args: argparse.Namespace) -> int:
         pyproject = root / "pyproject.toml"
     else:
         pyproject = find_pyproject(Path.cwd()) or Path.cwd().resolve() / "pyproject.toml"
-        root = pyproject.parent
-    exists = pyproject.is_file()
-    before = _read_text(pyproject) if exists else ""
-    document = _loads(before, pyproject)
-    shown = display_path(pyproject)
-
-    newline = tomltext.newline_of(before)
-    body = before
-    insert_at = len(body)
-    tool = document.get("tool")
-    if isinstance(tool, dict) and "tta-maturity" in tool:
-        if not args.force:
-            raise Refused(f"{shown} already has [{TABLE}]; pass --force to replace it")
-        try:
-            doc = tomltext.scan(before)
-        except tomltext.TomlTextError as exc:
-            raise ReportError(f"{shown}: cannot follow its TOML ({exc}); remove [{TABLE}] by hand") from None
-        spans = tomltext.section_spans(doc, ("tool", "tta-maturity"))
-        for start, end in reversed(spans):
-            body = body[:start] + body[end:]
-        insert_at = spans[0][0] if spans else len(body)
-        rest = _loads(body, pyproject).get("tool")
-        if isinstance(rest, dict) and "tta-maturity" in rest:
-            raise ReportError(
-                f"{shown}: [{TABLE}] is written as dotted keys or an inline table; remove it by hand and run init again"
-            )
-
-    packages = find_packages(root)
-    if not packages:
-        raise Refused(
-            f"no package found in {display_path(root)} (folders with __init__.py at the top or under src/); "
-            f"add [{TABLE}.components.NAME] by hand"
-        )
-    block = init_text(root, packages, newline)
-    head, tail = body[:insert_at], body[insert_at:]
-    if head and not head.endswith("\n"):
-        head += newline
-    if head.strip():
-        head += newline if not head.endswith(newline * 2) else ""
-    if tail.strip():
-        block += newline
-    after = head + block + tail
-
-    parse(_loads(after, pyproject), pyproject)  # validates the paths it wrote
+    try:
+        plan = init.plan(pyproject, force=args.force)
+    except init.InitRefused as exc:
+        raise Refused(str(exc)) from None
     if args.dry_run:
-        sys.stdout.write(_unified_diff(before, after, pyproject.name))
+        sys.stdout.write(pyproject_edit.unified_diff(plan.before, plan.after, pyproject.name))
+        for line in plan.summary(dry_run=True):
+            print(line)
         return 0
-    formats.atomic_write(pyproject, after)
-    listed = ", ".join(name for name, _ in packages)
-    noun = "component" if len(packages) == 1 else "components"
-    print(f"wrote [{TABLE}] to {shown}: {len(packages)} {noun} at experimental ({listed})")
+    formats.atomic_write(pyproject, plan.after)
+    for line in plan.summary():
+        print(line)
     print("next: pytest --tta-maturity")
+    return 0
+
+
+# ---------------------------------------------------------------- baseline
+
+
+def _last_full_report(args: argparse.Namespace) -> tuple[Report, Path]:
+    """The report ``baseline`` records from: ``--report-file``, else the last report kept by the plugin.
+
+    The one place to read the project's last *full* report instead, once the plugin keeps it apart;
+    until then a partial last report is refused by ``baseline.record``.
+    """
+    return _report_for(args)
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    """Record, or tighten, the baseline of the components below their declared level."""
+    import datetime
+
+    from . import baseline
+
+    if args.allow_lower and not args.reason.strip():
+        raise UsageError("--allow-lower needs --reason TEXT: why the baseline may get worse (it is kept in the file)")
+    if args.reason and not args.allow_lower:
+        raise UsageError("--reason goes with --allow-lower")
+    pyproject = _pyproject(args)
+    cfg = load(pyproject)
+    path = cfg.baseline_file
+    old = baseline.load(path, __version__) if path.exists() else None
+    report, _ = _last_full_report(args)
+    required = {c.name: cfg.ladder.level(c.level).gates for c in cfg.components}
+    outcome = baseline.record(
+        report,
+        required,
+        path,
+        old,
+        version=__version__,
+        update=args.update,
+        allow_lower=args.allow_lower,
+        reason=" ".join(args.reason.split()),
+        today=datetime.date.today().isoformat(),
+    )
+    if outcome.refused:
+        raise Refused(outcome.refused, outcome.lines)
+    if outcome.text is not None:
+        formats.atomic_write(path, outcome.text)
+    for line in outcome.lines:
+        print(line)
     return 0
 
 
@@ -393,15 +297,20 @@ def build_parser() -> argparse.ArgumentParser:
             help="a JSON report (default: the last report of pytest --tta-maturity, from pytest's cache)",
         )
 
-    init = command(
+    init_cmd = command(
         "init",
-        "write a starting [tool.tta-maturity] from the packages found",
-        "Find the packages (top level or under src/) and declare each one a component at level "
-        "'experimental' in pyproject.toml, keeping the rest of the file byte for byte.",
+        "write a starting [tool.tta-maturity] from the components found",
+        "Find the components (packages at the top level or under src/, containers split into their parts, "
+        "uv workspace members) and the test files that import each, and declare them at level 'experimental' "
+        "in pyproject.toml, keeping the rest of the file byte for byte.",
     )
-    init.add_argument("--force", action="store_true", help="replace an existing [tool.tta-maturity]")
-    init.add_argument("--dry-run", action="store_true", help="print the change as a unified diff; write nothing")
-    init.set_defaults(func=cmd_init)
+    init_cmd.add_argument(
+        "--force",
+        action="store_true",
+        help="bring an existing [tool.tta-maturity] up to date, keeping declared levels and hand-written keys",
+    )
+    init_cmd.add_argument("--dry-run", action="store_true", help="print the change as a unified diff; write nothing")
+    init_cmd.set_defaults(func=cmd_init)
 
     status = command("status", "the table from the last report", "Print the table of a report.")
     status.add_argument("report", nargs="?", metavar="REPORT", help="a JSON report (default: the last one)")
@@ -430,6 +339,19 @@ def build_parser() -> argparse.ArgumentParser:
     promote.add_argument("--dry-run", action="store_true", help="print the change as a unified diff; write nothing")
     report_file(promote)
     promote.set_defaults(func=cmd_promote)
+
+    base = command(
+        "baseline",
+        "record the baseline of the components below their level",
+        "Record, from the last full report, every component below its declared level: its coverage and every "
+        "finding of every gate (by path, code and message). While the baseline holds, those components fail "
+        "the run only on new findings, coverage drops and failed tests.",
+    )
+    base.add_argument("--update", action="store_true", help="record improvements; refuse anything worse")
+    base.add_argument("--allow-lower", action="store_true", help="also record what got worse (needs --reason)")
+    base.add_argument("--reason", default="", metavar="TEXT", help="why the baseline may get worse (kept in the file)")
+    report_file(base)
+    base.set_defaults(func=cmd_baseline)
 
     check = command(
         "check",
@@ -478,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     if args.command is None:
         print(
-            f"{PROG}: choose a command: init, status, explain, promote, check, report (see '{PROG} --help')",
+            f"{PROG}: choose a command: init, baseline, status, explain, promote, check, report (see '{PROG} --help')",
             file=sys.stderr,
         )
         return 2

@@ -21,7 +21,8 @@ from .registry import BUILTIN_GATES, BY_NAME
 
 TABLE = "tool.tta-maturity"
 
-TOP_KEYS = ("components", "levels", "gates")
+TOP_KEYS = ("components", "levels", "gates", "baseline")
+DEFAULT_BASELINE = "tta-maturity-baseline.json"
 COMPONENT_KEYS = ("level", "paths", "tests", "coverage")
 LEVEL_KEYS = ("coverage", "gates")
 BUILTIN_GATE_KEYS = ("tool", "timeout", "args")
@@ -70,6 +71,13 @@ class MaturityConfig:
     #: Gates that levels need but that are neither built in nor configured: other plugins may
     #: add them (``pytest_tta_maturity_gates``); each maps to the error to raise if none does.
     plugin_gates: Mapping[str, ConfigError] = field(default_factory=lambda: dict[str, ConfigError]())
+    #: The baseline file (``baseline``, relative to pyproject.toml); read when it exists.
+    baseline: Path | None = None
+
+    @property
+    def baseline_file(self) -> Path:
+        """Where the baseline is (whether or not it exists)."""
+        return self.baseline if self.baseline is not None else self.root / DEFAULT_BASELINE
 
     def check_plugin_gates(self, provided: Collection[str]) -> None:
         """Raise the configuration error of the first level gate that no plugin provided."""
@@ -247,8 +255,22 @@ def parse(document: Mapping[str, Any], file: Path, *, plugin_gates: bool = False
     pending: dict[str, ConfigError] = {}
     ladder = _ladder(reader, top.get("levels", {}), gates, pending if plugin_gates else None)
     components = _components(reader, top.get("components"))
+    baseline = None
+    if "baseline" in top:
+        raw_baseline = top["baseline"]
+        if not isinstance(raw_baseline, str) or not raw_baseline:
+            raise reader.error(
+                f"{TABLE}.baseline", raw_baseline, "must be a file name", f'write e.g. baseline = "{DEFAULT_BASELINE}"'
+            )
+        baseline = reader.path(f"{TABLE}.baseline", raw_baseline, must_exist=False)
     return MaturityConfig(
-        file=file, root=reader.root, components=components, ladder=ladder, gates=gates, plugin_gates=pending
+        file=file,
+        root=reader.root,
+        components=components,
+        ladder=ladder,
+        gates=gates,
+        plugin_gates=pending,
+        baseline=baseline,
     )
 
 

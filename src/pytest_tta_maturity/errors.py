@@ -81,3 +81,11 @@ class Refused(Exception):
         """Keep the message and the explanation lines."""
         super().__init__(message)
         self.lines = list(lines)
+
+
+class EditError(MaturityError):
+    """A pyproject.toml edit that cannot be made safely (the message says what to edit by hand)."""
+
+
+class BaselineError(MaturityError):
+    """A baseline file that cannot be used: not JSON, another schema, a newer writer, unknown components."""

@@ -59,7 +59,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # ---------------------------------------------------------------- help and usage
 
 
-@pytest.mark.parametrize("command", ["init", "status", "explain", "promote", "check", "report"])
+@pytest.mark.parametrize("command", ["init", "baseline", "status", "explain", "promote", "check", "report"])
 def test_every_command_has_help(run_cli: Run, command: str) -> None:
     result = run_cli(command, "--help")
     assert result.status == 0
@@ -70,7 +70,7 @@ def test_every_command_has_help(run_cli: Run, command: str) -> None:
 def test_top_level_help_and_version(run_cli: Run) -> None:
     result = run_cli("--help")
     assert result.status == 0
-    assert all(c in result.out for c in ("init", "status", "explain", "promote", "check", "report"))
+    assert all(c in result.out for c in ("init", "baseline", "status", "explain", "promote", "check", "report"))
     assert "Exit status: 0" in result.out
     version = run_cli("--version")
     assert (version.status, version.out.strip()) == (0, "tta-maturity 0.1.0")
@@ -81,7 +81,7 @@ def test_top_level_help_and_version(run_cli: Run) -> None:
     [
         (
             [],
-            "tta-maturity: choose a command: init, status, explain, promote, check, report (see 'tta-maturity --help')",
+            "tta-maturity: choose a command: init, baseline, status, explain, promote, check, report (see 'tta-maturity --help')",
         ),
         (
             ["promote", "carbon"],

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import tomltext
+from pytest_tta_maturity import pyproject_edit
 from pytest_tta_maturity.config import load
+from pytest_tta_maturity.errors import EditError
 
 from .conftest import Result
 
@@ -34,17 +35,41 @@ def make(root: Path, *files: str) -> None:
             path.write_text("")
 
 
+def tree(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def code(lines: int, name: str = "f") -> str:
+    """A module of about ``lines`` code lines."""
+    return "".join(f"def {name}{i}():\n    return {i}\n\n\n" for i in range(lines // 2))
+
+
+def component_table(name: str, paths: list[str], tests: list[str] | None = None, level: str = "experimental") -> str:
+    def array(values: list[str]) -> str:
+        return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+    text = f'[tool.tta-maturity.components.{name}]\nlevel = "{level}"\npaths = {array(paths)}\n'
+    return text + (f"tests = {array(tests)}\n" if tests else "")
+
+
 @pytest.fixture
 def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
+# ---------------------------------------------------------------- layouts
+
+
 def test_init_src_layout_appends_and_keeps_the_file(run_cli: Run, here: Path) -> None:
     original = '[project]\nname = "x"  # keep\n\n[tool.ruff]\nline-length = 99\n'
     (here / "pyproject.toml").write_text(original)
-    make(here, "src/alpha/__init__.py", "src/beta/__init__.py", "src/beta/sub/__init__.py", "tests/alpha/test_a.py")
+    make(here, "src/alpha/__init__.py", "src/beta/__init__.py", "src/beta/sub/__init__.py")
     make(here, "src/alpha.egg-info/PKG-INFO", "src/.hidden/__init__.py", "docs/conf.py", "tests/__init__.py")
+    tree(here, {"tests/alpha/test_a.py": "import alpha\n", "tests/test_beta.py": "from beta.sub import x\n"})
     result = run_cli("init")
     assert (result.status, result.err) == (0, "")
     assert result.out == (
@@ -60,6 +85,7 @@ def test_init_src_layout_appends_and_keeps_the_file(run_cli: Run, here: Path) ->
         "[tool.tta-maturity.components.beta]\n"
         'level = "experimental"\n'
         'paths = ["src/beta"]\n'
+        'tests = ["tests/test_beta.py"]\n'
     )
     assert [c.name for c in load(here / "pyproject.toml").components] == ["alpha", "beta"]
 
@@ -70,8 +96,9 @@ def test_init_flat_layout_single_package_creates_pyproject(
     from pytest_tta_maturity import cli
 
     monkeypatch.setattr(cli, "find_pyproject", lambda start: None)
-    make(here, "mypkg/__init__.py", "mypkg/core.py", "tests/test_core.py", "venv/pyvenv.cfg", "venv/lib/x/__init__.py")
+    make(here, "mypkg/__init__.py", "mypkg/core.py", "venv/pyvenv.cfg", "venv/lib/x/__init__.py")
     make(here, "examples/demo/__init__.py", "scripts/")
+    tree(here, {"tests/test_core.py": "from mypkg.core import run\n", "tests/unit/test_more.py": "import mypkg\n"})
     (here / ".venv").mkdir()
     result = run_cli("init")
     assert result.status == 0
@@ -90,39 +117,328 @@ def test_init_single_modules_and_odd_names(run_cli: Run, here: Path) -> None:
     assert not text.startswith("\n")
 
 
+CONTAINER = {
+    "src/acme/__init__.py": "from acme import billing_component, carbon, narrative  # noqa\n",
+    "src/acme/carbon/__init__.py": "from .ledger import total\n",
+    "src/acme/carbon/ledger.py": code(40),
+    "src/acme/carbon_component.py": code(10),
+    "src/acme/carbon_api.py": code(6),
+    "src/acme/narrative/__init__.py": code(30),
+    "src/acme/narrative/tone/__init__.py": code(10),
+    "src/acme/narrative_component.py": code(8),
+    "src/acme/billing_component.py": code(20),
+    "src/acme/helpers.py": code(4),
+    "src/acme/tests/test_inside.py": "from ..carbon import ledger\n",
+    "tests/unit/test_carbon.py": "from acme.carbon.ledger import f0\nfrom acme import carbon_api\n",
+    "tests/unit/test_flow.py": "import acme\n\n\ndef test():\n    acme.narrative.tone.f0()\n    acme.billing_component.f1()\n",
+    "tests/integration/test_everything.py": "from acme import carbon_component, narrative_component\n",
+    "tests/integration/test_smoke.py": "import json\n",
+    "tests/unit/test_broken.py": "def broken(:\n",
+    "tests/conftest.py": "import acme.helpers\n",
+}
+
+
+def test_init_splits_a_container_and_finds_tests_by_their_imports(run_cli: Run, here: Path) -> None:
+    (here / "pyproject.toml").write_text("")
+    tree(here, CONTAINER)
+    result = run_cli("init")
+    assert (result.status, result.err) == (0, "")
+    assert result.out == (
+        "wrote [tool.tta-maturity] to pyproject.toml: 4 components at experimental "
+        "(billing, carbon, helpers, narrative)\n"
+        "to review (init could not decide these):\n"
+        "  - helpers: no test file imports it (src/acme/helpers.py); it stays without tests\n"
+        "  - tests/integration/test_smoke.py: imports none of the components; add it to a component's tests "
+        "or mark its tests @pytest.mark.component(NAME)\n"
+        "  - tests/unit/test_broken.py: cannot be read (line 1); its imports are unknown\n"
+        "next: pytest --tta-maturity\n"
+    )
+    assert (here / "pyproject.toml").read_text() == HEADER + "\n".join(
+        [
+            component_table("billing", ["src/acme/billing_component.py"], ["tests/unit/test_flow.py"]),
+            component_table(
+                "carbon",
+                ["src/acme/carbon", "src/acme/carbon_api.py", "src/acme/carbon_component.py"],
+                ["src/acme/tests", "tests/integration/test_everything.py", "tests/unit/test_carbon.py"],
+            ),
+            component_table("helpers", ["src/acme/helpers.py"]),
+            component_table(
+                "narrative",
+                ["src/acme/narrative", "src/acme/narrative_component.py"],
+                ["tests/integration/test_everything.py", "tests/unit/test_flow.py"],
+            ),
+        ]
+    )
+    assert [c.name for c in load(here / "pyproject.toml").components] == ["billing", "carbon", "helpers", "narrative"]
+
+
+def test_a_package_whose_own_code_outweighs_its_parts_stays_one_component(run_cli: Run, here: Path) -> None:
+    (here / "pyproject.toml").write_text("")
+    tree(
+        here,
+        {
+            "src/lib/__init__.py": "",
+            "src/lib/core.py": code(60),
+            "src/lib/cli.py": code(40),
+            "src/lib/gates/__init__.py": code(30),
+            "src/lib/report/__init__.py": code(30),
+            "src/lib/report_html.py": code(10),
+            "tests/test_lib.py": "from lib import core\n",
+        },
+    )
+    assert run_cli("init").status == 0
+    assert (here / "pyproject.toml").read_text() == HEADER + component_table("lib", ["src/lib"], ["tests"])
+
+
+def test_init_finds_uv_workspace_members(run_cli: Run, here: Path) -> None:
+    (here / "pyproject.toml").write_text(
+        '[project]\nname = "mono"\n\n[tool.uv.workspace]\nmembers = ["packages/*", "tools/cli"]\n'
+        'exclude = ["packages/legacy"]\n\n'
+        '[tool.pytest.ini_options]\ntestpaths = ["tests", "packages/*/tests"]\n'
+        'python_files = ["test_*.py", "check_*.py"]\n'
+    )
+    tree(
+        here,
+        {
+            "src/mono/__init__.py": code(4),
+            "packages/ai/pyproject.toml": '[project]\nname = "ai"\n',
+            "packages/ai/src/tta_ai/__init__.py": code(4),
+            "packages/ai/tests/check_ai.py": "from tta_ai import f1\n",
+            "packages/web/pyproject.toml": '[project]\nname = "web"\n',
+            "packages/web/web/__init__.py": code(4),
+            "packages/web/tests/test_web.py": "import web\nimport tta_ai\n",
+            "packages/legacy/pyproject.toml": '[project]\nname = "legacy"\n',
+            "packages/legacy/src/legacy/__init__.py": "",
+            "packages/notamember/src/x/__init__.py": "",
+            "tools/cli/pyproject.toml": '[project]\nname = "cli"\n',
+            "tools/cli/src/mono_cli.py": code(4),
+            "tests/test_mono.py": "import mono\nimport mono_cli\n",
+            "examples/demo/pyproject.toml": "",
+            "examples/demo/tests/test_demo.py": "import demo\n",
+        },
+    )
+    result = run_cli("init")
+    assert result.status == 0, result.err
+    assert result.out.splitlines()[0] == (
+        "wrote [tool.tta-maturity] to pyproject.toml: 4 components at experimental (mono, tta_ai, web, mono_cli)"
+    )
+    text = (here / "pyproject.toml").read_text()
+    assert text.endswith(
+        "\n".join(
+            [
+                component_table("mono", ["src/mono"], ["tests"]),
+                component_table("tta_ai", ["packages/ai/src/tta_ai"], ["packages/ai/tests", "packages/web/tests"]),
+                component_table("web", ["packages/web/web"], ["packages/web/tests"]),
+                component_table("mono_cli", ["tools/cli/src/mono_cli.py"], ["tests"]),
+            ]
+        )
+    )
+
+
+def test_a_name_found_twice_is_told_apart_by_its_module(run_cli: Run, here: Path) -> None:
+    (here / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["packages/a"]\n')
+    tree(
+        here,
+        {
+            "src/app/__init__.py": "",
+            "src/app/core/__init__.py": code(10),
+            "src/app/ui/__init__.py": code(10),
+            "packages/a/pyproject.toml": "",
+            "packages/a/src/core/__init__.py": code(4),
+        },
+    )
+    assert run_cli("init").status == 0
+    assert [c.name for c in load(here / "pyproject.toml").components] == ["app-core", "ui", "core"]
+
+
+def test_the_review_list_is_short(run_cli: Run, here: Path) -> None:
+    (here / "pyproject.toml").write_text("")
+    tree(here, {"pkg/__init__.py": ""} | {f"tests/test_{i:02}.py": "import os\n" for i in range(14)})
+    result = run_cli("init")
+    lines = result.out.splitlines()
+    assert lines[2:4] == [
+        "  - pkg: no test file imports it (pkg); it stays without tests",
+        (
+            "  - tests/test_00.py: imports none of the components; add it to a component's tests "
+            "or mark its tests @pytest.mark.component(NAME)"
+        ),
+    ]
+    assert lines[-2:] == ["  - ... and 4 more like these", "next: pytest --tta-maturity"]
+    assert len(lines) == 15
+
+
+# ---------------------------------------------------------------- an existing table
+
+
 def test_init_refuses_an_existing_table(run_cli: Run, here: Path) -> None:
     text = '[tool.tta-maturity.components.a]\nlevel = "staging"\npaths = ["a"]\n'
     (here / "pyproject.toml").write_text(text)
     make(here, "a/__init__.py")
     result = run_cli("init")
     assert (result.status, result.out) == (1, "")
-    assert (
-        result.err == "tta-maturity init: pyproject.toml already has [tool.tta-maturity]; pass --force to replace it\n"
+    assert result.err == (
+        "tta-maturity init: pyproject.toml already has [tool.tta-maturity]; pass --force to bring it up to date\n"
     )
     assert (here / "pyproject.toml").read_text() == text
 
 
-def test_init_force_replaces_only_that_table_in_place(run_cli: Run, here: Path) -> None:
-    before = (
-        '[project]\nname = "x"\n\n'
-        '[tool.tta-maturity.components.old]\nlevel = "staging"\npaths = ["old"]\n\n'
-        "[tool.tta-maturity.levels.staging]\ncoverage = 75\n\n"
-        "# ruff settings\n[tool.ruff]\nline-length = 99\n"
+FORCE_BEFORE = """\
+[project]
+name = "x"
+
+# our components
+[tool.tta-maturity.components.kept]  # the core
+level = "staging"
+paths = ["src/kept"]   # was one folder
+coverage = 65
+coverage_from = "own_tests"
+
+# renamed by hand: same paths as what init finds as 'billing'
+[tool.tta-maturity.components.payments]
+level = "development"
+paths = ["src/billing"]
+tests = ["tests/old_billing"]
+
+[tool.tta-maturity.components.gone]
+level = "production"
+paths = ["src/gone"]
+
+# about the levels
+[tool.tta-maturity.levels.staging]
+coverage = 75
+
+# ruff settings
+[tool.ruff]
+line-length = 99
+"""
+
+
+def test_init_force_keeps_levels_and_hand_written_keys(run_cli: Run, here: Path) -> None:
+    (here / "pyproject.toml").write_text(FORCE_BEFORE.replace("coverage_from", "# coverage_from"))
+    tree(
+        here,
+        {
+            "src/kept/__init__.py": code(4),
+            "src/kept_extra.py": code(4),
+            "src/billing/__init__.py": code(4),
+            "src/fresh/__init__.py": code(4),
+            "tests/test_kept.py": "import kept\n",
+        },
     )
-    (here / "pyproject.toml").write_text(before)
-    make(here, "old/__init__.py", "new/__init__.py")
+    before = (here / "pyproject.toml").read_text()
     result = run_cli("init", "--force")
-    assert result.status == 0
-    assert (here / "pyproject.toml").read_text() == (
-        '[project]\nname = "x"\n\n'
-        + HEADER
-        + '[tool.tta-maturity.components.new]\nlevel = "experimental"\npaths = ["new"]\n\n'
-        + '[tool.tta-maturity.components.old]\nlevel = "experimental"\npaths = ["old"]\n\n'
-        + "# ruff settings\n[tool.ruff]\nline-length = 99\n"
+    assert (result.status, result.err) == (0, "")
+    assert result.out == (
+        "updated [tool.tta-maturity] in pyproject.toml: 4 components\n"
+        "  kept with their declared levels: kept (staging), payments (development)\n"
+        "  new at experimental: fresh, kept_extra\n"
+        "  removed (their paths are gone): gone\n"
+        "to review (init could not decide these):\n"
+        "  - payments: no test file imports it (src/billing); it stays without tests\n"
+        "  - fresh: no test file imports it (src/fresh); it stays without tests\n"
+        "  - kept_extra: no test file imports it (src/kept_extra.py); it stays without tests\n"
+        "next: pytest --tta-maturity\n"
+    )
+    assert (here / "pyproject.toml").read_text() == before.replace(
+        "coverage = 65\n", 'coverage = 65\ntests = ["tests"]\n'
+    ).replace('tests = ["tests/old_billing"]\n', "").replace(
+        '[tool.tta-maturity.components.gone]\nlevel = "production"\npaths = ["src/gone"]\n\n',
+        component_table("fresh", ["src/fresh"]) + "\n" + component_table("kept_extra", ["src/kept_extra.py"]) + "\n",
     )
 
 
-def test_init_force_cannot_replace_dotted_keys(run_cli: Run, here: Path) -> None:
+def test_init_force_splits_a_declared_container_keeping_its_level(run_cli: Run, here: Path) -> None:
+    (here / "pyproject.toml").write_text(
+        '[tool.tta-maturity.components.acme]\nlevel = "development"\npaths = ["src/acme"]\ncoverage = 50\n'
+    )
+    tree(here, CONTAINER)
+    result = run_cli("init", "--force")
+    assert result.status == 0, result.err
+    assert result.out.splitlines()[:3] == [
+        "updated [tool.tta-maturity] in pyproject.toml: 4 components",
+        "  split into its parts, each keeping its level: acme -> billing, carbon, helpers, narrative",
+        "to review (init could not decide these):",
+    ]
+    components = load(here / "pyproject.toml").components
+    assert [(c.name, c.level, c.coverage) for c in components] == [
+        (name, "development", 50.0) for name in ("billing", "carbon", "helpers", "narrative")
+    ]
+
+
+def test_init_force_keeps_a_hand_made_component(run_cli: Run, here: Path) -> None:
+    text = '[tool.tta-maturity.components.core]\nlevel = "production"\npaths = ["src/lib/a.py", "src/lib/b.py"]\n'
+    (here / "pyproject.toml").write_text(text)
+    tree(here, {"src/lib/a.py": code(4), "src/lib/b.py": code(4), "src/other.py": code(4)})
+    result = run_cli("init", "--force")
+    assert result.status == 0, result.err
+    assert result.out.splitlines()[:3] == [
+        "updated [tool.tta-maturity] in pyproject.toml: 2 components",
+        "  kept with their declared levels: core (production)",
+        "  new at experimental: other",
+    ]
+    assert (here / "pyproject.toml").read_text() == text + "\n" + component_table("other", ["src/other.py"])
+
+
+def test_init_force_never_takes_away_what_was_declared(run_cli: Run, here: Path) -> None:
+    text = (
+        "[tool.tta-maturity.components.model]\n"
+        'level = "development"\n'
+        'paths = ["src/tta/model", "src/tta/registry.py"]  # one component, by hand\n'
+        'tests = ["tests/model"]\n'
+        "coverage = 65\n"
+        "\n"
+        "[tool.tta-maturity.gates.types]\n"
+        "timeout = 300\n"
+    )
+    (here / "pyproject.toml").write_text(text)
+    tree(
+        here,
+        {
+            "src/tta/__init__.py": "",
+            "src/tta/model/__init__.py": code(10),
+            "src/tta/model_api.py": code(4),
+            "src/tta/registry.py": code(6),
+            "src/tta/carbon/__init__.py": code(10),
+            "tests/model/test_registry.py": "from tta import registry\n",
+            "tests/test_api.py": "from tta.model_api import f0\n",
+            "tests/test_carbon.py": "from tta.carbon import f0\n",
+        },
+    )
+    result = run_cli("init", "--force")
+    assert result.status == 0, result.err
+    assert (here / "pyproject.toml").read_text() == (
+        "[tool.tta-maturity.components.model]\n"
+        'level = "development"\n'
+        'paths = ["src/tta/model", "src/tta/registry.py", "src/tta/model_api.py"]  # one component, by hand\n'
+        'tests = ["tests/model", "tests/test_api.py"]\n'
+        "coverage = 65\n"
+        "\n" + component_table("carbon", ["src/tta/carbon"], ["tests/test_carbon.py"]) + "\n"
+        "[tool.tta-maturity.gates.types]\n"
+        "timeout = 300\n"
+    )
+
+
+def test_init_force_dry_run_prints_the_diff(run_cli: Run, here: Path) -> None:
+    text = '[tool.tta-maturity.components.a]\nlevel = "staging"\npaths = ["a"]\n'
+    (here / "pyproject.toml").write_text(text)
+    tree(here, {"a/__init__.py": "", "tests/test_a.py": "import a\n"})
+    result = run_cli("init", "--force", "--dry-run")
+    assert (result.status, result.err) == (0, "")
+    assert result.out == (
+        "--- a/pyproject.toml\n"
+        "+++ b/pyproject.toml\n"
+        "@@ -1,3 +1,4 @@\n"
+        " [tool.tta-maturity.components.a]\n"
+        ' level = "staging"\n'
+        ' paths = ["a"]\n'
+        '+tests = ["tests"]\n'
+        "would update [tool.tta-maturity] in pyproject.toml: 1 component\n"
+        "  kept with their declared levels: a (staging)\n"
+    )
+    assert (here / "pyproject.toml").read_text() == text
+
+
+def test_init_force_cannot_edit_dotted_keys(run_cli: Run, here: Path) -> None:
     text = '[tool]\ntta-maturity.components.a.level = "staging"\ntta-maturity.components.a.paths = ["a"]\n'
     (here / "pyproject.toml").write_text(text)
     make(here, "a/__init__.py")
@@ -130,7 +446,7 @@ def test_init_force_cannot_replace_dotted_keys(run_cli: Run, here: Path) -> None
     assert result.status == 2
     assert result.err == (
         "tta-maturity init: pyproject.toml: [tool.tta-maturity] is written as dotted keys or an inline table; "
-        "remove it by hand and run init again\n"
+        "edit it by hand and run init --force again\n"
     )
     assert (here / "pyproject.toml").read_text() == text
 
@@ -150,6 +466,7 @@ def test_init_dry_run(run_cli: Run, here: Path) -> None:
     result = run_cli("init", "--dry-run")
     assert result.status == 0
     assert result.out.startswith("--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -1 +1,7 @@\n [project]\n+\n+# Per")
+    assert "would write [tool.tta-maturity] to pyproject.toml: 1 component at experimental (pkg)\n" in result.out
     assert (here / "pyproject.toml").read_text() == "[project]\n"
 
 
@@ -158,8 +475,8 @@ def test_init_nothing_found_and_bad_toml(run_cli: Run, here: Path) -> None:
     result = run_cli("init")
     assert result.status == 1
     assert result.err == (
-        "tta-maturity init: no package found in . (folders with __init__.py at the top "
-        "or under src/); add [tool.tta-maturity.components.NAME] by hand\n"
+        "tta-maturity init: no package found in . (folders with __init__.py at the top or under src/, "
+        "also in uv workspace members); add [tool.tta-maturity.components.NAME] by hand\n"
     )
     (here / "pyproject.toml").write_text("[project\n")
     bad = run_cli("init")
@@ -176,7 +493,7 @@ def test_init_with_project_option(run_cli: Run, tmp_path: Path) -> None:
     assert (missing.status, missing.err) == (2, f"tta-maturity init: --project {tmp_path / 'nope'}: no such folder\n")
 
 
-# ---------------------------------------------------------------- the scanner
+# ---------------------------------------------------------------- the pyproject editor
 
 
 TRICKY = '''\
@@ -196,52 +513,85 @@ arr = [
 ]
 date = 1979-05-27 07:32:00Z
 [tool.tta-maturity.components."a.b"]
-level = "staging"
+level = 'staging'  # kept
 inline = { x = { level = "deep" }, y = [1, 2] }
 [[products]]
 name = "n"
 '''
 
 
-def test_scan_follows_strings_arrays_and_inline_tables() -> None:
-    doc = tomltext.scan(TRICKY)
-    assert [h.path for h in doc.headers] == [("tool", "tta-maturity", "components", "a.b"), ("products",)]
-    assert doc.headers[1].array
-    paths = [v.path for v in doc.values]
-    assert ("quoted key",) in paths
-    assert ("tool", "tta-maturity", "components", "a.b", "inline", "x", "level") in paths
-    item = doc.find(("date",))
-    assert item is not None
-    assert TRICKY[item.value_start : item.value_end] == "1979-05-27 07:32:00Z"
+def test_set_level_keeps_quotes_comments_and_everything_else(tmp_path: Path) -> None:
     tomllib.loads(TRICKY)  # the fixture itself is valid TOML
+    after = pyproject_edit.set_level(TRICKY, tmp_path / "pyproject.toml", "a.b", "production")
+    assert after == TRICKY.replace("level = 'staging'", "level = 'production'")
 
 
-def test_replace_string_keeps_quotes_and_everything_else() -> None:
-    after = tomltext.replace_string(TRICKY, ("tool", "tta-maturity", "components", "a.b", "level"), "production")
-    assert after == TRICKY.replace('level = "staging"', 'level = "production"')
-    deep = ("tool", "tta-maturity", "components", "a.b", "inline", "x", "level")
-    assert 'x = { level = "up" }' in tomltext.replace_string(TRICKY, deep, "up")
-    assert "\"quoted key\" = 'q'\n" in tomltext.replace_string(TRICKY, ("quoted key",), "q")
+def test_set_level_refuses_what_it_cannot_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    file = tmp_path / "pyproject.toml"
+    multi = '[tool.tta-maturity.components.a]\nlevel = """staging"""\n'
+    with pytest.raises(EditError) as info:
+        pyproject_edit.set_level(multi, file, "a", "production")
+    assert str(info.value) == (
+        "pyproject.toml: cannot edit the level of 'a' (not a one-line string); "
+        'edit level = "production" under [tool.tta-maturity.components.a] by hand'
+    )
 
 
-def test_replace_string_errors() -> None:
-    with pytest.raises(tomltext.TomlTextError, match="no key nope"):
-        tomltext.replace_string(TRICKY, ("nope",), "x")
-    with pytest.raises(tomltext.TomlTextError, match="multi is not a one-line string"):
-        tomltext.replace_string(TRICKY, ("multi",), "x")
-    with pytest.raises(tomltext.TomlTextError, match="line 1: unterminated string"):
-        tomltext.scan('a = "open\n')
-    with pytest.raises(tomltext.TomlTextError, match="line 1: expected '=' after a key"):
-        tomltext.scan("a b\n")
+def test_checked_refuses_an_edit_that_changes_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    file = tmp_path / "pyproject.toml"
+    with pytest.raises(EditError) as info:
+        pyproject_edit.checked("a = 2\n", {"a": 1}, file, "edit it by hand")
+    assert str(info.value) == "pyproject.toml: the edit would change more than intended; edit it by hand"
+    assert pyproject_edit.checked("a = 1\n", {"a": 1}, file, "x") == "a = 1\n"
 
 
-def test_section_spans_give_back_the_comment_above_the_next_table() -> None:
-    text = "[a]\nx = 1\n\n# about b\n[b]\ny = 2\n"
-    doc = tomltext.scan(text)
-    assert [text[s:e] for s, e in tomltext.section_spans(doc, ("a",))] == ["[a]\nx = 1\n\n"]
-    assert [text[s:e] for s, e in tomltext.section_spans(doc, ("b",))] == ["[b]\ny = 2\n"]
+def test_key_text() -> None:
+    assert pyproject_edit.key_text("a-b_1") == "a-b_1"
+    assert pyproject_edit.key_text('a "b"') == '"a \\"b\\""'
 
 
-def test_bare_or_quoted() -> None:
-    assert tomltext.bare_or_quoted("a-b_1") == "a-b_1"
-    assert tomltext.bare_or_quoted('a "b"') == '"a \\"b\\""'
+# ---------------------------------------------------------------- the example
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "legacy-monorepo"
+
+
+def test_init_gets_every_component_of_the_legacy_example_right(run_cli: Run, tmp_path: Path) -> None:
+    import shutil
+
+    project = tmp_path / "legacy-monorepo"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".pytest_cache", "__pycache__", "*.json"))
+    before = (project / "pyproject.toml").read_text()
+    assert "[tool.tta-maturity" not in before  # the example is the state before adoption
+    result = run_cli("init", "--project", str(project))
+    assert (result.status, result.err) == (0, "")
+    assert result.out == (
+        f"wrote [tool.tta-maturity] to {project / 'pyproject.toml'}: 5 components at experimental "
+        "(billing, carbon, gameplay, moderation, narrator)\n"
+        "to review (init could not decide these):\n"
+        "  - moderation: no test file imports it (src/components/moderation); it stays without tests\n"
+        "  - tests/test_smoke.py: imports none of the components; add it to a component's tests "
+        "or mark its tests @pytest.mark.component(NAME)\n"
+        "next: pytest --tta-maturity\n"
+    )
+    assert (project / "pyproject.toml").read_text() == before + "\n" + HEADER + "\n".join(
+        [
+            component_table("billing", ["src/components/billing_component.py"], ["tests/integration"]),
+            component_table(
+                "carbon",
+                ["src/components/carbon", "src/components/carbon_component.py"],
+                ["tests/integration", "tests/unit/test_carbon.py"],
+            ),
+            component_table(
+                "gameplay",
+                ["src/components/gameplay", "src/components/gameplay_component.py"],
+                ["tests/integration", "tests/unit/test_gameplay.py"],
+            ),
+            component_table("moderation", ["src/components/moderation"]),
+            component_table(
+                "narrator", ["packages/narrator/src/narrator"], ["packages/narrator/tests", "tests/integration"]
+            ),
+        ]
+    )

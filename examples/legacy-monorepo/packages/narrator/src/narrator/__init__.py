@@ -1,0 +1,5 @@
+"""Narration voices."""
+
+from .voice import narrate
+
+__all__ = ["narrate"]

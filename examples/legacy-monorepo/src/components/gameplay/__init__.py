@@ -1,0 +1,5 @@
+"""The game loop."""
+
+from .loop import Game
+
+__all__ = ["Game"]

@@ -1,0 +1,5 @@
+"""Moderation of player input."""
+
+from .filters import clean
+
+__all__ = ["clean"]

@@ -1,0 +1,677 @@
+"""Baselines: what a component below its declared level may keep, so that only new problems block.
+
+Pure logic over :class:`~pytest_tta_maturity.model.Report` data: record a
+baseline from a full report, read and write its JSON file, compare a run with it,
+and tighten it. Nothing here imports pytest.
+
+**Findings** are keyed by path, code and message, never by line, so code can
+move; each key keeps its count. A finding is new when its key has more findings
+now than recorded.
+
+**Coverage** is recorded as its percentage and its uncovered units (statements
+plus branches, what coverage.py's percentage is taken over). A run *drops*
+coverage when it has **more uncovered units and a lower percentage** than
+recorded (the percentage compared exactly, as a fraction):
+
+- deleting covered code alone: as many uncovered units, lower percentage: no drop;
+- deleting uncovered code, or covering more: fewer uncovered units: no drop;
+- adding uncovered code: more uncovered units, lower percentage: a drop;
+- adding code covered better than the rest: more uncovered units but a higher
+  percentage: no drop (the new code lifts the component).
+
+Coverage is compared only while it is below the declared level's threshold;
+above it, coverage is not what keeps the component below its level.
+
+**Tests**: a failed or errored test is never baselined: it always fails the run,
+and ``record`` refuses a report that has one in a component below its level.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, cast
+
+from coverage.results import should_fail_under
+from packaging.version import InvalidVersion, Version
+
+from .errors import BaselineError, display_path
+from .model import ComponentResult, CoverageFigures, Finding, GateResult, Report
+
+SCHEMA_VERSION = 1
+TOOL_NAME = "pytest-tta-maturity"
+DEFAULT_FILE = "tta-maturity-baseline.json"
+#: The code of the one finding a failing gate without per-file findings (a custom command) stands for.
+FAILED_GATE = "failed"
+
+Key = tuple[str, str, str]  # path, code, message
+
+
+# ---------------------------------------------------------------- the file's data
+
+
+@dataclass(frozen=True)
+class KnownFinding:
+    """Findings of one key, how many of them."""
+
+    path: str
+    code: str
+    message: str
+    count: int
+
+    @property
+    def key(self) -> Key:
+        """Path, code and message: what identifies a finding across runs."""
+        return (self.path, self.code, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe data."""
+        return {"path": self.path, "code": self.code, "message": self.message, "count": self.count}
+
+
+@dataclass(frozen=True)
+class CoverageRecord:
+    """A recorded coverage: the percentage as coverage.py displays it, and the units behind it."""
+
+    percent: float
+    uncovered: int
+    units: int
+
+    @property
+    def covered(self) -> int:
+        """Covered statements plus covered branches."""
+        return self.units - self.uncovered
+
+    def fraction(self) -> Fraction:
+        """The covered fraction, exactly (1 for no code, as coverage.py counts it)."""
+        return Fraction(self.covered, self.units) if self.units else Fraction(1)
+
+    @classmethod
+    def of(cls, figures: CoverageFigures) -> CoverageRecord:
+        """The record of measured figures."""
+        return cls(figures.percent, figures.units - figures.covered_units, figures.units)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe data."""
+        return {"percent": self.percent, "uncovered": self.uncovered, "units": self.units}
+
+    def __str__(self) -> str:
+        """``65.22% (32 uncovered)``."""
+        return f"{_percent(self.percent)}% ({self.uncovered} uncovered)"
+
+
+def drops(now: CoverageRecord, base: CoverageRecord) -> bool:
+    """Whether ``now`` is a coverage drop from ``base``: more uncovered units *and* a lower percentage."""
+    return now.uncovered > base.uncovered and now.fraction() < base.fraction()
+
+
+@dataclass
+class ComponentBaseline:
+    """What one component below its level is allowed to keep."""
+
+    declared: str
+    coverage: CoverageRecord | None
+    findings: dict[str, list[KnownFinding]] = field(default_factory=dict[str, list[KnownFinding]])
+
+    def counts(self, gate: str) -> dict[Key, int]:
+        """The recorded count of each key of ``gate``."""
+        return {f.key: f.count for f in self.findings.get(gate, [])}
+
+    def known(self) -> int:
+        """How many findings are recorded, every gate together."""
+        return sum(f.count for items in self.findings.values() for f in items)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe data, findings sorted by path, code and message."""
+        return {
+            "declared": self.declared,
+            "coverage": self.coverage.to_dict() if self.coverage is not None else None,
+            "findings": {
+                gate: [f.to_dict() for f in sorted(items, key=lambda f: f.key)]
+                for gate, items in sorted(self.findings.items())
+                if items
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Lowering:
+    """A loosening recorded with ``--allow-lower``: when, for which component, what and why."""
+
+    date: str
+    component: str
+    lowered: tuple[str, ...]
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe data."""
+        return {"date": self.date, "component": self.component, "lowered": list(self.lowered), "reason": self.reason}
+
+
+@dataclass
+class Baseline:
+    """The whole file: who wrote it, with which tools, the components and the loosenings so far."""
+
+    version: str
+    tools: dict[str, str] = field(default_factory=dict[str, str])
+    components: dict[str, ComponentBaseline] = field(default_factory=dict[str, ComponentBaseline])
+    lowered: list[Lowering] = field(default_factory=list[Lowering])
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe data."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "written_by": {"name": TOOL_NAME, "version": self.version},
+            "tools": dict(sorted(self.tools.items())),
+            "components": {name: comp.to_dict() for name, comp in sorted(self.components.items())},
+            "lowered": [entry.to_dict() for entry in self.lowered],
+        }
+
+    def dumps(self) -> str:
+        """The file's text: sorted, indented, one trailing newline, so that re-runs give the same bytes."""
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- reading
+
+
+FIX = "restore it from version control, or delete it and run 'tta-maturity baseline' to record it again"
+
+
+def load(path: Path, version: str) -> Baseline:
+    """Read the baseline at ``path``; anything wrong is one :class:`BaselineError` line naming the file."""
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BaselineError(f"{shown}: no such file; run 'tta-maturity baseline' to record one") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"{shown}: cannot be read ({exc}); {FIX}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{shown}: not JSON (line {exc.lineno}: {exc.msg}); {FIX}") from None
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise BaselineError(f"{shown}: not a tta-maturity baseline (no schema_version); {FIX}")
+    data = cast(dict[str, Any], data)
+    writer = data.get("written_by")
+    written = str(cast(dict[str, Any], writer).get("version", "")) if isinstance(writer, dict) else ""
+    if _newer(written, version):
+        raise BaselineError(
+            f"{shown}: written by {TOOL_NAME} {written}, newer than this {version}; "
+            f"upgrade {TOOL_NAME} to {written} or later"
+        )
+    schema = data.get("schema_version")
+    if schema != SCHEMA_VERSION:
+        raise BaselineError(
+            f"{shown}: schema_version {json.dumps(schema)} is not {SCHEMA_VERSION}, the one {TOOL_NAME} {version} "
+            f"reads; delete it and run 'tta-maturity baseline' to record it again"
+        )
+    try:
+        return _from_dict(data, written)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise BaselineError(f"{shown}: not a tta-maturity baseline ({detail}); {FIX}") from None
+
+
+def _newer(written: str, version: str) -> bool:
+    try:
+        return Version(written) > Version(version)
+    except InvalidVersion:
+        return False
+
+
+def _from_dict(data: dict[str, Any], written: str) -> Baseline:
+    components: dict[str, ComponentBaseline] = {}
+    for name, raw in cast(dict[str, Any], data["components"]).items():
+        item = cast(dict[str, Any], raw)
+        cov = item.get("coverage")
+        coverage = None
+        if cov is not None:
+            cov = cast(dict[str, Any], cov)
+            coverage = CoverageRecord(float(cov["percent"]), int(cov["uncovered"]), int(cov["units"]))
+        findings = {
+            str(gate): [
+                KnownFinding(str(f["path"]), str(f["code"]), str(f["message"]), int(f["count"]))
+                for f in cast(list[dict[str, Any]], items)
+            ]
+            for gate, items in cast(dict[str, Any], item.get("findings", {})).items()
+        }
+        components[str(name)] = ComponentBaseline(str(item["declared"]), coverage, findings)
+    lowered = [
+        Lowering(str(e["date"]), str(e["component"]), tuple(str(x) for x in e["lowered"]), str(e["reason"]))
+        for e in cast(list[dict[str, Any]], data.get("lowered", []))
+    ]
+    tools = {str(k): str(v) for k, v in cast(dict[str, Any], data.get("tools", {})).items()}
+    return Baseline(written, tools, components, lowered)
+
+
+# ---------------------------------------------------------------- recording
+
+
+def finding_counts(result: GateResult, gate: str) -> dict[Key, list[Finding]]:
+    """The findings of one gate grouped by key (a failing gate without details counts as one)."""
+    grouped: dict[Key, list[Finding]] = {}
+    for finding in result.details:
+        grouped.setdefault((finding.path, finding.code, finding.message), []).append(finding)
+    if result.status == "fail" and not result.details:
+        message = result.message or f"the {gate} gate failed"
+        grouped[("", FAILED_GATE, message)] = [Finding("", 0, FAILED_GATE, message)]
+    return grouped
+
+
+def snapshot(comp: ComponentResult) -> ComponentBaseline:
+    """Everything ``comp`` has now, as a baseline entry (gates in error or skipped are left out)."""
+    findings: dict[str, list[KnownFinding]] = {}
+    for gate, result in comp.gates.items():
+        if gate == "tests" or result.status not in ("pass", "fail"):
+            continue
+        findings[gate] = [KnownFinding(*key, len(items)) for key, items in finding_counts(result, gate).items()]
+    coverage = CoverageRecord.of(comp.coverage) if comp.coverage.measured else None
+    return ComponentBaseline(comp.declared, coverage, findings)
+
+
+def tools_of(report: Report) -> dict[str, str]:
+    """The tool (and version) behind each gate's findings, as the report names them."""
+    seen: dict[str, set[str]] = {}
+    for comp in report.components:
+        for gate, result in comp.gates.items():
+            if result.tool:
+                seen.setdefault(gate, set()).add(result.tool)
+    return {gate: ", ".join(sorted(tools)) for gate, tools in seen.items()}
+
+
+def unrecordable(comp: ComponentResult, required: Sequence[str]) -> list[str]:
+    """Why ``comp`` (below its level) cannot be recorded; empty when it can."""
+    reasons: list[str] = []
+    failed = comp.tests.failed + comp.tests.errors
+    if failed:
+        reasons.append(
+            f"{comp.name}: {failed} failed or errored test{'' if failed == 1 else 's'}; a failed test is never baselined"
+        )
+    if not comp.coverage.measured:
+        reasons.append(
+            f"{comp.name}: coverage was not measured" + (f" ({comp.coverage.note})" if comp.coverage.note else "")
+        )
+    for gate in required:
+        result = comp.gates.get(gate)
+        if gate == "tests" or result is None:
+            continue
+        if result.status == "error":
+            reasons.append(f"{comp.name}: {gate}: error ({result.message or 'the gate could not run'})")
+        elif result.status == "skipped":
+            reasons.append(f"{comp.name}: {gate}: not run" + (f" ({result.message})" if result.message else ""))
+    return reasons
+
+
+# ---------------------------------------------------------------- comparing
+
+
+@dataclass(frozen=True)
+class NewFindings:
+    """Findings of one key beyond the recorded count: every finding of the key now, and how many were known."""
+
+    path: str
+    code: str
+    message: str
+    lines: tuple[int, ...]
+    known: int
+
+    @property
+    def new(self) -> int:
+        """How many more than recorded."""
+        return len(self.lines) - self.known
+
+    def __str__(self) -> str:
+        """``src/x.py:12 E501 Line too long``, with the count when some of the key were known."""
+        where = ",".join(str(n) for n in self.lines) if self.path else ""
+        place = f"{self.path}:{where} " if self.path else ""
+        text = f"{place}{self.code} {self.message}"
+        if self.known:
+            text += f" ({self.new} more than the {self.known} known)"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe data."""
+        return {
+            "path": self.path,
+            "lines": list(self.lines),
+            "code": self.code,
+            "message": self.message,
+            "known": self.known,
+            "new": self.new,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a component's run compares with its baseline."""
+
+    known: dict[str, int]  # per gate: findings present now that the baseline knows
+    new: dict[str, list[NewFindings]]  # per gate: findings beyond it
+    coverage_now: CoverageRecord | None
+    coverage_base: CoverageRecord | None
+    coverage_drop: bool
+    failed_tests: int
+    unverified: list[str]  # what could not be compared (a gate in error, coverage not measured)
+
+    @property
+    def held(self) -> bool:
+        """No new finding, no coverage drop, no failed test, and everything compared."""
+        return not (self.new_count or self.coverage_drop or self.failed_tests or self.unverified)
+
+    @property
+    def new_count(self) -> int:
+        """New findings, every gate together."""
+        return sum(item.new for items in self.new.values() for item in items)
+
+    @property
+    def known_count(self) -> int:
+        """Known findings present now, every gate together."""
+        return sum(self.known.values())
+
+    def problems(self) -> list[str]:
+        """Each thing that breaks the baseline, one line each (new findings first)."""
+        lines = [f"{gate}: {item}" for gate, items in sorted(self.new.items()) for item in items]
+        if self.coverage_drop and self.coverage_now is not None and self.coverage_base is not None:
+            lines.append(f"coverage dropped: {self.coverage_base} -> {self.coverage_now}")
+        if self.failed_tests:
+            plural = "" if self.failed_tests == 1 else "s"
+            lines.append(f"tests: {self.failed_tests} failed or errored test{plural} (never baselined)")
+        lines.extend(self.unverified)
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe data: ``held``, ``known`` and ``new`` counts per gate, the new findings and coverage."""
+        return {
+            "held": self.held,
+            "known": dict(sorted(self.known.items())),
+            "new": {gate: sum(i.new for i in items) for gate, items in sorted(self.new.items())},
+            "new_findings": {gate: [i.to_dict() for i in items] for gate, items in sorted(self.new.items()) if items},
+            "coverage": {
+                "baseline": self.coverage_base.to_dict() if self.coverage_base else None,
+                "now": self.coverage_now.to_dict() if self.coverage_now else None,
+                "dropped": self.coverage_drop,
+            },
+            "failed_tests": self.failed_tests,
+            "unverified": list(self.unverified),
+        }
+
+
+def coverage_blocks(comp: ComponentResult) -> bool:
+    """Whether coverage is below the declared level's threshold (as coverage.py rounds it)."""
+    figures = comp.coverage
+    return figures.measured and bool(should_fail_under(figures.raw_percent, comp.threshold, figures.precision))
+
+
+def compare(base: ComponentBaseline, comp: ComponentResult, gates: Iterable[str]) -> Comparison:
+    """Compare ``comp`` with its baseline over ``gates`` (those its declared level needs)."""
+    known: dict[str, int] = {}
+    new: dict[str, list[NewFindings]] = {}
+    unverified: list[str] = []
+    for gate in gates:
+        if gate == "tests":
+            continue
+        result = comp.gates.get(gate)
+        if result is None or result.status == "skipped":
+            continue  # not required in this run (--tta-maturity-no-gates): nothing to compare
+        if result.status == "error":
+            unverified.append(f"{gate}: error, so its findings cannot be compared with the baseline")
+            continue
+        recorded = base.counts(gate)
+        known[gate] = 0
+        for key, items in sorted(finding_counts(result, gate).items()):
+            allowed = recorded.get(key, 0)
+            known[gate] += min(allowed, len(items))
+            if len(items) > allowed:
+                lines = tuple(sorted(f.line for f in items))
+                new.setdefault(gate, []).append(NewFindings(*key, lines, allowed))
+    now = CoverageRecord.of(comp.coverage) if comp.coverage.measured else None
+    drop = False
+    if now is not None and coverage_blocks(comp):
+        if base.coverage is None:
+            unverified.append("coverage: the baseline has no coverage to compare with")
+        else:
+            drop = drops(now, base.coverage)
+    return Comparison(
+        known=known,
+        new=new,
+        coverage_now=now,
+        coverage_base=base.coverage,
+        coverage_drop=drop,
+        failed_tests=comp.tests.failed + comp.tests.errors,
+        unverified=unverified,
+    )
+
+
+# ---------------------------------------------------------------- updating
+
+
+@dataclass
+class Update:
+    """The outcome of recording a report over an old baseline."""
+
+    baseline: Baseline
+    changes: list[str] = field(default_factory=list[str])  # what got tighter, or left
+    worse: list[str] = field(default_factory=list[str])  # what got looser (written only with allow_lower)
+
+
+def update_baseline(
+    old: Baseline | None,
+    report: Report,
+    required: Mapping[str, Sequence[str]],
+    *,
+    version: str,
+    allow_lower: bool = False,
+    reason: str = "",
+    today: str = "",
+) -> Update:
+    """The new baseline: ``report``'s components below their level, never looser than ``old``.
+
+    ``required`` maps each component to the gates its declared level needs: only
+    those (and coverage) can make an update looser; other gates only tighten.
+    Components that meet their level leave. Components of ``old`` that are not in
+    ``report`` are kept as they were. With ``allow_lower``, what is looser is
+    recorded too, with ``today`` and ``reason``.
+    """
+    fresh = Baseline(version, tools_of(report))
+    result = Update(fresh)
+    if old is not None:
+        fresh.lowered = list(old.lowered)
+        in_report = {c.name for c in report.components}
+        for name, entry in old.components.items():
+            if name not in in_report:
+                fresh.components[name] = entry
+    for comp in report.components:
+        previous = old.components.get(comp.name) if old is not None else None
+        if comp.meets:
+            if previous is not None:
+                result.changes.append(f"{comp.name}: meets {comp.declared} now, left the baseline")
+            continue
+        now = snapshot(comp)
+        if previous is None:
+            if old is not None:
+                worse = [f"{comp.name}: not in the baseline yet ({_summary(now)})"]
+                result.worse.extend(worse)
+                if allow_lower:
+                    fresh.lowered.append(Lowering(today, comp.name, tuple(worse), reason))
+            fresh.components[comp.name] = now
+            continue
+        entry, changes, worse = _tighten(previous, now, comp, required.get(comp.name, ()))
+        result.changes.extend(f"{comp.name}: {c}" for c in changes)
+        result.worse.extend(f"{comp.name}: {w}" for w in worse)
+        if worse and allow_lower:
+            entry = now
+            fresh.lowered.append(Lowering(today, comp.name, tuple(worse), reason))
+        fresh.components[comp.name] = entry
+    return result
+
+
+def _tighten(
+    base: ComponentBaseline, now: ComponentBaseline, comp: ComponentResult, required: Sequence[str]
+) -> tuple[ComponentBaseline, list[str], list[str]]:
+    """The tighter of ``base`` and ``now`` key by key; what improved and what got worse (required gates only)."""
+    changes: list[str] = []
+    worse: list[str] = []
+    findings: dict[str, list[KnownFinding]] = {}
+    for gate in sorted(set(base.findings) | set(now.findings)):
+        old_counts = base.counts(gate)
+        if gate not in now.findings:  # not measured in this run: keep what was recorded
+            findings[gate] = list(base.findings[gate])
+            continue
+        new_counts = now.counts(gate)
+        kept: list[KnownFinding] = []
+        for key in sorted(set(old_counts) | set(new_counts)):
+            was, count = old_counts.get(key, 0), new_counts.get(key, 0)
+            if count > was and gate in required:
+                path, code, message = key
+                worse.append(f"{gate}: {path + ' ' if path else ''}{code} {message}: {was} -> {count}")
+            if min(was, count):
+                kept.append(KnownFinding(*key, min(was, count)))
+        findings[gate] = kept
+        before, after = sum(old_counts.values()), sum(k.count for k in kept)
+        if after < before:
+            changes.append(f"{gate}: {before} -> {after} known")
+    coverage = base.coverage
+    if now.coverage is not None:
+        if base.coverage is not None and drops(now.coverage, base.coverage):
+            if coverage_blocks(comp):
+                worse.append(f"coverage: {base.coverage} -> {now.coverage}")
+        else:
+            if base.coverage is not None and now.coverage != base.coverage:
+                changes.append(f"coverage: {base.coverage} -> {now.coverage}")
+            coverage = now.coverage
+    if now.declared != base.declared:
+        changes.append(f"declared level: {base.declared} -> {now.declared}")
+    return ComponentBaseline(now.declared, coverage, findings), changes, worse
+
+
+def _summary(entry: ComponentBaseline) -> str:
+    parts = [f"below {entry.declared}", f"{entry.known()} finding{'' if entry.known() == 1 else 's'}"]
+    if entry.coverage is not None:
+        parts.append(f"coverage {entry.coverage}")
+    return ", ".join(parts)
+
+
+def describe(name: str, entry: ComponentBaseline) -> str:
+    """``carbon: below staging, 12 findings known (lint 3, types 9), coverage 65.22% (32 uncovered)``."""
+    per_gate = ", ".join(
+        f"{gate} {sum(f.count for f in items)}" for gate, items in sorted(entry.findings.items()) if items
+    )
+    known = entry.known()
+    text = f"{name}: below {entry.declared}, {known} finding{'' if known == 1 else 's'} known"
+    if per_gate:
+        text += f" ({per_gate})"
+    if entry.coverage is not None:
+        text += f", coverage {entry.coverage}"
+    return text
+
+
+def _percent(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value}"
+
+
+# ---------------------------------------------------------------- the command's work
+
+
+@dataclass
+class Outcome:
+    """What ``tta-maturity baseline`` does: the new file text (``None``: write nothing), what to print,
+    or why it refuses (one line, then ``lines``)."""
+
+    text: str | None = None
+    lines: list[str] = field(default_factory=list[str])
+    refused: str = ""
+
+
+def record(
+    report: Report,
+    required: Mapping[str, Sequence[str]],
+    path: Path,
+    old: Baseline | None,
+    *,
+    version: str,
+    update: bool = False,
+    allow_lower: bool = False,
+    reason: str = "",
+    today: str = "",
+) -> Outcome:
+    """Record ``report`` (a full report) into the baseline at ``path`` (``old``: its current content).
+
+    ``required`` maps every declared component to the gates its declared level needs.
+    """
+    shown = display_path(path)
+    if old is not None:
+        for name in sorted(old.components):
+            if name not in required:
+                raise BaselineError(
+                    f"{shown}: names component '{name}', which the configuration no longer declares; "
+                    "delete its entry from the file (or rename it to the component's new name) and run again"
+                )
+    if old is not None and not (update or allow_lower):
+        return Outcome(
+            refused=f"{shown} exists; pass --update to record improvements "
+            "(or --allow-lower --reason TEXT to record worse figures)"
+        )
+    if report.partial:
+        why = f" ({report.partial_reason})" if report.partial_reason else ""
+        return Outcome(refused=f"not recording: the report is from a partial run{why}; run the full suite first")
+    if not report.gates_run:
+        return Outcome(
+            refused="not recording: the report was made with --tta-maturity-no-gates, so its findings are "
+            "unknown; run pytest --tta-maturity first"
+        )
+    for comp in report.components:
+        if comp.name not in required:
+            return Outcome(
+                refused=f"not recording: the report names component '{comp.name}', which the configuration "
+                "no longer declares; run pytest --tta-maturity again"
+            )
+    problems = [line for comp in report.below for line in unrecordable(comp, required[comp.name])]
+    if problems:
+        return Outcome(refused=f"not recording {shown}: what it would record is not known", lines=problems)
+    result = update_baseline(
+        old, report, required, version=version, allow_lower=allow_lower, reason=reason, today=today
+    )
+    if result.worse and not allow_lower:
+        count = len(result.worse)
+        return Outcome(
+            refused=f"not updating {shown}: {count} thing{'' if count == 1 else 's'} worse than recorded; fix "
+            f"{'it' if count == 1 else 'them'}, or pass --allow-lower --reason TEXT to record "
+            f"{'it' if count == 1 else 'them'}",
+            lines=[f"  - {w}" for w in result.worse],
+        )
+    new = result.baseline
+    if old is None:
+        if not new.components:
+            return Outcome(lines=["every component meets its declared level: nothing to record"])
+        count = len(new.components)
+        lines = [
+            f"wrote {shown}: {count} component{'' if count == 1 else 's'} below {'its' if count == 1 else 'their'} level"
+        ]
+        lines.extend(f"  {describe(name, entry)}" for name, entry in sorted(new.components.items()))
+        lines.append(
+            "commit it: pytest --tta-maturity then fails on these components only for new findings, "
+            "coverage drops and failed tests"
+        )
+        return Outcome(new.dumps(), lines)
+    text = new.dumps()
+    if not result.changes and not result.worse:
+        if text == old.dumps():
+            return Outcome(lines=[f"{shown} is up to date"])
+        return Outcome(
+            text,
+            [f"updated {shown}: nothing got tighter; it now names {TOOL_NAME} {version} and the tools of this run"],
+        )
+    if result.worse:
+        lines = [f"updated {shown}, lower than before (kept in the file with the date and your reason):"]
+        lines.extend(f"  - {w}" for w in result.worse)
+        if result.changes:
+            lines.append("and tighter:")
+    else:
+        lines = [f"updated {shown}:"]
+    lines.extend(f"  - {c}" for c in result.changes)
+    return Outcome(text, lines)
