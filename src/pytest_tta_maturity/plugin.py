@@ -115,9 +115,14 @@ def _gates_mode(config: pytest.Config, namespace: Any) -> str:
         return str(option)
     value = str(config.getini("tta_maturity_gates") or "all").strip()
     if value not in GATES_MODES:
-        where = config.inipath.name if config.inipath is not None else "the configuration file"
+        inipath = config.inipath
+        where = "the configuration file" if inipath is None else inipath.name
+        if inipath is not None:
+            where += {"pyproject.toml": ": [tool.pytest.ini_options]", "setup.cfg": ": [tool:pytest]"}.get(
+                inipath.name, ": [pytest]"
+            )
         choices = " or ".join(f"'{m}'" for m in GATES_MODES)
-        raise pytest.UsageError(f"{where}: tta_maturity_gates = {value!r}: is not a gates mode; use {choices}")
+        raise pytest.UsageError(f"{where} tta_maturity_gates = {value!r}: is not a gates mode; use {choices}")
     return value
 
 
