@@ -38,7 +38,7 @@ def test_a_custom_gate_named_like_coverage_fails_as_a_gate_not_as_coverage(proje
     assert cart["achieved"] == "experimental"
     assert cart["undetermined"] == []  # the failing gate is measured: development is out of reach
     html = (project.path / "report.html").read_text()
-    row = re.search(r'<tr data-component="cart">.*?</tr>', html, re.S)
+    row = re.search(r'<tr data-component="cart">.*?</tr>', html, re.DOTALL)
     assert row is not None
     assert '<div class="fill ok"' in row.group(0)  # 76.47% against development's 60%: the bar is not red
 
@@ -55,8 +55,10 @@ def test_every_gate_runs_when_no_component_declares_its_level(project: Project) 
 
 
 def test_declared_gates_leave_the_level_above_undetermined(project: Project) -> None:
-    text = (project.path / "pyproject.toml").read_text().replace(
-        'testpaths = ["tests"]', 'testpaths = ["tests"]\ntta_maturity_gates = "declared"'
+    text = (
+        (project.path / "pyproject.toml")
+        .read_text()
+        .replace('testpaths = ["tests"]', 'testpaths = ["tests"]\ntta_maturity_gates = "declared"')
     )
     project.write("pyproject.toml", text + RUFF_LADDER)
     result = project.run("--tta-maturity", "--tta-maturity-report=json:report.json")
@@ -79,8 +81,10 @@ def test_declared_gates_leave_the_level_above_undetermined(project: Project) -> 
 
 
 def test_a_bad_gates_mode_in_the_ini_file_is_a_usage_error(project: Project) -> None:
-    text = (project.path / "pyproject.toml").read_text().replace(
-        'testpaths = ["tests"]', 'testpaths = ["tests"]\ntta_maturity_gates = "some"'
+    text = (
+        (project.path / "pyproject.toml")
+        .read_text()
+        .replace('testpaths = ["tests"]', 'testpaths = ["tests"]\ntta_maturity_gates = "some"')
     )
     project.write("pyproject.toml", text)
     result = project.run("--tta-maturity")
