@@ -236,6 +236,8 @@ class Report:
     gates_run: bool = True
     levels: list[str] = field(default_factory=lambda: list[str]())
     project_root: str = ""
+    #: when the report was made (ISO 8601, UTC); "" when not known
+    created: str = ""
 
     @property
     def promotable(self) -> list[str]:
@@ -260,8 +262,9 @@ class Report:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return this as JSON-safe data."""
+        """Return this as JSON-safe data (``created`` only when it is known)."""
         meeting = sum(1 for c in self.components if c.meets)
+        made = {"created": self.created} if self.created else {}
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "pytest-tta-maturity", "version": self.version},
@@ -271,6 +274,7 @@ class Report:
             "gates_run": self.gates_run,
             "levels": list(self.levels),
             "project_root": self.project_root,
+            **made,
             "summary": {
                 "components": len(self.components),
                 "meeting": meeting,
@@ -294,4 +298,5 @@ class Report:
             gates_run=bool(data.get("gates_run", True)),
             levels=[str(x) for x in data.get("levels", [])],
             project_root=str(data.get("project_root", "")),
+            created=str(data.get("created", "")),
         )
