@@ -12,15 +12,23 @@ import argparse
 import difflib
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import NoReturn
 
 from . import __version__, init, pyproject_edit
 from .config import find_pyproject, load
-from .errors import MaturityError, Refused, UsageError, display_path
+from .errors import MaturityError, Refused, ReportError, UsageError, display_path
 from .explain import explain_lines
 from .model import ComponentResult, Report
-from .project import find_project, load_report, report_for, save_last_report
+from .project import (
+    find_project,
+    full_report_for,
+    last_full_report_path,
+    load_report,
+    report_for,
+    save_last_report,
+)
 from .report import formats
 from .shards import combine_shards
 
@@ -51,6 +59,11 @@ def _report_for(args: argparse.Namespace, positional: str | None = None) -> tupl
     return report_for(positional or args.report_file, args.project)
 
 
+def _full_report_for(args: argparse.Namespace) -> tuple[Report, Path]:
+    """The report named by ``--report-file``, else the last full run's report kept in pytest's cache."""
+    return full_report_for(args.report_file, args.project)
+
+
 def _hint(value: str, choices: Sequence[str], label: str) -> str:
     """``did you mean 'x'?`` for a near miss, else the list of valid choices."""
     close = difflib.get_close_matches(value, list(choices), n=1)
@@ -73,15 +86,53 @@ def _component(report: Report, name: str) -> ComponentResult:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Print the table of a report; exit 1 when some component is below its level."""
-    report, _ = _report_for(args, args.report)
-    for line in _terminal_lines(report):
-        print(line)
+    """Print when a report was made and whether by a full run, then its table; exit 1 when some component is below."""
+    named = args.report or args.report_file
+    report, path = _report_for(args, args.report)
+    line = f"{display_path(path) if named else 'last report'}: {_made(report, path)}"
+    if report.partial and not named:
+        line += "; " + _last_full(_pyproject(args))
+    print(line)
+    for row in _terminal_lines(report):
+        print(row)
     return 1 if report.below else 0
 
 
+def _when(report: Report, path: Path) -> str:
+    """When ``report`` was made (its ``created`` time; else when its file was written)."""
+    try:
+        made = datetime.fromisoformat(report.created) if report.created else None
+    except ValueError:
+        return f"made {report.created}"
+    if made is None:
+        written = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+        return f"made at an unknown time (file written {written:%Y-%m-%d %H:%M:%S} UTC)"
+    if made.tzinfo is not None:
+        made = made.astimezone(timezone.utc)
+    return f"made {made:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _made(report: Report, path: Path) -> str:
+    """``made 2025-06-01 14:02:11 UTC, full run`` (or the partial run's reason)."""
+    if not report.partial:
+        return f"{_when(report, path)}, full run"
+    reason = f" ({report.partial_reason})" if report.partial_reason else ""
+    return f"{_when(report, path)}, partial run{reason}"
+
+
+def _last_full(pyproject: Path) -> str:
+    """What ``promote`` would judge from, beside a partial last report."""
+    path = last_full_report_path(pyproject)
+    if not path.is_file():
+        return "no full run's report is kept (promote needs one: run the whole suite)"
+    try:
+        return f"last full run's report: {_when(load_report(path), path)}"
+    except ReportError as exc:
+        return f"last full run's report: {exc}"
+
+
 def _terminal_lines(report: Report) -> list[str]:
-    from .report import terminal  # the lead's renderer; kept lazy so the other commands never need it
+    from .report import terminal  # kept lazy so that the other commands never import it
 
     return terminal.render(report)
 
@@ -124,7 +175,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
         raise Refused(
             f"{args.name} is declared {declared}: promote only raises a level (edit pyproject.toml to lower it)"
         )
-    report, _ = _report_for(args)
+    report, _ = _full_report_for(args)
     comp = _component(report, args.name)
     if report.partial:
         reason = f" ({report.partial_reason})" if report.partial_reason else ""
@@ -175,15 +226,6 @@ def cmd_init(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- baseline
 
 
-def _last_full_report(args: argparse.Namespace) -> tuple[Report, Path]:
-    """The report ``baseline`` records from: ``--report-file``, else the last report kept by the plugin.
-
-    The one place to read the project's last *full* report instead, once the plugin keeps it apart;
-    until then a partial last report is refused by ``baseline.record``.
-    """
-    return _report_for(args)
-
-
 def cmd_baseline(args: argparse.Namespace) -> int:
     """Record, or tighten, the baseline of the components below their declared level."""
     import datetime
@@ -198,7 +240,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     cfg = load(pyproject)
     path = cfg.baseline_file
     old = baseline.load(path, __version__) if path.exists() else None
-    report, _ = _last_full_report(args)
+    report, _ = _full_report_for(args)
     required = {c.name: cfg.ladder.level(c.level).gates for c in cfg.components}
     outcome = baseline.record(
         report,

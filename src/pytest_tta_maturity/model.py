@@ -452,6 +452,8 @@ class Report:
     gates_mode: str = "all"
     levels: list[str] = field(default_factory=lambda: list[str]())
     project_root: str = ""
+    #: when the report was made (ISO 8601, UTC); "" when not known
+    created: str = ""
     #: tests of the session (attributed to a component or not) that failed or errored
     tests_failed: int = 0
     #: the run was made with --tta-maturity-warn-only: components below their level do not fail it
@@ -485,8 +487,9 @@ class Report:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return this as JSON-safe data."""
+        """Return this as JSON-safe data (``created`` only when it is known)."""
         meeting = sum(1 for c in self.components if c.meets)
+        made = {"created": self.created} if self.created else {}
         return {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "pytest-tta-maturity", "version": self.version},
@@ -500,6 +503,7 @@ class Report:
             "failed": self.failed,
             "levels": list(self.levels),
             "project_root": self.project_root,
+            **made,
             "summary": {
                 "components": len(self.components),
                 "meeting": meeting,
@@ -526,4 +530,5 @@ class Report:
             warn_only=bool(data.get("warn_only", False)),
             levels=[str(x) for x in data.get("levels", [])],
             project_root=str(data.get("project_root", "")),
+            created=str(data.get("created", "")),
         )

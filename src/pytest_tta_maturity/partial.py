@@ -109,6 +109,8 @@ def selecting_options(facts: RunFacts) -> list[str]:
     deselected (a ``-k`` matching every test, or ``--sw`` with no failure to
     resume from, runs the whole suite); ``--lf`` only when the last run had
     failures; paths and node ids only when they do not take in every default path.
+    ``--lf`` and ``--sw`` count wherever they are set: they select by what the
+    last run did, never a fixed suite.
     """
     given, own = facts.options, facts.project
     deselecting: list[str] = []
@@ -118,7 +120,7 @@ def selecting_options(facts: RunFacts) -> list[str]:
         deselecting.append("-m")
     if _added(given.deselect, own.deselect):
         deselecting.append("--deselect")
-    if given.stepwise and not own.stepwise:
+    if given.stepwise:
         deselecting.append("--sw")
     found = deselecting if facts.deselected else []
     if _added(given.ignore, own.ignore):
@@ -140,11 +142,11 @@ def _added(given: Sequence[str], own: Sequence[str]) -> bool:
 def covers(paths: Sequence[str], default_paths: Sequence[str], invocation_dir: str) -> bool:
     """Whether collecting ``paths`` takes in every one of ``default_paths``.
 
-    A node id (``file.py::test``) takes in part of a file only; a folder takes in
-    everything below it. Relative paths are relative to ``invocation_dir``.
+    A folder takes in everything below it; a file or a node id (``file.py::test``)
+    takes in no default path but itself. Relative paths are relative to ``invocation_dir``.
     """
-    folders = [_absolute(p, invocation_dir) for p in paths if "::" not in p]
-    return all(any(_within(_absolute(d, invocation_dir), f) for f in folders) for d in default_paths)
+    asked = [_absolute(p, invocation_dir) for p in paths]
+    return all(any(_within(_absolute(d, invocation_dir), a) for a in asked) for d in default_paths)
 
 
 def _absolute(path: str, base: str) -> str:

@@ -34,7 +34,7 @@ from .hookspecs import extra_gates
 from .measure import measure_components
 from .model import CoverageFigures, Outcome, Report, TestCounts
 from .partial import Partial, RunFacts, Selection, partial_run
-from .project import CACHE_KEY
+from .project import CACHE_KEY, FULL_CACHE_KEY, now
 from .report import formats, terminal
 from .scoring import gate_results, score
 
@@ -320,18 +320,38 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if report.below and not state.warn_only and session.exitstatus in (0, 5):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     started = time.perf_counter()
+    report.created = report.created or now()
     try:
         for spec in state.report_specs:
             formats.emit(report, spec, base=session.config.invocation_params.dir)
-        cache = getattr(session.config, "cache", None)  # absent under -p no:cacheprovider
-        if cache is not None:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                cast("pytest.Cache", cache).set(CACHE_KEY, report.to_dict())
-            state.notes.extend(f"the report could not be kept in pytest's cache: {w.message}" for w in caught)
+        _keep_report(session.config, state, report)
     except OSError as exc:
         raise pytest.UsageError(f"tta-maturity: cannot write the report: {exc}") from None
     state.timings["write"] = time.perf_counter() - started
+
+
+NO_CACHE_NOTE = (
+    "no report was kept for the tta-maturity command: pytest's cache is off (-p no:cacheprovider); "
+    "keep one with --tta-maturity-report=json:PATH and pass --report-file PATH to status, explain and promote"
+)
+
+
+def _keep_report(config: pytest.Config, state: State, report: Report) -> None:
+    """Keep the report in pytest's cache as the last report, and after a full run as the last full one."""
+    cache = getattr(config, "cache", None)  # absent under -p no:cacheprovider
+    if cache is None:
+        specs = [formats.parse_spec(spec) for spec in state.report_specs]
+        if not any(fmt == "json" and path != formats.STDOUT for fmt, path in specs):
+            state.notes.append(NO_CACHE_NOTE)
+        return
+    data = report.to_dict()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cast("pytest.Cache", cache).set(CACHE_KEY, data)
+        if not report.partial:
+            cast("pytest.Cache", cache).set(FULL_CACHE_KEY, data)
+    if caught:  # one note: the second key fails as the first did
+        state.notes.append(f"the report could not be kept in pytest's cache: {caught[0].message}")
 
 
 @pytest.hookimpl(trylast=True)

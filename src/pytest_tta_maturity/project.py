@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, cast
+
+import iniconfig
 
 from .config import find_pyproject, read_toml
 from .errors import ConfigError, ReportError, UsageError, display_path
 from .model import Report
 from .report import formats
 
-#: The pytest cache key under which the plugin keeps the last report.
+#: The pytest cache key under which the plugin keeps the last report of any run.
 CACHE_KEY = "tta-maturity/last-report"
+#: The pytest cache key of the last report of a full run (a partial run never replaces it).
+FULL_CACHE_KEY = "tta-maturity/last-full-report"
 
 
 def find_project(project: str | None) -> Path:
@@ -36,25 +41,107 @@ def find_project(project: str | None) -> Path:
     return found
 
 
-def cache_dir(pyproject: Path) -> Path:
-    """pytest's cache folder for the project: ``cache_dir`` from its pytest settings, else ``.pytest_cache``."""
-    root = pyproject.parent
+def _toml(file: Path) -> dict[str, Any] | None:
     try:
-        document = read_toml(pyproject)
+        return read_toml(file)
     except ConfigError:
-        document = {}
-    tool = cast(dict[str, Any], document.get("tool") or {})
-    pytest_table = cast(dict[str, Any], tool.get("pytest") or {})
-    ini = cast(dict[str, Any], pytest_table.get("ini_options") or {})
-    raw = ini.get("cache_dir", pytest_table.get("cache_dir"))
-    if isinstance(raw, str) and raw:
-        return root / os.path.expanduser(os.path.expandvars(raw))
-    return root / ".pytest_cache"
+        return None  # pytest stops on it with its own message; here it holds no settings
+
+
+def _ini(file: Path, section: str, always: bool) -> dict[str, Any] | None:
+    try:
+        parsed = iniconfig.IniConfig(str(file))
+    except (iniconfig.ParseError, OSError, UnicodeDecodeError):
+        return None
+    if section in parsed:
+        return dict(parsed[section].items())
+    return {} if always else None
+
+
+def _pytest_table(document: dict[str, Any] | None, *keys: str) -> dict[str, Any] | None:
+    table: Any = document
+    for key in keys:
+        table = cast(dict[str, Any], table).get(key) if isinstance(table, dict) else None
+    return cast(dict[str, Any], table) if isinstance(table, dict) else None
+
+
+def pytest_settings(file: Path) -> dict[str, Any] | None:
+    """The pytest settings in ``file``, as pytest reads that file; ``None`` when it holds none.
+
+    ``pytest.ini`` and ``pytest.toml`` always count (even empty); ``pyproject.toml``
+    counts with ``[tool.pytest]`` or ``[tool.pytest.ini_options]``, ``tox.ini`` with
+    ``[pytest]``, ``setup.cfg`` with ``[tool:pytest]``.
+    """
+    name = file.name
+    if name in ("pytest.toml", ".pytest.toml"):
+        return _pytest_table(_toml(file), "pytest") or {}
+    if name in ("pytest.ini", ".pytest.ini"):
+        return _ini(file, "pytest", always=True)
+    if name == "pyproject.toml":
+        tool = _pytest_table(_toml(file), "tool", "pytest")
+        if tool is None:
+            return None
+        native = {k: v for k, v in tool.items() if k != "ini_options"}
+        return native or _pytest_table(tool, "ini_options")
+    if name == "tox.ini":
+        return _ini(file, "pytest", always=False)
+    if name == "setup.cfg":
+        return _ini(file, "tool:pytest", always=False)
+    return None
+
+
+#: pytest's configuration files, in the order pytest looks for them in each folder.
+PYTEST_FILES = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+
+
+def pytest_config(start: Path) -> tuple[Path, dict[str, Any]]:
+    """pytest's rootdir and settings for a run started in ``start`` with no arguments.
+
+    As pytest finds them: the first configuration file holding pytest settings in
+    ``start`` or a folder above it (folder by folder, in pytest's order of names);
+    without one, the nearest ``pyproject.toml``'s folder, else ``start``.
+    """
+    start = start.resolve()
+    nearest_pyproject: Path | None = None
+    for folder in (start, *start.parents):
+        for name in PYTEST_FILES:
+            file = folder / name
+            if not file.is_file():
+                continue
+            if name == "pyproject.toml" and nearest_pyproject is None:
+                nearest_pyproject = file
+            settings = pytest_settings(file)
+            if settings is not None:
+                return folder, settings
+    return (nearest_pyproject.parent if nearest_pyproject else start), {}
+
+
+def cache_dir(pyproject: Path) -> Path:
+    """pytest's cache folder for a run started beside ``pyproject``: ``cache_dir`` resolved as pytest does.
+
+    ``cache_dir`` comes from pytest's configuration file (``pytest.ini``,
+    ``tox.ini``, ``setup.cfg``, ``pyproject.toml``...) and is relative to the
+    rootdir; the default is ``.pytest_cache`` there.
+    """
+    rootdir, settings = pytest_config(pyproject.parent)
+    raw = settings.get("cache_dir")
+    value = str(raw) if raw not in (None, "") else ".pytest_cache"
+    return rootdir / os.path.expanduser(os.path.expandvars(value))
 
 
 def last_report_path(pyproject: Path) -> Path:
-    """Where the plugin keeps the last report (a pytest cache value)."""
+    """Where the plugin keeps the last report of any run (a pytest cache value)."""
     return cache_dir(pyproject) / "v" / CACHE_KEY
+
+
+def last_full_report_path(pyproject: Path) -> Path:
+    """Where the plugin keeps the last report of a full run (a pytest cache value)."""
+    return cache_dir(pyproject) / "v" / FULL_CACHE_KEY
+
+
+def now() -> str:
+    """The time now, as reports keep it in ``created`` (ISO 8601, UTC, to the second)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def load_report(path: Path) -> Report:
@@ -92,8 +179,31 @@ def report_for(named: str | None, project: str | None) -> tuple[Report, Path]:
     return load_report(path), path
 
 
+def full_report_for(named: str | None, project: str | None) -> tuple[Report, Path]:
+    """The report at ``named``, else the last report of a full run kept in the project's cache.
+
+    What ``promote`` and ``baseline`` judge from. When no full run's report is
+    kept, the last report of any run is returned (callers refuse it when it is
+    partial, and say why).
+    """
+    if named:
+        path = Path(named)
+        return load_report(path), path
+    pyproject = find_project(project)
+    for path in (last_full_report_path(pyproject), last_report_path(pyproject)):
+        if path.is_file():
+            return load_report(path), path
+    shown = display_path(last_full_report_path(pyproject))
+    raise ReportError(
+        f"no full report in {shown}: run 'pytest --tta-maturity' (the whole suite) first, or pass --report-file PATH"
+    )
+
+
 def save_last_report(pyproject: Path, report: Report) -> Path:
-    """Keep ``report`` where pytest's cache keeps the plugin's last report (as pytest would write it)."""
+    """Keep ``report`` where pytest's cache keeps the plugin's last report (as pytest would write it).
+
+    A full run's report is also kept as the last full report; a partial run's never replaces it.
+    """
     folder = cache_dir(pyproject)
     if not folder.exists():
         folder.mkdir(parents=True)
@@ -104,7 +214,9 @@ def save_last_report(pyproject: Path, report: Report) -> Path:
             b"# For information about cache directory tags, see:\n"
             b"#\thttps://bford.info/cachedir/spec.html\n"
         )
-    path = folder / "v" / CACHE_KEY
     text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+    path = folder / "v" / CACHE_KEY
     formats.atomic_write(path, text)
+    if not report.partial:
+        formats.atomic_write(folder / "v" / FULL_CACHE_KEY, text)
     return path

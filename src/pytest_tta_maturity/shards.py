@@ -13,7 +13,7 @@ from .config import ComponentConfig, MaturityConfig
 from .errors import CoverageDataError, display_path
 from .model import CoverageFigures, GateResult, Report, TestCounts
 from .partial import SLICE_KINDS, Partial, PartialKind
-from .project import load_report
+from .project import load_report, now
 
 
 @contextmanager
@@ -121,7 +121,7 @@ def combine_shards(
     figures = combine_coverage(cfg, coverage_files, components, rcfile)
     counts, gates = merge_results([r for _, r in shards], components)
     partial = shard_partial(shards)
-    return score(
+    report = score(
         cfg,
         coverage=figures,
         tests=counts,
@@ -136,3 +136,5 @@ def combine_shards(
         version=__version__,
         components=components,
     )
+    report.created = now()
+    return report

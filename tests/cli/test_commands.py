@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -126,16 +127,59 @@ def test_python_dash_m(project: Path) -> None:
         [sys.executable, "-m", "pytest_tta_maturity", "status"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 1
-    assert done.stdout.splitlines()[0].startswith("component")
+    assert done.stdout.splitlines()[0].startswith("last report: made ")
+    assert done.stdout.splitlines()[1].startswith("component")
 
 
 # ---------------------------------------------------------------- status
 
 
 def test_status_from_the_last_report(run_cli: Run, project: Path) -> None:
+    os.utime(project / ".pytest_cache/v/tta-maturity/last-report", (1748786531, 1748786531))
     result = run_cli("status")
     assert result.status == 1
-    assert result.out.splitlines() == terminal.render(sample_report())
+    assert result.out.splitlines() == [
+        "last report: made at an unknown time (file written 2025-06-01 14:02:11 UTC), full run",
+        *terminal.render(sample_report()),
+    ]
+
+
+def _made_at(created: str, partial_reason: str = "") -> Report:
+    report = sample_report()
+    report.created, report.partial, report.partial_reason = created, bool(partial_reason), partial_reason
+    return report
+
+
+def test_status_says_when_the_report_was_made_and_whether_the_run_was_full(run_cli: Run, project: Path) -> None:
+    cache = project / ".pytest_cache/v/tta-maturity"
+    write_report(cache / "last-report", _made_at("2025-06-01T14:02:11+00:00"))
+    assert run_cli("status").out.splitlines()[0] == "last report: made 2025-06-01 14:02:11 UTC, full run"
+
+    write_report(
+        cache / "last-report", _made_at("2025-06-02T09:00:00+02:00", "tests selected on the command line (-k)")
+    )
+    assert run_cli("status").out.splitlines()[0] == (
+        "last report: made 2025-06-02 07:00:00 UTC, partial run (tests selected on the command line (-k)); "
+        "no full run's report is kept (promote needs one: run the whole suite)"
+    )
+    write_report(cache / "last-full-report", _made_at("2025-06-01T14:02:11+00:00"))
+    assert run_cli("status").out.splitlines()[0] == (
+        "last report: made 2025-06-02 07:00:00 UTC, partial run (tests selected on the command line (-k)); "
+        "last full run's report: made 2025-06-01 14:02:11 UTC"
+    )
+    (cache / "last-full-report").write_text("{")
+    assert (
+        run_cli("status")
+        .out.splitlines()[0]
+        .endswith(
+            "; last full run's report: .pytest_cache/v/tta-maturity/last-full-report: "
+            "not a JSON report (line 1: Expecting property name enclosed in double quotes)"
+        )
+    )
+    named = write_report(project / "r.json", _made_at("2025-06-01T14:02:11+00:00", "1 of 3 tests ran"))
+    assert run_cli("status", str(named)).out.splitlines()[0] == (
+        "r.json: made 2025-06-01 14:02:11 UTC, partial run (1 of 3 tests ran)"
+    )
 
 
 def test_status_of_a_named_report(run_cli: Run, project: Path, tmp_path: Path) -> None:
@@ -385,6 +429,17 @@ def test_promote_refused_on_a_partial_report(run_cli: Run, project: Path) -> Non
         "tta-maturity promote: not promoting model_management: the last report is from a partial run "
         "(tests selected on the command line (-k)); run the full suite\n"
     )
+
+
+def test_promote_judges_from_the_last_full_report(run_cli: Run, project: Path) -> None:
+    cache = project / ".pytest_cache/v/tta-maturity"
+    write_report(cache / "last-full-report", sample_report())
+    partial = sample_report()
+    partial.partial, partial.partial_reason = True, "tests selected on the command line (-k)"
+    write_report(cache / "last-report", partial)
+    result = run_cli("promote", "model_management", "--to", "staging")
+    assert (result.status, result.err) == (0, "")
+    assert result.out == "model_management: development -> staging in pyproject.toml\n"
 
 
 def test_promote_to_the_same_or_a_lower_level(run_cli: Run, project: Path) -> None:

@@ -97,6 +97,7 @@ def test_cache_that_cannot_be_written_is_a_note_not_a_crash(project: Project) ->
     )
     result = project.run(*ARGS, "--tta-maturity-no-gates")
     result.stdout.fnmatch_lines(["note: the report could not be kept in pytest's cache: *"])
+    assert sum(line.startswith("note: the report could not be kept") for line in result.outlines) == 1
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert project.report()["summary"]["below"] == 0
 

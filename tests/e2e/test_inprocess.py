@@ -101,6 +101,24 @@ def test_report_kept_in_cache(project: Project) -> None:
     run(project, "--tta-maturity-no-gates")
     cached = project.path / ".pytest_cache" / "v" / "tta-maturity" / "last-report"
     assert json.loads(cached.read_text())["schema_version"] == 1
+    full = cached.with_name("last-full-report")
+    assert full.read_text() == cached.read_text()
+    run(project, "--tta-maturity-no-gates", "-k", "total")
+    assert json.loads(cached.read_text())["partial"] is True
+    assert json.loads(full.read_text())["partial"] is False
+
+
+def test_cache_off_says_no_report_was_kept(project: Project) -> None:
+    result = run(project, "--tta-maturity-no-gates", "-p", "no:cacheprovider")
+    notes = [line for line in result.outlines if line.startswith("note: no report was kept")]
+    assert notes == [
+        (
+            "note: no report was kept for the tta-maturity command: pytest's cache is off (-p no:cacheprovider); "
+            "keep one with --tta-maturity-report=json:PATH and pass --report-file PATH to status, explain and promote"
+        )
+    ]
+    result = run(project, "--tta-maturity-no-gates", "-p", "no:cacheprovider", "--tta-maturity-report=json:-")
+    assert any(line.startswith("note: no report was kept") for line in result.outlines)
 
 
 def test_bad_config_is_usage_error(project: Project) -> None:

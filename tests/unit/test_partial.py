@@ -49,6 +49,28 @@ def selected(*options: str) -> Partial:
         ),
         pytest.param(replace(FULL, options=Selection(stepwise=True), deselected=4), selected("--sw"), id="sw-resuming"),
         pytest.param(replace(FULL, options=Selection(stepwise=True)), None, id="sw-with-nothing-to-resume"),
+        pytest.param(
+            replace(FULL, options=Selection(stepwise=True), project=Selection(stepwise=True), deselected=4),
+            selected("--sw"),
+            id="sw-of-the-project-resuming",
+        ),
+        pytest.param(
+            replace(FULL, options=Selection(keyword="fast"), project=Selection(keyword="fast"), deselected=2),
+            None,
+            id="k-of-the-project",
+        ),
+        pytest.param(
+            replace(FULL, options=Selection(ignore_glob=("*x*",)), project=Selection(ignore_glob=("*x*",))),
+            None,
+            id="ignore-glob-of-the-project",
+        ),
+        pytest.param(
+            replace(
+                FULL, options=Selection(last_failed=True), project=Selection(last_failed=True), failed_last_time=True
+            ),
+            selected("--lf"),
+            id="lf-of-the-project-after-a-failure",
+        ),
         pytest.param(replace(FULL, options=Selection(ignore=("tests/x.py",))), selected("--ignore"), id="ignore"),
         pytest.param(
             replace(FULL, options=Selection(ignore=("build",)), project=Selection(ignore=("build",))),
@@ -127,6 +149,7 @@ def test_the_first_reason_wins() -> None:
         (["."], [TESTS], True),
         (["tests/unit"], [TESTS], False),
         (["tests_more"], [TESTS], False),  # a sibling whose name starts alike is not the folder
+        (["tests"], [os.path.join(HERE, "tests_more")], False),
         (["tests/a.py::t", "tests"], [TESTS], True),
         (["tests/a.py::t"], [TESTS], False),
         (["tests", "docs"], [TESTS, os.path.join(HERE, "docs")], True),
