@@ -14,11 +14,11 @@ from pathlib import Path
 
 import coverage
 from coverage.exceptions import CoverageException, NoDataError
-from coverage.files import GlobMatcher, find_python_files, prep_patterns
+from coverage.files import GlobMatcher, prep_patterns
 from coverage.report_core import get_analysis_to_report
 from coverage.results import Numbers
 
-from .bucketing import Bucketer
+from .bucketing import SKIP_DIRS, Bucketer
 from .config import ComponentConfig, MaturityConfig
 from .errors import CoverageDataError
 from .model import CoverageFigures
@@ -31,14 +31,35 @@ def _relative(path: str, root: Path) -> str:
         return Path(path).as_posix()
 
 
-def _importable_files(components: Sequence[ComponentConfig], namespace_packages: bool) -> Iterator[str]:
-    """The files coverage.py would report as unexecuted with the components' paths as ``source``."""
+#: What coverage.py measures: Python source files (``.pyi`` stubs are never run).
+SOURCE_SUFFIXES = (".py", ".pyw")
+
+
+def component_sources(components: Sequence[ComponentConfig]) -> Iterator[str]:
+    """Every Python source file under the components' paths, importable or not.
+
+    Folders without ``__init__.py`` are walked too (coverage.py skips them when it
+    looks for unexecuted files): a component's paths are the user's word for what
+    its code is. Hidden folders, ``__pycache__`` and virtual environments are not
+    code; nor are hidden files (editors' lock files).
+    """
     for comp in components:
         for path in comp.paths:
-            if path.is_dir():
-                yield from find_python_files(os.fspath(path), namespace_packages)
-            elif path.suffix in (".py", ".pyw"):
-                yield os.fspath(path)
+            if path.is_file():
+                if path.suffix in SOURCE_SUFFIXES:
+                    yield os.fspath(path)
+                continue
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
+                        yield os.path.join(folder, name)
+
+
+def _nothing_reported(has_code: bool) -> str:
+    if has_code:
+        return "every Python file of this component is left out by the coverage configuration's omit or include"
+    return "no Python source file (.py, .pyw) under this component's paths"
 
 
 def measure_components(
@@ -48,11 +69,12 @@ def measure_components(
 ) -> dict[str, CoverageFigures]:
     """Coverage figures for every component, from the data ``cov`` holds.
 
-    Files of a component that no test imported count with all their statements
-    missing. They are found the way coverage.py finds unexecuted files in its
-    ``source`` folders (importable ``.py``/``.pyw`` files only, so no stubs and
-    no folders without ``__init__.py``, unless ``include_namespace_packages`` is on;
-    ``[run] omit`` honoured), so the figures are what ``coverage report`` prints.
+    Every Python file under a component's paths counts (see
+    :func:`component_sources`): a file no test imported counts with all its
+    statements and branches missing, as coverage.py's own analysis of it counts
+    them, in folders without ``__init__.py`` too; ``[run] omit`` and the report's
+    ``include``/``omit`` are honoured. Over the files coverage.py reports, the
+    figures are what ``coverage report`` prints.
     """
     comps = tuple(cfg.components if components is None else components)
     bucketer = Bucketer.for_sources(comps)
@@ -69,23 +91,28 @@ def measure_components(
         if name is not None:
             owner_of[filename] = name
 
+    has_code = set(owner_of.values())
     run_omit = cov.config.run_omit
     omit = GlobMatcher(prep_patterns(run_omit), "run_omit") if run_omit else None
-    for filename in _importable_files(comps, bool(cov.config.include_namespace_packages)):
+    for filename in component_sources(comps):
+        name = bucketer.owner(filename)
+        if name is None:
+            continue
+        has_code.add(name)
         if filename not in owner_of and (omit is None or not omit.match(filename)):
-            name = bucketer.owner(filename)
-            if name is not None:
-                owner_of[filename] = name
+            owner_of[filename] = name
 
     precision = int(cov.config.precision)
     totals: dict[str, Numbers] = {c.name: Numbers(precision=precision) for c in comps}
     missing: dict[str, dict[str, list[int]]] = {c.name: {} for c in comps}
+    reported: set[str] = set()
     if owner_of:
         try:
             for reporter, analysis in get_analysis_to_report(cov, sorted(owner_of)):
                 name = owner_of.get(reporter.filename) or owner_of.get(os.path.realpath(reporter.filename))
                 if name is None:
                     continue
+                reported.add(name)
                 totals[name] = totals[name] + analysis.numbers
                 if analysis.missing:
                     missing[name][_relative(reporter.filename, cfg.root)] = sorted(analysis.missing)
@@ -96,6 +123,10 @@ def measure_components(
 
     figures: dict[str, CoverageFigures] = {}
     for comp in comps:
+        if comp.name not in reported:
+            # Never "100 % of 0 statements": no file of this component was measured or analysed.
+            figures[comp.name] = CoverageFigures.unmeasured(_nothing_reported(comp.name in has_code))
+            continue
         numbers = totals[comp.name]
         figures[comp.name] = CoverageFigures(
             percent=float(numbers.pc_covered_str),
