@@ -1,38 +1,44 @@
 """Per-component coverage from a ``coverage.Coverage`` whose data is loaded.
 
-The figures are coverage.py's own: each file is analysed by the same function
+The figures are coverage.py's own: each file is analysed by the arithmetic
 ``coverage report`` uses (include and omit settings honoured), and the numbers
-are summed with ``coverage.results.Numbers``, so a component's percentage is
-what ``coverage report --include=<its files>`` prints.
+are summed as it sums them, so a component's percentage is what
+``coverage report`` prints over the component's files.
+
+Parsing the files (statements, branches, exclusions) is most of the work and
+does not depend on what the tests ran: :mod:`.analysis` does it beside the
+tests and hands :func:`measure_components` the files ready (``prepared``); what
+is left here is the intersection with the measured lines and arcs. Files it was
+not handed are parsed here.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import coverage
-from coverage.exceptions import CoverageException, NoDataError
-from coverage.files import GlobMatcher, prep_patterns
-from coverage.report_core import get_analysis_to_report
-from coverage.results import Numbers
+from coverage.exceptions import CoverageException
 
+from . import coverage_adapter as adapter
 from .bucketing import SKIP_DIRS, Bucketer
 from .config import ComponentConfig, MaturityConfig
 from .errors import CoverageDataError
 from .model import CoverageFigures
 
-
-def _relative(path: str, root: Path) -> str:
-    try:
-        return Path(path).relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
-
-
 #: What coverage.py measures: Python source files (``.pyi`` stubs are never run).
 SOURCE_SUFFIXES = (".py", ".pyw")
+
+#: The files made ready beforehand, by absolute path (``None``: parse it here).
+Prepared = Callable[[str], "adapter.Prepared | None"]
+
+
+def _relative(path: str, root: str) -> str:
+    """``path`` relative to ``root`` in POSIX form when it lies below it (absolute otherwise)."""
+    if path.startswith(root):
+        return path[len(root) :].replace(os.sep, "/")
+    return Path(path).as_posix()
 
 
 def component_sources(components: Sequence[ComponentConfig]) -> Iterator[str]:
@@ -66,6 +72,8 @@ def measure_components(
     cov: coverage.Coverage,
     cfg: MaturityConfig,
     components: Sequence[ComponentConfig] | None = None,
+    *,
+    prepared: Prepared | None = None,
 ) -> dict[str, CoverageFigures]:
     """Coverage figures for every component, from the data ``cov`` holds.
 
@@ -77,9 +85,21 @@ def measure_components(
     figures are what ``coverage report`` prints.
     """
     comps = tuple(cfg.components if components is None else components)
-    bucketer = Bucketer.for_sources(comps)
+    return measure(cov, cfg.root, comps, prepared=prepared)
+
+
+def measure(
+    cov: coverage.Coverage,
+    root: Path,
+    components: Sequence[ComponentConfig],
+    *,
+    prepared: Prepared | None = None,
+) -> dict[str, CoverageFigures]:
+    """:func:`measure_components` for ``components``, with missing lines named relative to ``root``."""
+    bucketer = Bucketer.for_sources(components)
     owner_of: dict[str, str] = {}
     try:
+        analyser = adapter.Analyser(cov)
         measured = cov.get_data().measured_files()
     except CoverageException as exc:
         raise CoverageDataError(f"coverage data cannot be read: {exc}") from None
@@ -92,42 +112,54 @@ def measure_components(
             owner_of[filename] = name
 
     has_code = set(owner_of.values())
-    run_omit = cov.config.run_omit
-    omit = GlobMatcher(prep_patterns(run_omit), "run_omit") if run_omit else None
-    for filename in component_sources(comps):
+    omitted = adapter.run_omit(cov)
+    for filename in component_sources(components):
         name = bucketer.owner(filename)
         if name is None:
             continue
         has_code.add(name)
-        if filename not in owner_of and (omit is None or not omit.match(filename)):
+        if filename not in owner_of and not omitted(filename):
             owner_of[filename] = name
 
-    precision = int(cov.config.precision)
-    totals: dict[str, Numbers] = {c.name: Numbers(precision=precision) for c in comps}
-    missing: dict[str, dict[str, list[int]]] = {c.name: {} for c in comps}
-    reported: set[str] = set()
-    if owner_of:
-        try:
-            for reporter, analysis in get_analysis_to_report(cov, sorted(owner_of)):
-                name = owner_of.get(reporter.filename) or owner_of.get(os.path.realpath(reporter.filename))
-                if name is None:
+    reported = adapter.report_filter(cov)
+    below_root = os.path.join(os.fspath(root), "")
+    ignore_errors = bool(cov.get_option("report:ignore_errors"))
+    results: dict[str, list[adapter.FileResult]] = {c.name: [] for c in components}
+    missing: dict[str, dict[str, list[int]]] = {c.name: {} for c in components}
+    with analyser.reading():
+        for filename in sorted(owner_of):
+            name = owner_of[filename]
+            ready = prepared(filename) if prepared is not None else None
+            reporter = ready.reporter if ready is not None else None
+            try:
+                if ready is not None and (result := analyser.prepared_result(ready)) is not None:
+                    if not reported(ready.reporter.filename):
+                        continue  # the project's report settings leave it out
+                else:
+                    reporter = adapter.file_reporter(cov, filename)
+                    if not reported(reporter.filename):
+                        continue
+                    result = analyser.result(reporter)
+            except adapter.NotPython as exc:
+                if reporter is not None and adapter.should_be_python(reporter) and not ignore_errors:
+                    raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
+                continue  # coverage report leaves it out (with a warning)
+            except CoverageException as exc:
+                if ignore_errors:
                     continue
-                reported.add(name)
-                totals[name] = totals[name] + analysis.numbers
-                if analysis.missing:
-                    missing[name][_relative(reporter.filename, cfg.root)] = sorted(analysis.missing)
-        except NoDataError:
-            pass  # everything was omitted by the project's own report settings
-        except CoverageException as exc:
-            raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
+                raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
+            results[name].append(result)
+            if result.missing:
+                path = reporter.filename if reporter is not None else filename
+                missing[name][_relative(path, below_root)] = result.missing
 
     figures: dict[str, CoverageFigures] = {}
-    for comp in comps:
-        if comp.name not in reported:
+    for comp in components:
+        if not results[comp.name]:
             # Never "100 % of 0 statements": no file of this component was measured or analysed.
             figures[comp.name] = CoverageFigures.unmeasured(_nothing_reported(comp.name in has_code))
             continue
-        numbers = totals[comp.name]
+        numbers = adapter.sum_numbers((r.numbers for r in results[comp.name]), analyser.precision)
         figures[comp.name] = CoverageFigures(
             percent=float(numbers.pc_covered_str),
             covered_lines=numbers.n_executed,
@@ -136,6 +168,6 @@ def measure_components(
             num_branches=numbers.n_branches,
             missing_lines=missing[comp.name],
             raw_percent=numbers.pc_covered,
-            precision=precision,
+            precision=analyser.precision,
         )
     return figures

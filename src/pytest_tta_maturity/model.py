@@ -236,6 +236,9 @@ class Report:
     gates_run: bool = True
     levels: list[str] = field(default_factory=lambda: list[str]())
     project_root: str = ""
+    #: coverage.py's measurement core ("ctrace", "sysmon", "pytracer") and version; "" when not known
+    coverage_core: str = ""
+    coverage_version: str = ""
 
     @property
     def promotable(self) -> list[str]:
@@ -271,6 +274,8 @@ class Report:
             "gates_run": self.gates_run,
             "levels": list(self.levels),
             "project_root": self.project_root,
+            **({"coverage_core": self.coverage_core} if self.coverage_core else {}),
+            **({"coverage_version": self.coverage_version} if self.coverage_version else {}),
             "summary": {
                 "components": len(self.components),
                 "meeting": meeting,
@@ -294,4 +299,6 @@ class Report:
             gates_run=bool(data.get("gates_run", True)),
             levels=[str(x) for x in data.get("levels", [])],
             project_root=str(data.get("project_root", "")),
+            coverage_core=str(data.get("coverage_core", "")),
+            coverage_version=str(data.get("coverage_version", "")),
         )

@@ -61,6 +61,9 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
     tools = sorted({g.tool for c in report.components for g in c.gates.values() if g.tool})
     if tools:
         lines.append("tools: " + ", ".join(tools))
+    if report.coverage_core:
+        tool = " ".join(filter(None, ("coverage.py", report.coverage_version)))
+        lines.append(f"coverage measured by {tool} ({report.coverage_core} core)")
     for comp in report.components:
         for gate, result in comp.gates.items():
             if result.status == "error" and result.message and comp.meets:
