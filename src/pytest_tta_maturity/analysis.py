@@ -77,6 +77,11 @@ _MEASURING_VARIABLES = ("COVERAGE_PROCESS_START", "COVERAGE_PROCESS_CONFIG")
 _MEASURING_PREFIXES = ("COV_CORE_",)
 
 
+#: The folder holding this package: on the worker's path, and its working directory (so that no
+#: module of the project, such as a ``json.py`` at its root, is imported instead of the standard one).
+_HOME = str(Path(__file__).resolve().parent.parent)
+
+
 class AnalysisFailed(Exception):
     """The worker could not give figures; the caller analyses in its own process."""
 
@@ -180,7 +185,7 @@ class StaticAnalysis:
         if found is None:
             return
         digest, stamp = found
-        kept = self.kept.get(digest)
+        kept = self.facts.get(digest) or self.kept.get(digest)  # identical files (empty __init__.py) once
         if kept is not None:
             try:
                 facts = adapter.FileFacts.from_json(kept)
@@ -279,8 +284,8 @@ def _environment() -> dict[str, str]:
         for key, value in os.environ.items()
         if key not in _MEASURING_VARIABLES and not key.startswith(_MEASURING_PREFIXES)
     }
-    here = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join([here, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+    env["PYTHONPATH"] = os.pathsep.join([_HOME, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
+    env["PYTHONSAFEPATH"] = "1"  # Python 3.11+: the working directory is not put on sys.path
     return env
 
 
@@ -377,7 +382,7 @@ def start(
             stdout=subprocess.PIPE,
             stderr=errors,
             env=_environment(),
-            cwd=str(root),
+            cwd=_HOME,
         )
     except (OSError, ValueError) as exc:
         errors.close()

@@ -63,11 +63,13 @@ _COUNTS = tuple(f.name for f in dataclasses.fields(Numbers) if f.name != "precis
 _TRANSLATION_STATE = ("multiline_map", "_multiline", "_with_jump_fixers")
 
 #: coverage.py's tracer classes, by the short names its documentation uses for the cores.
-_CORES = {"CTracer": "ctrace", "PyTracer": "pytracer", "SysMonitor": "sysmon"}
+_CORES = {"CTracer": "ctrace", "PyTracer": "pytrace", "SysMonitor": "sysmon"}
 
 
 def measurement_core(cov: coverage.Coverage) -> str:
-    """The core measuring for ``cov`` (``ctrace``, ``sysmon``, ``pytracer``), or ``""`` when not started.
+    """The core measuring for ``cov``, or ``""`` when it has not started.
+
+    The names are those ``COVERAGE_CORE`` takes: ``ctrace``, ``sysmon``, ``pytrace``.
 
     ``Coverage.sys_info()`` names it too, but gathers much more (about 30 ms).
     """
@@ -294,6 +296,7 @@ class Analyser:
     """
 
     def __init__(self, cov: coverage.Coverage) -> None:
+        """Work on the data ``cov`` holds, with its settings."""
         self._data = cov.get_data()  # also sets up how file names map onto the data's (relative_files)
         self._mapper = cov._file_mapper  # pyright: ignore[reportPrivateUsage]
         self.precision = int(cast(int, cov.get_option("report:precision")))

@@ -236,7 +236,7 @@ class Report:
     gates_run: bool = True
     levels: list[str] = field(default_factory=lambda: list[str]())
     project_root: str = ""
-    #: coverage.py's measurement core ("ctrace", "sysmon", "pytracer") and version; "" when not known
+    #: coverage.py's measurement core ("ctrace", "sysmon", "pytrace") and version; "" when not known
     coverage_core: str = ""
     coverage_version: str = ""
 
