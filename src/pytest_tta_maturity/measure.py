@@ -144,7 +144,7 @@ def measure(
                 if reporter is not None and adapter.should_be_python(reporter) and not ignore_errors:
                     raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
                 continue  # coverage report leaves it out (with a warning)
-            except CoverageException as exc:
+            except Exception as exc:  # noqa: BLE001 - coverage report fails on any error too (some are not its own)
                 if ignore_errors:
                     continue
                 raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None

@@ -217,7 +217,7 @@ def test_cold_and_warm_figures_equal_coverage_report(chdir: Path, config: dict[s
         assert_equal_to_coverage(in_process[name], coverage_json(cov, chdir, oracle_files(cfg, name, cov)))
     assert in_process["a"].num_statements > 25
     assert 0 < in_process["a"].percent < 100
-    assert in_process["a"].missing_lines["pkg/a/tricky.py"] == [19]
+    assert 19 in in_process["a"].missing_lines["pkg/a/tricky.py"]
 
 
 def test_a_warm_run_does_not_rewrite_the_cache(chdir: Path) -> None:
