@@ -400,4 +400,7 @@ def start(
 
 
 if __name__ == "__main__":
-    sys.exit(_worker(sys.stdin, sys.stdout))
+    status = _worker(sys.stdin, sys.stdout)
+    # The answer is written and flushed, the cache saved: tearing the interpreter down (thousands of
+    # parsed files) would only keep pytest waiting.
+    os._exit(status)

@@ -41,6 +41,54 @@ def _relative(path: str, root: str) -> str:
     return Path(path).as_posix()
 
 
+#: One file's outcome: its name, the name its reporter gives it, and its figures.
+FileOutcome = tuple[str, str, "adapter.FileResult"]
+
+
+class _FileWork:
+    """Each file's figures, as ``coverage report`` analyses the files it reports."""
+
+    def __init__(self, cov: coverage.Coverage, analyser: adapter.Analyser, prepared: Prepared | None) -> None:
+        self.cov = cov
+        self.analyser = analyser
+        self.prepared = prepared
+        self.reported = adapter.report_filter(cov)
+        self.ignore_errors = bool(cov.get_option("report:ignore_errors"))
+
+    def __call__(self, files: Sequence[str]) -> list[FileOutcome]:
+        """The outcomes of ``files`` (left out: what the report settings omit, errors ignored)."""
+        outcomes: list[FileOutcome] = []
+        for filename in files:
+            outcome = self.one(filename)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    def one(self, filename: str) -> FileOutcome | None:
+        """One file's outcome; ``None`` when ``coverage report`` would leave it out."""
+        analyser = self.analyser
+        ready = self.prepared(filename) if self.prepared is not None else None
+        reporter = ready.reporter if ready is not None else None
+        try:
+            if ready is not None and (result := analyser.prepared_result(ready)) is not None:
+                if not self.reported(ready.reporter.filename):
+                    return None  # the project's report settings leave it out
+            else:
+                reporter = adapter.file_reporter(self.cov, filename)
+                if not self.reported(reporter.filename):
+                    return None
+                result = analyser.result(reporter)
+        except adapter.NotPython as exc:
+            if reporter is not None and adapter.should_be_python(reporter) and not self.ignore_errors:
+                raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
+            return None  # coverage report leaves it out (with a warning)
+        except Exception as exc:  # noqa: BLE001 - coverage report fails on any error too (some are not its own)
+            if self.ignore_errors:
+                return None
+            raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
+        return filename, reporter.filename if reporter is not None else filename, result
+
+
 def component_sources(components: Sequence[ComponentConfig]) -> Iterator[str]:
     """Every Python source file under the components' paths, importable or not.
 
@@ -121,37 +169,18 @@ def measure(
         if filename not in owner_of and not omitted(filename):
             owner_of[filename] = name
 
-    reported = adapter.report_filter(cov)
+    files = sorted(owner_of)
+    with analyser.reading():
+        outcomes = _FileWork(cov, analyser, prepared)(files)
+
     below_root = os.path.join(os.fspath(root), "")
-    ignore_errors = bool(cov.get_option("report:ignore_errors"))
     results: dict[str, list[adapter.FileResult]] = {c.name: [] for c in components}
     missing: dict[str, dict[str, list[int]]] = {c.name: {} for c in components}
-    with analyser.reading():
-        for filename in sorted(owner_of):
-            name = owner_of[filename]
-            ready = prepared(filename) if prepared is not None else None
-            reporter = ready.reporter if ready is not None else None
-            try:
-                if ready is not None and (result := analyser.prepared_result(ready)) is not None:
-                    if not reported(ready.reporter.filename):
-                        continue  # the project's report settings leave it out
-                else:
-                    reporter = adapter.file_reporter(cov, filename)
-                    if not reported(reporter.filename):
-                        continue
-                    result = analyser.result(reporter)
-            except adapter.NotPython as exc:
-                if reporter is not None and adapter.should_be_python(reporter) and not ignore_errors:
-                    raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
-                continue  # coverage report leaves it out (with a warning)
-            except Exception as exc:  # noqa: BLE001 - coverage report fails on any error too (some are not its own)
-                if ignore_errors:
-                    continue
-                raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
-            results[name].append(result)
-            if result.missing:
-                path = reporter.filename if reporter is not None else filename
-                missing[name][_relative(path, below_root)] = result.missing
+    for filename, path, result in outcomes:
+        name = owner_of[filename]
+        results[name].append(result)
+        if result.missing:
+            missing[name][_relative(path, below_root)] = result.missing
 
     figures: dict[str, CoverageFigures] = {}
     for comp in components:

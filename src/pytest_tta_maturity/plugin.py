@@ -377,6 +377,7 @@ def _measured(state: State, cov: Any, worker: AnalysisWorker | None) -> dict[str
             pass  # measuring in this process says what is wrong with the data
         else:
             state.timings["analysis"] = worker.stats.get("seconds", 0.0)
+            state.timings["measure_in_worker"] = worker.stats.get("measure_seconds", 0.0)
             return figures
     return measure_components(cov, state.cfg, state.components)
 
