@@ -1,20 +1,25 @@
 """Wall time of `pytest --tta-maturity --tta-maturity-no-gates` against `pytest --cov=<the same paths>`.
 
-    python benchmarks/bench_core.py [--rounds 5] [--components 200] [--files 2000]
+    python benchmarks/bench_core.py [--rounds 5] [--generated 200x2000[,500x20000]] [--term]
 
-In ONE run, on the story-engine example and on a generated project (benchmarks/generate.py), three
-commands are run in turn, their order rotating from round to round so that none always goes first:
+In ONE run, on the story-engine example and on generated projects (benchmarks/generate.py,
+COMPONENTSxFILES), these commands are run in turn, their order rotating from round to round so that
+none always goes first:
 
     A  pytest --cov=PATH ... --cov-report=       pytest-cov measuring exactly the component paths,
-                                                 no report at all (the strict baseline)
-    B  pytest --cov=PATH ... --cov-report=term   the same with pytest-cov's usual terminal table
-    P  pytest --tta-maturity --tta-maturity-no-gates
+                                                 printing nothing (the strict baseline)
+    B  pytest --cov=PATH ... --cov-report=term   the same with pytest-cov's usual table (with --term)
+    C  pytest --tta-maturity --tta-maturity-no-gates, COLD: the plugin's kept analysis is deleted
+       first, so the worker parses every component file beside the tests
+    W  the same, WARM: the analysis kept by an earlier run of the unchanged sources is used
 
-The table shows the median wall time of each, the RATIOS P/A and P/B (target <= 1.03x: the plugin
-adds nothing measurable to coverage measurement), and the plugin's own time, read from the
-`tta-maturity timings:` line it prints when TTA_MATURITY_TIMINGS=1: `measure` (coverage.py's
-per-file analysis, the same work as `coverage report`) and scoring+reporting (`score` + `write`;
-target < 0.3 s for 2,000 files).
+The table shows the median wall time of each and the RATIOS C/A (target <= 1.03x) and W/A (target
+<= 1.01x), with the plugin's own times read from the `tta-maturity timings:` line it prints when
+TTA_MATURITY_TIMINGS=1: `analysis` (the worker's parsing beside the tests, off the critical path),
+`measure` (what is left after the tests: the intersection with the measured data) and
+scoring+reporting (`score` + `write`; target < 0.3 s for 2,000 files). It also checks that cold and
+warm runs give the same figures (from the report each run keeps in pytest's cache), and prints the
+load average of the machine before and after, since a busy machine moves every figure.
 
 Logs of every run go to benchmarks/_work/logs/, the figures to benchmarks/_work/results.json.
 """
@@ -96,26 +101,54 @@ def make_project(name: str, root: Path) -> Project:
 
 BASE = "A"
 BASE_TERM = "B"
-PLUGIN = "P"
-LABELS = {BASE: "pytest --cov", BASE_TERM: "pytest --cov --cov-report=term", PLUGIN: "pytest --tta-maturity"}
+COLD = "C"
+WARM = "W"
+PLUGINS = (COLD, WARM)
+LABELS = {
+    BASE: "pytest --cov",
+    BASE_TERM: "pytest --cov --cov-report=term",
+    COLD: "pytest --tta-maturity (cold)",
+    WARM: "pytest --tta-maturity (warm)",
+}
+#: Where the plugin keeps its analysis (pytest's cache, ``config.cache.mkdir``) and its last report.
+ANALYSIS_CACHE = Path(".pytest_cache") / "d" / "tta-maturity-coverage"
+LAST_REPORT = Path(".pytest_cache") / "v" / "tta-maturity" / "last-report"
 
 
-def variants(project: Project) -> dict[str, list[str]]:
+def variants(project: Project, term: bool) -> dict[str, list[str]]:
     cov = [f"--cov={path}" for path in project.cov_paths]
-    return {
-        BASE: [*cov, "--cov-report="],
-        BASE_TERM: [*cov, "--cov-report=term"],
-        PLUGIN: ["--tta-maturity", "--tta-maturity-no-gates"],
-    }
+    plugin = ["--tta-maturity", "--tta-maturity-no-gates"]
+    found = {BASE: [*cov, "--cov-report="], COLD: plugin, WARM: plugin}
+    if term:
+        found[BASE_TERM] = [*cov, "--cov-report=term"]
+    return found
 
 
-def clean(root: Path) -> None:
+def clean(root: Path, key: str) -> None:
     for path in root.glob(".coverage*"):
         path.unlink()
+    if key == COLD:
+        shutil.rmtree(root / ANALYSIS_CACHE, ignore_errors=True)
 
 
-def run_once(project: Project, args: list[str], log: Path) -> tuple[float, int, dict[str, float]]:
-    clean(project.root)
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def kept_figures(root: Path) -> str:
+    """The components' coverage figures of the last report the plugin kept, as text to compare."""
+    try:
+        report = json.loads((root / LAST_REPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return json.dumps([[c["name"], c["coverage"]] for c in report.get("components", [])], sort_keys=True)
+
+
+def run_once(project: Project, key: str, args: list[str], log: Path) -> tuple[float, int, dict[str, float]]:
+    clean(project.root, key)
     env = dict(os.environ)
     env.pop("PYTEST_ADDOPTS", None)
     env["TTA_MATURITY_TIMINGS"] = "1"
@@ -134,7 +167,7 @@ def run_once(project: Project, args: list[str], log: Path) -> tuple[float, int, 
 
 def scoring_time(timings: dict[str, float]) -> float:
     """The plugin's scoring and reporting: everything it times but coverage analysis and gate waits."""
-    return sum(value for key, value in timings.items() if key not in ("measure", "gates_wait"))
+    return sum(value for key, value in timings.items() if key not in ("measure", "gates_wait", "analysis", "measure_in_worker"))
 
 
 def fmt_timings(samples: list[dict[str, float]]) -> str:
@@ -145,92 +178,132 @@ def fmt_timings(samples: list[dict[str, float]]) -> str:
     return ", ".join(parts)
 
 
-def bench(projects: list[Project], rounds: int, warmup: bool) -> dict[str, dict[str, Samples]]:
+def bench(
+    projects: list[Project], rounds: int, warmup: bool, term: bool, figures: dict[str, dict[str, set[str]]]
+) -> dict[str, dict[str, Samples]]:
     results: dict[str, dict[str, Samples]] = {p.name: {} for p in projects}
     logs = WORK / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     for project in projects:
-        if warmup:  # bytecode caches and the OS file cache, so round 1 is not an outlier
-            for key, args in variants(project).items():
-                run_once(project, args, logs / f"{project.name}-warmup-{key}.log")
+        if warmup:  # bytecode caches, the OS file cache and a kept analysis, so round 1 is not an outlier
+            for key, args in variants(project, term).items():
+                run_once(project, key, args, logs / f"{project.name}-warmup-{key}.log")
     for round_no in range(rounds):
         for project in projects:
-            items = list(variants(project).items())
+            items = list(variants(project, term).items())
             shift = round_no % len(items)
             items = items[shift:] + items[:shift]
             for key, args in items:
                 log = logs / f"{project.name}-r{round_no}-{key}.log"
-                wall, status, timings = run_once(project, args, log)
-                samples = results[project.name].setdefault(key, Samples(expected=(0, 1) if key == PLUGIN else (0,)))
+                wall, status, timings = run_once(project, key, args, log)
+                samples = results[project.name].setdefault(key, Samples(expected=(0, 1) if key in PLUGINS else (0,)))
                 samples.wall.append(wall)
                 samples.statuses.append(status)
                 if timings and status in samples.expected:
                     samples.plugin.append(timings)
+                if key in PLUGINS:
+                    figures.setdefault(project.name, {}).setdefault(key, set()).add(kept_figures(project.root))
                 print(
-                    f"  round {round_no + 1}/{rounds}  {project.name:<14} {key} {LABELS[key]:<31} {wall:7.2f}s  exit {status}",
+                    f"  round {round_no + 1}/{rounds}  {project.name:<14} {key} {LABELS[key]:<31} {wall:7.2f}s  "
+                    f"exit {status}  (load {load_average()})",
                     flush=True,
                 )
     return results
 
 
-def report(projects: list[Project], results: dict[str, dict[str, Samples]], rounds: int) -> tuple[list[str], bool]:
+def median_timing(samples: Samples, name: str) -> str:
+    """The median of one of the plugin's own timings over the runs of one command."""
+    values = [t.get(name, 0.0) for t in samples.plugin]
+    return f"{statistics.median(values):.3f} s" if values else "n/a"
+
+
+def report(
+    projects: list[Project],
+    results: dict[str, dict[str, Samples]],
+    rounds: int,
+    figures: dict[str, dict[str, set[str]]],
+    loads: tuple[str, str],
+) -> tuple[list[str], bool]:
+    keys = [key for key in (BASE, BASE_TERM, COLD, WARM) if any(key in results[p.name] for p in projects)]
     lines = [
         (
             f"pytest-tta-maturity benchmark: {rounds} rounds, median wall time "
-            f"(Python {platform.python_version()}, {os.cpu_count()} CPUs)"
+            f"(Python {platform.python_version()}, {os.cpu_count()} CPUs; "
+            f"load average {loads[0]} before, {loads[1]} after)"
         ),
-        "A = pytest --cov=PATHS --cov-report=",
-        "B = pytest --cov=PATHS --cov-report=term",
-        "P = pytest --tta-maturity --tta-maturity-no-gates",
+        *(f"{key} = {LABELS[key]}" for key in keys),
         "",
-        "| project | files | A | B | P | P/A | P/B | plugin: measure | plugin: score+report |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| project | files | "
+        + " | ".join(keys)
+        + " | C/A | W/A | plugin: analysis beside the tests (C) | plugin: measure after the tests (C / W) "
+        + "| plugin: score+report | cold = warm figures |",
+        "|---|---:|" + "---:|" * len(keys) + "---:|---:|---:|---:|---:|---|",
     ]
     ok = True
     notes: list[str] = []
     for project in projects:
         runs = results[project.name]
-        bad = {key: runs[key].bad_statuses() for key in (BASE, BASE_TERM, PLUGIN) if runs[key].bad_statuses()}
+        bad = {key: runs[key].bad_statuses() for key in keys if runs[key].bad_statuses()}
         if bad:
             ok = False
             shown = ", ".join(f"{key}: {statuses}" for key, statuses in bad.items())
             notes.append(f"{project.name}: UNEXPECTED exit statuses ({shown}), left out: see {WORK / 'logs'}")
-        if any(not runs[key].good_walls() for key in (BASE, BASE_TERM, PLUGIN)):
+        if any(not runs[key].good_walls() for key in keys):
             lines.append(f"| {project.name} | {project.files} | no successful run of every command |")
             continue
-        med = {key: statistics.median(runs[key].good_walls()) for key in (BASE, BASE_TERM, PLUGIN)}
-        plug = runs[PLUGIN]
-        measure = statistics.median(t.get("measure", 0.0) for t in plug.plugin) if plug.plugin else None
-        scoring = statistics.median(scoring_time(t) for t in plug.plugin) if plug.plugin else None
+        med = {key: statistics.median(runs[key].good_walls()) for key in keys}
+
+        scoring = [scoring_time(t) for key in PLUGINS for t in runs[key].plugin]
+        seen = figures.get(project.name, {})
+        same = len(seen.get(COLD, set()) | seen.get(WARM, set())) == 1 and "" not in seen.get(COLD, {""})
+        if not same:
+            ok = False
+            notes.append(f"{project.name}: cold and warm runs gave DIFFERENT figures (or none were kept)")
         cells = [
             project.name,
             str(project.files),
-            *(f"{med[key]:.2f} s" for key in (BASE, BASE_TERM, PLUGIN)),
-            f"{med[PLUGIN] / med[BASE]:.3f}x",
-            f"{med[PLUGIN] / med[BASE_TERM]:.3f}x",
-            f"{measure:.3f} s" if measure is not None else "n/a",
-            f"{scoring:.3f} s" if scoring is not None else "n/a",
+            *(f"{med[key]:.2f} s" for key in keys),
+            f"{med[COLD] / med[BASE]:.3f}x",
+            f"{med[WARM] / med[BASE]:.3f}x",
+            median_timing(runs[COLD], "analysis"),
+            f"{median_timing(runs[COLD], 'measure')} / {median_timing(runs[WARM], 'measure')}",
+            f"{statistics.median(scoring):.3f} s" if scoring else "n/a",
+            "yes" if same else "NO",
         ]
         lines.append("| " + " | ".join(cells) + " |")
-        notes.append(f"{project.name}: plugin timings (median): {fmt_timings(plug.plugin)}")
-        for key in (BASE, BASE_TERM):
-            ratio = med[PLUGIN] / med[key]
-            if ratio > 1.03:
-                notes.append(f"{project.name}: P/{key} = {ratio:.3f}x is above the 1.03x target")
-        if scoring is not None and project.files >= 2000 and scoring >= 0.3:
-            notes.append(f"{project.name}: scoring+reporting {scoring:.3f} s is above the 0.3 s target")
+        for key in PLUGINS:
+            notes.append(f"{project.name}: {key} plugin timings (median): {fmt_timings(runs[key].plugin)}")
+        for key, target in ((COLD, 1.03), (WARM, 1.01)):
+            ratio = med[key] / med[BASE]
+            if ratio > target:
+                notes.append(f"{project.name}: {key}/A = {ratio:.3f}x is above the {target:.2f}x target")
+        if scoring and project.files >= 2000 and statistics.median(scoring) >= 0.3:
+            notes.append(
+                f"{project.name}: scoring+reporting {statistics.median(scoring):.3f} s is above the 0.3 s target"
+            )
     return [*lines, "", *notes], ok
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="pytest --tta-maturity against pytest --cov: wall-time ratio")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--components", type=int, default=200)
-    parser.add_argument("--files", type=int, default=2000)
-    parser.add_argument("--no-example", action="store_true", help="only the generated project")
+    parser.add_argument(
+        "--generated",
+        default="200x2000",
+        help="generated projects as COMPONENTSxFILES, comma-separated (default 200x2000; e.g. 200x2000,500x20000)",
+    )
+    parser.add_argument("--term", action="store_true", help="also run B: pytest-cov with its terminal table")
+    parser.add_argument("--no-example", action="store_true", help="only the generated projects")
     parser.add_argument("--no-generated", action="store_true", help="only the example")
     parser.add_argument("--no-warmup", action="store_true")
     args = parser.parse_args(argv)
+    sizes: list[tuple[int, int]] = []
+    for spec in str(args.generated).split(","):
+        try:
+            components, files = (int(part) for part in spec.lower().split("x"))
+        except ValueError:
+            parser.error(f"--generated {spec!r}: write COMPONENTSxFILES, e.g. 200x2000")
+        sizes.append((components, files))
 
     projects: list[Project] = []
     if not args.no_example:
@@ -240,16 +313,18 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(copy)
         shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
         projects.append(make_project("story-engine", copy))
-    if not args.no_generated:
-        out = WORK / f"gen-{args.components}x{args.files}"
-        stats = generate(out, args.components, args.files)
+    for components, files in [] if args.no_generated else sizes:
+        out = WORK / f"gen-{components}x{files}"
+        stats = generate(out, components, files)
         print(f"generated {out.relative_to(ROOT)}: " + ", ".join(f"{k} {v}" for k, v in stats.items()), flush=True)
         projects.append(make_project(out.name, out))
     if not projects:
         parser.error("nothing to run: drop --no-example or --no-generated")
 
-    results = bench(projects, args.rounds, warmup=not args.no_warmup)
-    lines, ok = report(projects, results, args.rounds)
+    before = load_average()
+    figures: dict[str, dict[str, set[str]]] = {}
+    results = bench(projects, args.rounds, not args.no_warmup, args.term, figures)
+    lines, ok = report(projects, results, args.rounds, figures, (before, load_average()))
     print()
     print("\n".join(lines))
     payload = {

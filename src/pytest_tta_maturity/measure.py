@@ -1,63 +1,153 @@
 """Per-component coverage from a ``coverage.Coverage`` whose data is loaded.
 
-The figures are coverage.py's own: each file is analysed by the same function
+The figures are coverage.py's own: each file is analysed by the arithmetic
 ``coverage report`` uses (include and omit settings honoured), and the numbers
-are summed with ``coverage.results.Numbers``, so a component's percentage is
-what ``coverage report --include=<its files>`` prints.
+are summed as it sums them, so a component's percentage is what
+``coverage report`` prints over the component's files.
+
+Parsing the files (statements, branches, exclusions) is most of the work and
+does not depend on what the tests ran: :mod:`.analysis` does it beside the
+tests and hands :func:`measure_components` the files ready (``prepared``); what
+is left here is the intersection with the measured lines and arcs. Files it was
+not handed are parsed here.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import coverage
-from coverage.exceptions import CoverageException, NoDataError
-from coverage.files import GlobMatcher, find_python_files, prep_patterns
-from coverage.report_core import get_analysis_to_report
-from coverage.results import Numbers
+from coverage.exceptions import CoverageException
 
-from .bucketing import Bucketer
+from . import coverage_adapter as adapter
+from .bucketing import SKIP_DIRS, Bucketer
 from .config import ComponentConfig, MaturityConfig
 from .errors import CoverageDataError
 from .model import CoverageFigures
 
+#: What coverage.py measures: Python source files (``.pyi`` stubs are never run).
+SOURCE_SUFFIXES = (".py", ".pyw")
 
-def _relative(path: str, root: Path) -> str:
-    try:
-        return Path(path).relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+#: The files made ready beforehand, by absolute path (``None``: parse it here).
+Prepared = Callable[[str], "adapter.Prepared | None"]
 
 
-def _importable_files(components: Sequence[ComponentConfig], namespace_packages: bool) -> Iterator[str]:
-    """The files coverage.py would report as unexecuted with the components' paths as ``source``."""
+def _relative(path: str, root: str) -> str:
+    """``path`` relative to ``root`` in POSIX form when it lies below it (absolute otherwise)."""
+    if path.startswith(root):
+        return path[len(root) :].replace(os.sep, "/")
+    return Path(path).as_posix()
+
+
+#: One file's outcome: its name, the name its reporter gives it, and its figures.
+FileOutcome = tuple[str, str, "adapter.FileResult"]
+
+
+class _FileWork:
+    """Each file's figures, as ``coverage report`` analyses the files it reports."""
+
+    def __init__(self, cov: coverage.Coverage, analyser: adapter.Analyser, prepared: Prepared | None) -> None:
+        self.cov = cov
+        self.analyser = analyser
+        self.prepared = prepared
+        self.reported = adapter.report_filter(cov)
+        self.ignore_errors = bool(cov.get_option("report:ignore_errors"))
+
+    def __call__(self, files: Sequence[str]) -> list[FileOutcome]:
+        """The outcomes of ``files`` (left out: what the report settings omit, errors ignored)."""
+        outcomes: list[FileOutcome] = []
+        for filename in files:
+            outcome = self.one(filename)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    def one(self, filename: str) -> FileOutcome | None:
+        """One file's outcome; ``None`` when ``coverage report`` would leave it out."""
+        analyser = self.analyser
+        ready = self.prepared(filename) if self.prepared is not None else None
+        reporter = ready.reporter if ready is not None else None
+        try:
+            if ready is not None and (result := analyser.prepared_result(ready)) is not None:
+                if not self.reported(ready.reporter.filename):
+                    return None  # the project's report settings leave it out
+            else:
+                reporter = adapter.file_reporter(self.cov, filename)
+                if not self.reported(reporter.filename):
+                    return None
+                result = analyser.result(reporter)
+        except adapter.NotPython as exc:
+            if reporter is not None and adapter.should_be_python(reporter) and not self.ignore_errors:
+                raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
+            return None  # coverage report leaves it out (with a warning)
+        except Exception as exc:  # noqa: BLE001 - coverage report fails on any error too (some are not its own)
+            if self.ignore_errors:
+                return None
+            raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
+        return filename, reporter.filename if reporter is not None else filename, result
+
+
+def component_sources(components: Sequence[ComponentConfig]) -> Iterator[str]:
+    """Every Python source file under the components' paths, importable or not.
+
+    Folders without ``__init__.py`` are walked too (coverage.py skips them when it
+    looks for unexecuted files): a component's paths are the user's word for what
+    its code is. Hidden folders, ``__pycache__`` and virtual environments are not
+    code; nor are hidden files (editors' lock files).
+    """
     for comp in components:
         for path in comp.paths:
-            if path.is_dir():
-                yield from find_python_files(os.fspath(path), namespace_packages)
-            elif path.suffix in (".py", ".pyw"):
-                yield os.fspath(path)
+            if path.is_file():
+                if path.suffix in SOURCE_SUFFIXES:
+                    yield os.fspath(path)
+                continue
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
+                        yield os.path.join(folder, name)
+
+
+def _nothing_reported(has_code: bool) -> str:
+    if has_code:
+        return "every Python file of this component is left out by the coverage configuration's omit or include"
+    return "no Python source file (.py, .pyw) under this component's paths"
 
 
 def measure_components(
     cov: coverage.Coverage,
     cfg: MaturityConfig,
     components: Sequence[ComponentConfig] | None = None,
+    *,
+    prepared: Prepared | None = None,
 ) -> dict[str, CoverageFigures]:
     """Coverage figures for every component, from the data ``cov`` holds.
 
-    Files of a component that no test imported count with all their statements
-    missing. They are found the way coverage.py finds unexecuted files in its
-    ``source`` folders (importable ``.py``/``.pyw`` files only, so no stubs and
-    no folders without ``__init__.py``, unless ``include_namespace_packages`` is on;
-    ``[run] omit`` honoured), so the figures are what ``coverage report`` prints.
+    Every Python file under a component's paths counts (see
+    :func:`component_sources`): a file no test imported counts with all its
+    statements and branches missing, as coverage.py's own analysis of it counts
+    them, in folders without ``__init__.py`` too; ``[run] omit`` and the report's
+    ``include``/``omit`` are honoured. Over the files coverage.py reports, the
+    figures are what ``coverage report`` prints.
     """
     comps = tuple(cfg.components if components is None else components)
-    bucketer = Bucketer.for_sources(comps)
+    return measure(cov, cfg.root, comps, prepared=prepared)
+
+
+def measure(
+    cov: coverage.Coverage,
+    root: Path,
+    components: Sequence[ComponentConfig],
+    *,
+    prepared: Prepared | None = None,
+) -> dict[str, CoverageFigures]:
+    """:func:`measure_components` for ``components``, with missing lines named relative to ``root``."""
+    bucketer = Bucketer.for_sources(components)
     owner_of: dict[str, str] = {}
     try:
+        analyser = adapter.Analyser(cov)
         measured = cov.get_data().measured_files()
     except CoverageException as exc:
         raise CoverageDataError(f"coverage data cannot be read: {exc}") from None
@@ -69,34 +159,36 @@ def measure_components(
         if name is not None:
             owner_of[filename] = name
 
-    run_omit = cov.config.run_omit
-    omit = GlobMatcher(prep_patterns(run_omit), "run_omit") if run_omit else None
-    for filename in _importable_files(comps, bool(cov.config.include_namespace_packages)):
-        if filename not in owner_of and (omit is None or not omit.match(filename)):
-            name = bucketer.owner(filename)
-            if name is not None:
-                owner_of[filename] = name
+    has_code = set(owner_of.values())
+    omitted = adapter.run_omit(cov)
+    for filename in component_sources(components):
+        name = bucketer.owner(filename)
+        if name is None:
+            continue
+        has_code.add(name)
+        if filename not in owner_of and not omitted(filename):
+            owner_of[filename] = name
 
-    precision = int(cov.config.precision)
-    totals: dict[str, Numbers] = {c.name: Numbers(precision=precision) for c in comps}
-    missing: dict[str, dict[str, list[int]]] = {c.name: {} for c in comps}
-    if owner_of:
-        try:
-            for reporter, analysis in get_analysis_to_report(cov, sorted(owner_of)):
-                name = owner_of.get(reporter.filename) or owner_of.get(os.path.realpath(reporter.filename))
-                if name is None:
-                    continue
-                totals[name] = totals[name] + analysis.numbers
-                if analysis.missing:
-                    missing[name][_relative(reporter.filename, cfg.root)] = sorted(analysis.missing)
-        except NoDataError:
-            pass  # everything was omitted by the project's own report settings
-        except CoverageException as exc:
-            raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
+    files = sorted(owner_of)
+    with analyser.reading():
+        outcomes = _FileWork(cov, analyser, prepared)(files)
+
+    below_root = os.path.join(os.fspath(root), "")
+    results: dict[str, list[adapter.FileResult]] = {c.name: [] for c in components}
+    missing: dict[str, dict[str, list[int]]] = {c.name: {} for c in components}
+    for filename, path, result in outcomes:
+        name = owner_of[filename]
+        results[name].append(result)
+        if result.missing:
+            missing[name][_relative(path, below_root)] = result.missing
 
     figures: dict[str, CoverageFigures] = {}
-    for comp in comps:
-        numbers = totals[comp.name]
+    for comp in components:
+        if not results[comp.name]:
+            # Never "100 % of 0 statements": no file of this component was measured or analysed.
+            figures[comp.name] = CoverageFigures.unmeasured(_nothing_reported(comp.name in has_code))
+            continue
+        numbers = adapter.sum_numbers((r.numbers for r in results[comp.name]), analyser.precision)
         figures[comp.name] = CoverageFigures(
             percent=float(numbers.pc_covered_str),
             covered_lines=numbers.n_executed,
@@ -105,6 +197,6 @@ def measure_components(
             num_branches=numbers.n_branches,
             missing_lines=missing[comp.name],
             raw_percent=numbers.pc_covered,
-            precision=precision,
+            precision=analyser.precision,
         )
     return figures

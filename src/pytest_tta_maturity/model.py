@@ -464,6 +464,10 @@ class Report:
         """Whether the run fails: a test failed, or a component is below its level (unless warn-only)."""
         return self.tests_failed > 0 or (bool(self.below) and not self.warn_only)
 
+    #: coverage.py's measurement core ("ctrace", "sysmon", "pytrace") and version; "" when not known
+    coverage_core: str = ""
+    coverage_version: str = ""
+
     @property
     def promotable(self) -> list[str]:
         """Components holding a higher level than declared (none in a partial run)."""
@@ -504,6 +508,8 @@ class Report:
             "levels": list(self.levels),
             "project_root": self.project_root,
             **made,
+            **({"coverage_core": self.coverage_core} if self.coverage_core else {}),
+            **({"coverage_version": self.coverage_version} if self.coverage_version else {}),
             "summary": {
                 "components": len(self.components),
                 "meeting": meeting,
@@ -531,4 +537,6 @@ class Report:
             levels=[str(x) for x in data.get("levels", [])],
             project_root=str(data.get("project_root", "")),
             created=str(data.get("created", "")),
+            coverage_core=str(data.get("coverage_core", "")),
+            coverage_version=str(data.get("coverage_version", "")),
         )

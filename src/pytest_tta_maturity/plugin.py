@@ -10,6 +10,7 @@ happens once the tests (and pytest-cov's own run loop) are done.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import glob
 import os
@@ -23,10 +24,15 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from coverage.exceptions import CoverageException
 
 from . import __version__, hookspecs
+from .analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
+from .analysis import start as start_analysis
 from .bucketing import Bucketer, component_files
 from .config import ComponentConfig, MaturityConfig, load
+from .coverage_adapter import VERSION as COVERAGE_VERSION
+from .coverage_adapter import measurement_core
 from .entry import GATES_MODES, enabled, pyproject_path
 from .errors import MaturityError
 from .gates import Cache, GateOutcome, RunningGates, start_gates
@@ -66,6 +72,8 @@ class State:
     gate_session: RunningGates | None = None
     report: Report | None = None
     timings: dict[str, float] = field(default_factory=lambda: dict[str, float]())
+    analysis: AnalysisWorker | None = None
+    coverage_core: str = ""
 
 
 STATE = pytest.StashKey[State]()
@@ -371,24 +379,75 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"tta-maturity timings: {parts}")
 
 
+def _pytest_cov(config: pytest.Config) -> Any:
+    """pytest-cov's ``coverage.Coverage`` of this session, or ``None``."""
+    if getattr(config.option, "no_cov", False):
+        return None
+    plugin = config.pluginmanager.get_plugin("_cov")
+    return getattr(getattr(plugin, "cov_controller", None), "cov", None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    """Start coverage.py's static analysis of the components' files, to run while the tests run."""
+    state = _controller_state(session.config)
+    cov = _pytest_cov(session.config) if state is not None else None
+    if state is None or cov is None or state.analysis is not None:
+        return
+    state.coverage_core = measurement_core(cov)
+    folder = None
+    cache = getattr(session.config, "cache", None)  # absent under -p no:cacheprovider
+    if cache is not None:
+        with contextlib.suppress(OSError):
+            folder = cast("pytest.Cache", cache).mkdir(CACHE_FOLDER)
+    with contextlib.suppress(AnalysisFailed):  # if it cannot start, the files are analysed after the tests
+        state.analysis = start_analysis(
+            cov, root=state.cfg.root, components=state.components, python=sys.executable, cache_dir=folder
+        )
+
+
+def _measured(state: State, cov: Any, worker: AnalysisWorker | None) -> dict[str, CoverageFigures]:
+    """The figures from the analysis worker; from this process when it cannot give them."""
+    if worker is not None:
+        try:
+            data = cov.get_data()
+            figures = worker.measure(
+                data_file=str(data.data_filename()), cwd=os.getcwd(), measured=len(data.measured_files())
+            )
+        except AnalysisFailed as exc:
+            state.notes.append(f"the coverage analysis worker failed ({exc}); the files were analysed after the tests")
+        except CoverageException:
+            pass  # measuring in this process says what is wrong with the data
+        else:
+            state.timings["analysis"] = worker.stats.get("seconds", 0.0)
+            state.timings["measure_in_worker"] = worker.stats.get("measure_seconds", 0.0)
+            return figures
+    return measure_components(cov, state.cfg, state.components)
+
+
 def _coverage(session: pytest.Session, state: State) -> dict[str, CoverageFigures]:
     """Every selected component's figures; unmeasured ones (fail closed) say why."""
     plugin = session.config.pluginmanager.get_plugin("_cov")
     cov = getattr(getattr(plugin, "cov_controller", None), "cov", None)
+    worker, state.analysis = state.analysis, None
     note = ""
-    if getattr(session.config.option, "no_cov", False):
-        note = "pytest-cov is disabled by --no-cov"
-    elif plugin is None or cov is None:
-        note = "pytest-cov is not active"
-    elif state.interrupted:
-        note = "the run was interrupted before pytest-cov saved its data"
-    elif state.crashed_workers:
-        note = f"xdist worker {', '.join(state.crashed_workers)} died and its coverage data is lost"
-    else:
-        try:
-            return measure_components(cov, state.cfg, state.components)
-        except MaturityError as exc:
-            note = str(exc)
+    try:
+        if getattr(session.config.option, "no_cov", False):
+            note = "pytest-cov is disabled by --no-cov"
+        elif plugin is None or cov is None:
+            note = "pytest-cov is not active"
+        elif state.interrupted:
+            note = "the run was interrupted before pytest-cov saved its data"
+        elif state.crashed_workers:
+            note = f"xdist worker {', '.join(state.crashed_workers)} died and its coverage data is lost"
+        else:
+            try:
+                return _measured(state, cov, worker)
+            except MaturityError as exc:
+                note = str(exc)
+    finally:
+        if worker is not None:
+            worker.cancel()
     return {c.name: CoverageFigures.unmeasured(note) for c in state.components}
 
 
@@ -505,3 +564,5 @@ def _finish(session: pytest.Session, state: State) -> None:
         components=state.components,
     )
     timings["score"] = time.perf_counter() - started
+    if state.coverage_core:
+        state.report.coverage_core, state.report.coverage_version = state.coverage_core, COVERAGE_VERSION

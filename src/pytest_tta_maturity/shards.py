@@ -137,4 +137,7 @@ def combine_shards(
         components=components,
     )
     report.created = now()
+    cores = {(r.coverage_core, r.coverage_version) for _, r in shards}
+    if len(cores) == 1:  # the shards agree on what measured them
+        report.coverage_core, report.coverage_version = cores.pop()
     return report

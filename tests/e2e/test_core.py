@@ -123,11 +123,12 @@ def test_terminal_section_and_promotion(project: Project) -> None:
     assert result.ret == 0, result.stdout.str()
     start = result.stdout.lines.index(next(x for x in result.stdout.lines if "= tta-maturity =" in x))
     ruff = project.component("cart")["gates"]["lint"]["tool"]
+    core = "coverage.py {coverage_version} ({coverage_core} core)".format(**project.report())
     assert result.stdout.lines[start + 1 : start + 7] == [
         "component  declared      achieved      coverage  tests       lint  format  blockers",
         "cart       development   staging       76.47%    2/2 passed  pass  pass",
         "pricing    experimental  experimental  21.05%    1/1 passed  pass  pass",
-        f"tools: {ruff}",
+        f"tools: {ruff}, {core}",
         "ready to promote: cart (development -> staging)",
         "tta-maturity: all 2 components meet their declared levels",
     ]
@@ -148,13 +149,15 @@ def test_no_gates_claims_no_level_that_needs_a_gate(project: Project) -> None:
     assert result.ret == 0
     start = result.stdout.lines.index(next(x for x in result.stdout.lines if "= tta-maturity =" in x))
     skipped = "not run (--tta-maturity-no-gates)"
-    assert result.stdout.lines[start + 1 : start + 8] == [
+    core = "coverage.py {coverage_version} ({coverage_core} core)".format(**project.report())
+    assert result.stdout.lines[start + 1 : start + 9] == [
         "component  declared      achieved       coverage  tests       lint     format   types    security  docs     blockers",
         "cart       development   experimental?  76.47%    2/2 passed  skipped  skipped  skipped  skipped   skipped",
         "pricing    experimental  experimental   21.05%    1/1 passed  skipped  skipped  skipped  skipped   skipped",
         "tool gates skipped (--tta-maturity-no-gates): scored on coverage and tests only",
         "? achieved level undetermined: a requirement above it was not measured in this run:",
         f"  cart: lint, format, types, security: {skipped}",
+        f"tools: {core}",
         "tta-maturity: all 2 components meet their declared levels",
     ]
     cart = project.component("cart")

@@ -95,21 +95,37 @@ def test_stub_files_are_not_counted(project: Path) -> None:
     assert "pkg/a/one.pyi" not in figures["a"].missing_lines
 
 
-def test_unexecuted_files_are_found_as_coverage_finds_them(project: Path) -> None:
+def test_every_python_file_counts_in_folders_without_init_too(project: Path) -> None:
     (project / "pkg/a/scripts").mkdir()
-    (project / "pkg/a/scripts/tool.py").write_text(MODULE)  # no __init__.py: not importable
+    (project / "pkg/a/scripts/tool.py").write_text(MODULE)  # no __init__.py: coverage.py's own search skips it
+    (project / "pkg/a/scripts/.#tool.py").write_text("an editor's lock file")
     (project / "pkg/a/sub").mkdir()
     (project / "pkg/a/sub/__init__.py").write_text("")
     (project / "pkg/a/sub/deep.py").write_text(MODULE)
+    (project / "pkg/a/__pycache__").mkdir()
+    (project / "pkg/a/__pycache__/junk.py").write_text(MODULE)
     (project / "pkg/a/one.pyi").write_text("def f(x: int) -> int: ...\n")
-    cfg = load(project / "pyproject.toml")
-    a = measure_components(recorded(project), cfg)["a"]
-    assert sorted(a.missing_lines) == ["pkg/a/one.py", "pkg/a/sub/deep.py", "pkg/a/two.py"]
-    text = (
-        (project / "pyproject.toml")
-        .read_text()
-        .replace("[tool.coverage.report]", "[tool.coverage.report]\ninclude_namespace_packages = true")
-    )
+    cov = recorded(project)
+    a = measure_components(cov, load(project / "pyproject.toml"))["a"]
+    assert sorted(a.missing_lines) == ["pkg/a/one.py", "pkg/a/scripts/tool.py", "pkg/a/sub/deep.py", "pkg/a/two.py"]
+    # Over exactly those files, coverage.py's own report gives the same figures.
+    files = ["one.py", "two.py", "sub/__init__.py", "sub/deep.py", "scripts/tool.py"]
+    total = cov.report(morfs=[str(project / "pkg/a" / f) for f in files], file=io.StringIO())
+    assert a.raw_percent == pytest.approx(total)
+    assert (a.num_statements, a.num_branches) == (24, 8)
+
+
+def test_a_component_with_code_is_never_100_percent_of_nothing(project: Path) -> None:
+    text = (project / "pyproject.toml").read_text().replace('omit = ["*/omitted.py"]', 'omit = ["*/pkg/b/*"]')
     (project / "pyproject.toml").write_text(text)
-    a = measure_components(recorded(project), load(project / "pyproject.toml"))["a"]
-    assert "pkg/a/scripts/tool.py" in a.missing_lines
+    (project / "pkg/c").mkdir()
+    (project / "pkg/c/only.pyi").write_text("X: int\n")
+    (project / "pyproject.toml").write_text(
+        text + '[tool.tta-maturity.components.c]\nlevel = "development"\npaths = ["pkg/c"]\n'
+    )
+    figures = measure_components(recorded(project), load(project / "pyproject.toml"))
+    b, c = figures["b"], figures["c"]
+    assert (b.measured, b.percent, b.num_statements) == (False, 0.0, 0)
+    assert b.note == "every Python file of this component is left out by the coverage configuration's omit or include"
+    assert (c.measured, c.note) == (False, "no Python source file (.py, .pyw) under this component's paths")
+    assert figures["a"].measured

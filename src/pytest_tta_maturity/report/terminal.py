@@ -49,6 +49,10 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
         lines.append(UNDETERMINED_LEGEND + ":")
         lines.extend(f"  {', '.join(names)}: {what}" for what, names in groups)
     tools = sorted({g.tool for c in report.components for g in c.gates.values() if g.tool})
+    if report.coverage_core:
+        tools.append(
+            " ".join(filter(None, ("coverage.py", report.coverage_version))) + f" ({report.coverage_core} core)"
+        )
     if tools:
         lines.append("tools: " + ", ".join(tools))
     for comp in report.components:

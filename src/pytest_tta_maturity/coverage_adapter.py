@@ -1,0 +1,405 @@
+"""What this package takes from coverage.py beyond its documented API: all of it, here.
+
+coverage.py documents ``Coverage`` (``get_option``, ``set_option``, ``get_data``,
+``analysis2``, ``branch_stats``), ``CoverageData`` (``lines``, ``arcs``,
+``has_arcs``, ``measured_files``) and the plugin classes (``FileReporter``).
+That is enough to ask for one file's figures, parsing the file each time; it
+is not enough to parse a file once, keep what parsing found, and later combine
+it with the measured data exactly as ``coverage report`` does. For that this
+module uses coverage.py's Python file reporter and parser, its per-file
+arithmetic (``analysis_from_file_reporter``, ``Numbers``), the report's
+include/omit matching and the name of the measurement core.
+
+Supported: coverage.py 7.5 to 7.x (``dependencies`` in pyproject.toml); the
+oracle tests, run against the oldest and the newest of that range, check that
+figures from kept facts equal ``coverage report``. Nothing else in the package
+imports from coverage.py's undocumented modules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Generator, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, cast
+
+import coverage
+from coverage import CoverageData, FileReporter
+from coverage.exceptions import NotPython
+from coverage.files import GlobMatcher, abs_file, prep_patterns
+from coverage.numbits import numbits_to_nums
+from coverage.parser import PythonParser
+from coverage.python import PythonFileReporter
+from coverage.results import Numbers, analysis_from_file_reporter
+from coverage.sqldata import SCHEMA_VERSION
+
+__all__ = [
+    "VERSION",
+    "Analyser",
+    "FileFacts",
+    "FileResult",
+    "NotPython",
+    "Numbers",
+    "Prepared",
+    "file_reporter",
+    "measurement_core",
+    "read_facts",
+    "report_filter",
+    "run_omit",
+    "should_be_python",
+    "sum_numbers",
+]
+
+VERSION: str = coverage.__version__
+
+#: The counts a ``Numbers`` holds (its other field is the display precision).
+_COUNTS = tuple(f.name for f in dataclasses.fields(Numbers) if f.name != "precision")
+
+#: The parser's state that ``translate_lines``/``translate_arcs`` read: the map of multi-line
+#: statements to their first line (named ``_multiline`` before 7.10) and, from 7.11, the fixes
+#: for jumps out of ``with`` blocks.
+_TRANSLATION_STATE = ("multiline_map", "_multiline", "_with_jump_fixers")
+
+#: coverage.py's tracer classes, by the short names its documentation uses for the cores.
+_CORES = {"CTracer": "ctrace", "PyTracer": "pytrace", "SysMonitor": "sysmon"}
+
+
+def measurement_core(cov: coverage.Coverage) -> str:
+    """The core measuring for ``cov``, or ``""`` when it has not started.
+
+    The names are those ``COVERAGE_CORE`` takes: ``ctrace``, ``sysmon``, ``pytrace``.
+
+    ``Coverage.sys_info()`` names it too, but gathers much more (about 30 ms).
+    """
+    collector = getattr(cov, "_collector", None)
+    name = ""
+    if collector is not None:
+        with contextlib.suppress(Exception):
+            name = str(collector.tracer_name())
+    if not name:
+        with contextlib.suppress(Exception):
+            name = str(dict(cov.sys_info()).get("core", ""))
+    if name in ("", "-none-"):
+        return ""
+    return _CORES.get(name, name.lower())
+
+
+def run_omit(cov: coverage.Coverage) -> Callable[[str], bool]:
+    """Whether ``[run] omit`` leaves a file out (matched as coverage.py matches it)."""
+    patterns = cast("list[str] | None", cov.get_option("run:omit"))
+    if not patterns:
+        return lambda _filename: False
+    matcher = GlobMatcher(prep_patterns(patterns), "run_omit")
+    return matcher.match
+
+
+def report_filter(cov: coverage.Coverage) -> Callable[[str], bool]:
+    """Whether ``coverage report`` reports a file reporter's file (``[report] include``/``omit``)."""
+    include = cast("list[str] | None", cov.get_option("report:include"))
+    omit = cast("list[str] | None", cov.get_option("report:omit"))
+    included = GlobMatcher(prep_patterns(include), "report_include").match if include else None
+    omitted = GlobMatcher(prep_patterns(omit), "report_omit").match if omit else None
+
+    def keep(filename: str) -> bool:
+        if included is not None and not included(filename):
+            return False
+        return omitted is None or not omitted(filename)
+
+    return keep
+
+
+def file_reporter(cov: coverage.Coverage, filename: str) -> FileReporter:
+    """The reporter ``coverage report`` uses for ``filename`` (a plugin's, or coverage.py's Python one)."""
+    return cov._get_file_reporter(filename)  # pyright: ignore[reportPrivateUsage]
+
+
+def should_be_python(reporter: FileReporter) -> bool:
+    """Whether a file that does not parse is an error (``coverage report`` says so for ``.py`` files)."""
+    check = getattr(reporter, "should_be_python", None)
+    return bool(check()) if callable(check) else False
+
+
+# --- facts kept from parsing a file ---------------------------------------------------------------
+
+
+def _to_json(value: Any) -> Any:
+    """Encode the parser's state (dicts with tuple keys, tuples, sets) as JSON-safe, typed lists."""
+    if isinstance(value, dict):
+        items = cast("dict[Any, Any]", value).items()
+        return ["d", [[_to_json(k), _to_json(v)] for k, v in items]]
+    if isinstance(value, tuple):
+        return ["t", [_to_json(v) for v in cast("tuple[Any, ...]", value)]]
+    if isinstance(value, (set, frozenset)):
+        return ["s", [_to_json(v) for v in cast("set[Any]", value)]]
+    if value is None or isinstance(value, (int, str)):
+        return value
+    raise TypeError(f"cannot keep a {type(value).__name__} of coverage.py's parser")
+
+
+def _from_json(value: Any) -> Any:
+    if not isinstance(value, list):
+        if value is None or isinstance(value, (int, str)):
+            return value
+        raise TypeError("unexpected value in kept parser state")
+    kind, items = cast("list[Any]", value)
+    items = cast("list[Any]", items)
+    if kind == "d":
+        return {_from_json(k): _from_json(v) for k, v in items}
+    if kind == "t":
+        return tuple(_from_json(v) for v in items)
+    if kind == "s":
+        return {_from_json(v) for v in items}
+    raise TypeError(f"unknown kind {kind!r} in kept parser state")
+
+
+def _ints(value: Any) -> set[int]:
+    return {int(x) for x in cast("list[Any]", value)}
+
+
+def _pairs(value: Any) -> set[tuple[int, int]]:
+    return {(int(a), int(b)) for a, b in cast("list[list[Any]]", value)}
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What coverage.py's parser finds in one file; with these, no parsing is needed again.
+
+    ``arcs``, ``exit_counts`` and ``no_branch`` are ``None`` when branches were not
+    analysed (branch coverage off). ``state`` is the part of the parser that maps
+    measured lines and arcs onto statements. ``unexecuted`` holds coverage.py's
+    counts (``Numbers`` fields) for the file when none of it ran.
+    """
+
+    statements: frozenset[int]
+    excluded: frozenset[int]
+    arcs: frozenset[tuple[int, int]] | None
+    exit_counts: dict[int, int] | None
+    no_branch: frozenset[int] | None
+    state: dict[str, Any]
+    unexecuted: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return JSON-safe data for pytest's cache."""
+        return {
+            "s": sorted(self.statements),
+            "x": sorted(self.excluded),
+            "a": None if self.arcs is None else sorted(self.arcs),
+            "e": None if self.exit_counts is None else sorted(self.exit_counts.items()),
+            "n": None if self.no_branch is None else sorted(self.no_branch),
+            "t": {name: _to_json(value) for name, value in self.state.items()},
+            "u": dict(self.unexecuted),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> FileFacts:
+        """Rebuild from ``to_json``'s data; raises ``ValueError`` (or ``TypeError``) on anything else."""
+        if not isinstance(data, dict):
+            raise TypeError("not a dict")
+        raw = cast("dict[str, Any]", data)
+        branches = raw["a"] is not None
+        state = cast("dict[str, Any]", raw["t"])
+        return cls(
+            statements=frozenset(_ints(raw["s"])),
+            excluded=frozenset(_ints(raw["x"])),
+            arcs=frozenset(_pairs(raw["a"])) if branches else None,
+            exit_counts={int(k): int(v) for k, v in cast("list[list[Any]]", raw["e"])} if branches else None,
+            no_branch=frozenset(_ints(raw["n"])) if branches else None,
+            state={str(name): _from_json(value) for name, value in state.items()},
+            unexecuted={name: int(cast("dict[str, Any]", raw["u"])[name]) for name in _COUNTS},
+        )
+
+
+def read_facts(cov: coverage.Coverage, filename: str, *, branches: bool) -> FileFacts:
+    """Parse ``filename`` as ``coverage report`` would (``cov``'s exclusions) and return what it found.
+
+    Raises what coverage.py raises for the file (``NotPython``, ``NoSource``, ...).
+    """
+    reporter = PythonFileReporter(filename, cov)
+    statements = frozenset(reporter.lines())
+    excluded = frozenset(reporter.excluded_lines())
+    arcs = frozenset(reporter.arcs()) if branches else None
+    exit_counts = dict(reporter.exit_counts()) if branches else None
+    no_branch = frozenset(reporter.no_branch_lines()) if branches else None
+    parser = vars(reporter.parser)
+    state = {name: parser[name] for name in _TRANSLATION_STATE if name in parser}
+    numbers = _analyse(_NoData(branches), 0, reporter, filename).numbers
+    unexecuted = {name: int(getattr(numbers, name)) for name in _COUNTS}
+    return FileFacts(statements, excluded, arcs, exit_counts, no_branch, state, unexecuted)
+
+
+class _Replayed(PythonFileReporter):
+    """coverage.py's Python file reporter, answering from kept facts instead of parsing."""
+
+    def __init__(self, filename: str, cov: coverage.Coverage, facts: FileFacts) -> None:
+        super().__init__(filename, cov)
+        self._facts = facts
+        parser = PythonParser(text="\n")
+        known = vars(parser)
+        for name, value in facts.state.items():
+            if name not in known:
+                raise ValueError(f"coverage.py {VERSION}'s parser has no {name}")
+            setattr(parser, name, value)
+        self._parser = parser
+
+    def lines(self) -> set[int]:
+        return set(self._facts.statements)
+
+    def excluded_lines(self) -> set[int]:
+        return set(self._facts.excluded)
+
+    def arcs(self) -> set[tuple[int, int]]:
+        return set(self._facts.arcs or ())
+
+    def exit_counts(self) -> dict[int, int]:
+        return dict(self._facts.exit_counts or {})
+
+    def no_branch_lines(self) -> set[int]:
+        return set(self._facts.no_branch or ())
+
+
+# --- the per-file arithmetic ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One file's figures, as coverage.py computes them: its numbers and missing statements."""
+
+    numbers: Numbers
+    missing: list[int]
+
+
+class _NoData:
+    """Measured data in which no file was executed (for a file no test imported)."""
+
+    def __init__(self, has_arcs: bool) -> None:
+        self._has_arcs = has_arcs
+
+    def has_arcs(self) -> bool:
+        return self._has_arcs
+
+    def lines(self, filename: str) -> None:
+        del filename
+
+    def arcs(self, filename: str) -> None:
+        del filename
+
+
+class Analyser:
+    """coverage.py's per-file arithmetic against the data ``cov`` holds, as ``coverage report`` does it.
+
+    The measured lines or arcs of every file are read in one query when the data
+    file has the layout this module knows (schema 7, the one of every supported
+    version), else file by file through ``CoverageData``; either way each file is
+    read once. Use it inside ``with analyser.reading():``.
+    """
+
+    def __init__(self, cov: coverage.Coverage) -> None:
+        """Work on the data ``cov`` holds, with its settings."""
+        self._data = cov.get_data()  # also sets up how file names map onto the data's (relative_files)
+        self._mapper = cov._file_mapper  # pyright: ignore[reportPrivateUsage]
+        self.precision = int(cast(int, cov.get_option("report:precision")))
+        self._has_arcs = self._data.has_arcs()
+        self._read: dict[str, list[Any] | None] = {}
+        self._all: dict[str, list[Any]] | None = None
+
+    def has_arcs(self) -> bool:
+        """Whether the data holds arcs (branch coverage)."""
+        return self._has_arcs
+
+    def arcs(self, filename: str) -> list[tuple[int, int]] | None:
+        """As ``CoverageData.arcs``."""
+        return self._measured(filename) if self._has_arcs else None
+
+    def lines(self, filename: str) -> list[int] | None:
+        """As ``CoverageData.lines`` (for arc data: the lines the arcs touch, as it computes them)."""
+        found = self._measured(filename)
+        if found is None or not self._has_arcs:
+            return found
+        return list({line for arc in found for line in arc if line > 0})
+
+    def _measured(self, filename: str) -> list[Any] | None:
+        if self._all is not None:
+            return self._all.get(filename)
+        if filename not in self._read:
+            data = self._data
+            self._read[filename] = data.arcs(filename) if self._has_arcs else data.lines(filename)
+        return self._read[filename]
+
+    @contextlib.contextmanager
+    def reading(self) -> Generator[Analyser, None, None]:
+        """Read the data meanwhile (through one connection to the data file, not one per query)."""
+        connect = cast("Callable[[], AbstractContextManager[Any]] | None", getattr(self._data, "_connect", None))
+        with connect() if connect is not None else contextlib.nullcontext() as db:
+            self._all = _read_all(self._data, db, self._has_arcs)
+            yield self
+
+    def result(self, reporter: FileReporter) -> FileResult:
+        """``reporter``'s file against the data."""
+        return _analyse(self, self.precision, reporter, self._mapper(reporter.filename))
+
+    def prepared_result(self, prepared: Prepared) -> FileResult | None:
+        """A prepared file's result; ``None`` when its facts do not cover what the data holds."""
+        if self._has_arcs and not prepared.branches:
+            return None  # branches were not analysed, and the data has arcs
+        relative = self._mapper is not abs_file
+        name = prepared.data_name if prepared.data_name is not None and not relative else None
+        name = name if name is not None else self._mapper(prepared.reporter.filename)
+        if not self.lines(name) and self._has_arcs == prepared.branches:
+            return prepared.unexecuted(self.precision)  # no line ran: what no data gives
+        return _analyse(self, self.precision, prepared.reporter, name)
+
+
+def _read_all(data: CoverageData, db: Any, has_arcs: bool) -> dict[str, list[Any]] | None:
+    """Every measured file's arcs (or lines), in one query; ``None`` when the data is not laid out as known."""
+    if SCHEMA_VERSION != 7 or getattr(data, "_query_context_ids", None) is not None or db is None:
+        return None
+    try:
+        found: dict[str, list[Any]] = {path: [] for path in data.measured_files()}
+        if has_arcs:
+            query = "SELECT DISTINCT file.path, arc.fromno, arc.tono FROM arc JOIN file ON file.id = arc.file_id"
+            with db.execute(query) as cursor:
+                for path, start, end in cursor:
+                    found[path].append((start, end))
+        else:
+            query = "SELECT file.path, line_bits.numbits FROM line_bits JOIN file ON file.id = line_bits.file_id"
+            lines: dict[str, set[int]] = {}
+            with db.execute(query) as cursor:
+                for path, bits in cursor:
+                    lines.setdefault(path, set()).update(numbits_to_nums(bits))
+            found.update({path: list(nums) for path, nums in lines.items()})
+    except Exception:  # noqa: BLE001 - any surprise: read file by file, as CoverageData does
+        return None
+    return found
+
+
+def _analyse(data: Analyser | _NoData, precision: int, reporter: FileReporter, name: str) -> FileResult:
+    analysis = analysis_from_file_reporter(cast(CoverageData, data), precision, reporter, name)
+    return FileResult(analysis.numbers, sorted(analysis.missing))
+
+
+class Prepared:
+    """A file made ready before the tests end: its reporter, and its figures if none of it runs."""
+
+    def __init__(self, filename: str, cov: coverage.Coverage, facts: FileFacts) -> None:
+        """Ready ``filename`` from its facts: no parsing, whether they were just found or kept."""
+        self.reporter: FileReporter = _Replayed(filename, cov, facts)
+        self.branches = facts.arcs is not None
+        self._unexecuted = facts.unexecuted
+        self._missing = sorted(facts.statements)  # an Analysis's missing: statements not executed
+        # The name the data knows the file by, unless that depends on the working directory then.
+        relative = bool(cov.get_option("run:relative_files"))
+        self.data_name = None if relative else abs_file(self.reporter.filename)
+
+    def unexecuted(self, precision: int) -> FileResult:
+        """The file's figures when none of it ran."""
+        return FileResult(Numbers(precision=precision, **self._unexecuted), self._missing)
+
+
+def sum_numbers(numbers: Iterable[Numbers], precision: int) -> Numbers:
+    """The total of ``numbers``, as ``coverage report`` totals files."""
+    total = Numbers(precision=precision)
+    for item in numbers:
+        total = total + item
+    return total
