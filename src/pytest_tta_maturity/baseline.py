@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from coverage.results import should_fail_under
-from packaging.version import InvalidVersion, Version
 
-from .errors import BaselineError, display_path
+from ._util import version_at_least
+from .errors import BaselineError, Refused, display_path
 from .model import ComponentResult, CoverageFigures, Finding, GateResult, Report
 
 SCHEMA_VERSION = 1
@@ -218,10 +218,7 @@ def load(path: Path, version: str) -> Baseline:
 
 
 def _newer(written: str, version: str) -> bool:
-    try:
-        return Version(written) > Version(version)
-    except InvalidVersion:
-        return False
+    return version_at_least(written, version) and not version_at_least(version, written)
 
 
 def _from_dict(data: dict[str, Any], written: str) -> Baseline:
@@ -577,16 +574,6 @@ def _percent(value: float) -> str:
 # ---------------------------------------------------------------- the command's work
 
 
-@dataclass
-class Outcome:
-    """What ``tta-maturity baseline`` does: the new file text (``None``: write nothing), what to print,
-    or why it refuses (one line, then ``lines``)."""
-
-    text: str | None = None
-    lines: list[str] = field(default_factory=list[str])
-    refused: str = ""
-
-
 def record(
     report: Report,
     required: Mapping[str, Sequence[str]],
@@ -598,10 +585,12 @@ def record(
     allow_lower: bool = False,
     reason: str = "",
     today: str = "",
-) -> Outcome:
+) -> tuple[list[str], str | None]:
     """Record ``report`` (a full report) into the baseline at ``path`` (``old``: its current content).
 
-    ``required`` maps every declared component to the gates its declared level needs.
+    ``required`` maps every declared component to the gates its declared level needs. Returns what
+    to print and the new file text (``None``: write nothing); raises :class:`Refused` (nothing is
+    written) when the record would be unknown or, without ``allow_lower``, worse.
     """
     shown = display_path(path)
     if old is not None:
@@ -612,42 +601,42 @@ def record(
                     "delete its entry from the file (or rename it to the component's new name) and run again"
                 )
     if old is not None and not (update or allow_lower):
-        return Outcome(
-            refused=f"{shown} exists; pass --update to record improvements "
+        raise Refused(
+            f"{shown} exists; pass --update to record improvements "
             "(or --allow-lower --reason TEXT to record worse figures)"
         )
     if report.partial:
         why = f" ({report.partial_reason})" if report.partial_reason else ""
-        return Outcome(refused=f"not recording: the report is from a partial run{why}; run the full suite first")
+        raise Refused(f"not recording: the report is from a partial run{why}; run the full suite first")
     if not report.gates_run:
-        return Outcome(
-            refused="not recording: the report was made with --tta-maturity-no-gates, so its findings are "
+        raise Refused(
+            "not recording: the report was made with --tta-maturity-no-gates, so its findings are "
             "unknown; run pytest --tta-maturity first"
         )
     for comp in report.components:
         if comp.name not in required:
-            return Outcome(
-                refused=f"not recording: the report names component '{comp.name}', which the configuration "
+            raise Refused(
+                f"not recording: the report names component '{comp.name}', which the configuration "
                 "no longer declares; run pytest --tta-maturity again"
             )
     problems = [line for comp in report.below for line in unrecordable(comp, required[comp.name])]
     if problems:
-        return Outcome(refused=f"not recording {shown}: what it would record is not known", lines=problems)
+        raise Refused(f"not recording {shown}: what it would record is not known", problems)
     result = update_baseline(
         old, report, required, version=version, allow_lower=allow_lower, reason=reason, today=today
     )
     if result.worse and not allow_lower:
         count = len(result.worse)
-        return Outcome(
-            refused=f"not updating {shown}: {count} thing{'' if count == 1 else 's'} worse than recorded; fix "
+        raise Refused(
+            f"not updating {shown}: {count} thing{'' if count == 1 else 's'} worse than recorded; fix "
             f"{'it' if count == 1 else 'them'}, or pass --allow-lower --reason TEXT to record "
             f"{'it' if count == 1 else 'them'}",
-            lines=[f"  - {w}" for w in result.worse],
+            [f"  - {w}" for w in result.worse],
         )
     new = result.baseline
     if old is None:
         if not new.components:
-            return Outcome(lines=["every component meets its declared level: nothing to record"])
+            return ["every component meets its declared level: nothing to record"], None
         count = len(new.components)
         lines = [
             f"wrote {shown}: {count} component{'' if count == 1 else 's'} below {'its' if count == 1 else 'their'} level"
@@ -657,14 +646,14 @@ def record(
             "commit it: pytest --tta-maturity then fails on these components only for new findings, "
             "coverage drops and failed tests"
         )
-        return Outcome(new.dumps(), lines)
+        return lines, new.dumps()
     text = new.dumps()
     if not result.changes and not result.worse:
         if text == old.dumps():
-            return Outcome(lines=[f"{shown} is up to date"])
-        return Outcome(
-            text,
+            return [f"{shown} is up to date"], None
+        return (
             [f"updated {shown}: nothing got tighter; it now names {TOOL_NAME} {version} and the tools of this run"],
+            text,
         )
     if result.worse:
         lines = [f"updated {shown}, lower than before (kept in the file with the date and your reason):"]
@@ -674,4 +663,4 @@ def record(
     else:
         lines = [f"updated {shown}:"]
     lines.extend(f"  - {c}" for c in result.changes)
-    return Outcome(text, lines)
+    return lines, text

@@ -207,10 +207,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         pyproject = root / "pyproject.toml"
     else:
         pyproject = find_pyproject(Path.cwd()) or Path.cwd().resolve() / "pyproject.toml"
-    try:
-        plan = init.plan(pyproject, force=args.force)
-    except init.InitRefused as exc:
-        raise Refused(str(exc)) from None
+    plan = init.plan(pyproject, force=args.force)
     if args.dry_run:
         sys.stdout.write(pyproject_edit.unified_diff(plan.before, plan.after, pyproject.name))
         for line in plan.summary(dry_run=True):
@@ -242,7 +239,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     old = baseline.load(path, __version__) if path.exists() else None
     report, _ = _full_report_for(args)
     required = {c.name: cfg.ladder.level(c.level).gates for c in cfg.components}
-    outcome = baseline.record(
+    lines, text = baseline.record(
         report,
         required,
         path,
@@ -253,11 +250,9 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         reason=" ".join(args.reason.split()),
         today=datetime.date.today().isoformat(),
     )
-    if outcome.refused:
-        raise Refused(outcome.refused, outcome.lines)
-    if outcome.text is not None:
-        formats.atomic_write(path, outcome.text)
-    for line in outcome.lines:
+    if text is not None:
+        formats.atomic_write(path, text)
+    for line in lines:
         print(line)
     return 0
 
