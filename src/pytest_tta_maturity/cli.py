@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__, init, pyproject_edit
-from .config import find_pyproject, load
+from .config import MaturityConfig, find_pyproject, load
 from .errors import MaturityError, Refused, ReportError, UsageError, display_path
 from .explain import explain_lines
 from .model import ComponentResult, Report
@@ -95,7 +95,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(line)
     for row in _terminal_lines(report):
         print(row)
-    return 1 if report.below else 0
+    return 1 if report.failing else 0
 
 
 def _when(report: Report, path: Path) -> str:
@@ -223,6 +223,17 @@ def cmd_init(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- baseline
 
 
+def _apply_baseline(cfg: MaturityConfig, report: Report) -> None:
+    """Compare ``report`` with the project's baseline, as the plugin does (its warnings on stderr)."""
+    from . import baseline
+
+    known, warnings = baseline.for_config(cfg, __version__)
+    for warning in warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    if known is not None:
+        baseline.apply(report, known, baseline.required_gates(cfg))
+
+
 def cmd_baseline(args: argparse.Namespace) -> int:
     """Record, or tighten, the baseline of the components below their declared level."""
     import datetime
@@ -282,6 +293,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         args.cov_config,
         warn_only=bool(args.warn_only),
     )
+    _apply_baseline(cfg, report)
     for line in _terminal_lines(report):
         print(line)
     for spec in args.report:
