@@ -36,10 +36,20 @@ from pathlib import Path
 from typing import Any, cast
 
 from coverage.results import should_fail_under
-from packaging.version import InvalidVersion, Version
 
-from .errors import BaselineError, display_path
-from .model import ComponentResult, CoverageFigures, Finding, GateResult, Report
+from ._util import version_at_least
+from .config import MaturityConfig
+from .errors import BaselineError, Refused, display_path
+from .model import (
+    BaselineResult,
+    ComponentResult,
+    CoverageDrop,
+    CoverageFigures,
+    Finding,
+    GateResult,
+    NewFinding,
+    Report,
+)
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "pytest-tta-maturity"
@@ -218,10 +228,7 @@ def load(path: Path, version: str) -> Baseline:
 
 
 def _newer(written: str, version: str) -> bool:
-    try:
-        return Version(written) > Version(version)
-    except InvalidVersion:
-        return False
+    return version_at_least(written, version) and not version_at_least(version, written)
 
 
 def _from_dict(data: dict[str, Any], written: str) -> Baseline:
@@ -310,141 +317,90 @@ def unrecordable(comp: ComponentResult, required: Sequence[str]) -> list[str]:
 # ---------------------------------------------------------------- comparing
 
 
-@dataclass(frozen=True)
-class NewFindings:
-    """Findings of one key beyond the recorded count: every finding of the key now, and how many were known."""
-
-    path: str
-    code: str
-    message: str
-    lines: tuple[int, ...]
-    known: int
-
-    @property
-    def new(self) -> int:
-        """How many more than recorded."""
-        return len(self.lines) - self.known
-
-    def __str__(self) -> str:
-        """``src/x.py:12 E501 Line too long``, with the count when some of the key were known."""
-        where = ",".join(str(n) for n in self.lines) if self.path else ""
-        place = f"{self.path}:{where} " if self.path else ""
-        text = f"{place}{self.code} {self.message}"
-        if self.known:
-            text += f" ({self.new} more than the {self.known} known)"
-        return text
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe data."""
-        return {
-            "path": self.path,
-            "lines": list(self.lines),
-            "code": self.code,
-            "message": self.message,
-            "known": self.known,
-            "new": self.new,
-        }
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """How a component's run compares with its baseline."""
-
-    known: dict[str, int]  # per gate: findings present now that the baseline knows
-    new: dict[str, list[NewFindings]]  # per gate: findings beyond it
-    coverage_now: CoverageRecord | None
-    coverage_base: CoverageRecord | None
-    coverage_drop: bool
-    failed_tests: int
-    unverified: list[str]  # what could not be compared (a gate in error, coverage not measured)
-
-    @property
-    def held(self) -> bool:
-        """No new finding, no coverage drop, no failed test, and everything compared."""
-        return not (self.new_count or self.coverage_drop or self.failed_tests or self.unverified)
-
-    @property
-    def new_count(self) -> int:
-        """New findings, every gate together."""
-        return sum(item.new for items in self.new.values() for item in items)
-
-    @property
-    def known_count(self) -> int:
-        """Known findings present now, every gate together."""
-        return sum(self.known.values())
-
-    def problems(self) -> list[str]:
-        """Each thing that breaks the baseline, one line each (new findings first)."""
-        lines = [f"{gate}: {item}" for gate, items in sorted(self.new.items()) for item in items]
-        if self.coverage_drop and self.coverage_now is not None and self.coverage_base is not None:
-            lines.append(f"coverage dropped: {self.coverage_base} -> {self.coverage_now}")
-        if self.failed_tests:
-            plural = "" if self.failed_tests == 1 else "s"
-            lines.append(f"tests: {self.failed_tests} failed or errored test{plural} (never baselined)")
-        lines.extend(self.unverified)
-        return lines
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe data: ``held``, ``known`` and ``new`` counts per gate, the new findings and coverage."""
-        return {
-            "held": self.held,
-            "known": dict(sorted(self.known.items())),
-            "new": {gate: sum(i.new for i in items) for gate, items in sorted(self.new.items())},
-            "new_findings": {gate: [i.to_dict() for i in items] for gate, items in sorted(self.new.items()) if items},
-            "coverage": {
-                "baseline": self.coverage_base.to_dict() if self.coverage_base else None,
-                "now": self.coverage_now.to_dict() if self.coverage_now else None,
-                "dropped": self.coverage_drop,
-            },
-            "failed_tests": self.failed_tests,
-            "unverified": list(self.unverified),
-        }
-
-
 def coverage_blocks(comp: ComponentResult) -> bool:
     """Whether coverage is below the declared level's threshold (as coverage.py rounds it)."""
     figures = comp.coverage
     return figures.measured and bool(should_fail_under(figures.raw_percent, comp.threshold, figures.precision))
 
 
-def compare(base: ComponentBaseline, comp: ComponentResult, gates: Iterable[str]) -> Comparison:
-    """Compare ``comp`` with its baseline over ``gates`` (those its declared level needs)."""
-    known: dict[str, int] = {}
-    new: dict[str, list[NewFindings]] = {}
-    unverified: list[str] = []
+def compare(
+    base: ComponentBaseline, comp: ComponentResult, gates: Iterable[str], *, partial: bool = False
+) -> BaselineResult:
+    """Compare ``comp`` with its baseline over ``gates`` (those its declared level needs).
+
+    A partial run does not judge coverage, so it is not compared either.
+    """
+    result = BaselineResult(failed_tests=comp.tests.failed + comp.tests.errors)
     for gate in gates:
         if gate == "tests":
             continue
-        result = comp.gates.get(gate)
-        if result is None or result.status == "skipped":
-            continue  # not required in this run (--tta-maturity-no-gates): nothing to compare
-        if result.status == "error":
-            unverified.append(f"{gate}: error, so its findings cannot be compared with the baseline")
+        state = comp.gates.get(gate)
+        if state is None or state.status == "skipped":
+            continue  # not judged in this run (--tta-maturity-no-gates): nothing to compare
+        if state.status == "error":
+            result.unverified.append(f"{gate}: error, so its findings cannot be compared with the baseline")
             continue
         recorded = base.counts(gate)
-        known[gate] = 0
-        for key, items in sorted(finding_counts(result, gate).items()):
+        result.known[gate] = 0
+        for key, items in sorted(finding_counts(state, gate).items()):
             allowed = recorded.get(key, 0)
-            known[gate] += min(allowed, len(items))
+            result.known[gate] += min(allowed, len(items))
             if len(items) > allowed:
                 lines = tuple(sorted(f.line for f in items))
-                new.setdefault(gate, []).append(NewFindings(*key, lines, allowed))
-    now = CoverageRecord.of(comp.coverage) if comp.coverage.measured else None
-    drop = False
-    if now is not None and coverage_blocks(comp):
+                result.new.append(NewFinding(gate, *key, lines, allowed))
+    if not partial and comp.coverage.measured and coverage_blocks(comp):
+        now = CoverageRecord.of(comp.coverage)
         if base.coverage is None:
-            unverified.append("coverage: the baseline has no coverage to compare with")
-        else:
-            drop = drops(now, base.coverage)
-    return Comparison(
-        known=known,
-        new=new,
-        coverage_now=now,
-        coverage_base=base.coverage,
-        coverage_drop=drop,
-        failed_tests=comp.tests.failed + comp.tests.errors,
-        unverified=unverified,
-    )
+            result.unverified.append("coverage: the baseline has no coverage to compare with")
+        elif drops(now, base.coverage):
+            result.coverage_drop = CoverageDrop(
+                now.percent, now.uncovered, base.coverage.percent, base.coverage.uncovered
+            )
+    return result
+
+
+def apply(report: Report, base: Baseline, required: Mapping[str, Sequence[str]]) -> None:
+    """Give every component of ``report`` that is below its level and has a baseline entry its comparison.
+
+    ``required`` maps each component to the gates its declared level needs. Components that
+    meet their level ignore the baseline.
+    """
+    for comp in report.components:
+        entry = base.components.get(comp.name)
+        if comp.meets or entry is None:
+            comp.baseline = None
+            continue
+        comp.baseline = compare(entry, comp, required.get(comp.name, ()), partial=report.partial)
+
+
+def stale(base: Baseline, declared: Iterable[str]) -> list[str]:
+    """The components the baseline names that the configuration no longer declares."""
+    names = set(declared)
+    return sorted(name for name in base.components if name not in names)
+
+
+def required_gates(cfg: MaturityConfig) -> dict[str, tuple[str, ...]]:
+    """Each declared component's name and the gates its declared level needs."""
+    return {c.name: cfg.ladder.level(c.level).gates for c in cfg.components}
+
+
+def for_config(cfg: MaturityConfig, version: str) -> tuple[Baseline | None, list[str]]:
+    """The project's baseline (``None`` when its file does not exist) and warnings about it.
+
+    A file that cannot be used raises :class:`BaselineError`; components it names that the
+    configuration no longer declares are a warning (they are ignored).
+    """
+    path = cfg.baseline_file
+    if not path.is_file():
+        return None, []
+    base = load(path, version)
+    gone = stale(base, (c.name for c in cfg.components))
+    warnings = [
+        f"{display_path(path)}: names component '{name}', which {display_path(cfg.file)} no longer declares; "
+        "delete its entry from the file (it is ignored)"
+        for name in gone
+    ]
+    return base, warnings
 
 
 # ---------------------------------------------------------------- updating
@@ -577,16 +533,6 @@ def _percent(value: float) -> str:
 # ---------------------------------------------------------------- the command's work
 
 
-@dataclass
-class Outcome:
-    """What ``tta-maturity baseline`` does: the new file text (``None``: write nothing), what to print,
-    or why it refuses (one line, then ``lines``)."""
-
-    text: str | None = None
-    lines: list[str] = field(default_factory=list[str])
-    refused: str = ""
-
-
 def record(
     report: Report,
     required: Mapping[str, Sequence[str]],
@@ -598,10 +544,12 @@ def record(
     allow_lower: bool = False,
     reason: str = "",
     today: str = "",
-) -> Outcome:
+) -> tuple[list[str], str | None]:
     """Record ``report`` (a full report) into the baseline at ``path`` (``old``: its current content).
 
-    ``required`` maps every declared component to the gates its declared level needs.
+    ``required`` maps every declared component to the gates its declared level needs. Returns what
+    to print and the new file text (``None``: write nothing); raises :class:`Refused` (nothing is
+    written) when the record would be unknown or, without ``allow_lower``, worse.
     """
     shown = display_path(path)
     if old is not None:
@@ -612,42 +560,42 @@ def record(
                     "delete its entry from the file (or rename it to the component's new name) and run again"
                 )
     if old is not None and not (update or allow_lower):
-        return Outcome(
-            refused=f"{shown} exists; pass --update to record improvements "
+        raise Refused(
+            f"{shown} exists; pass --update to record improvements "
             "(or --allow-lower --reason TEXT to record worse figures)"
         )
     if report.partial:
         why = f" ({report.partial_reason})" if report.partial_reason else ""
-        return Outcome(refused=f"not recording: the report is from a partial run{why}; run the full suite first")
+        raise Refused(f"not recording: the report is from a partial run{why}; run the full suite first")
     if not report.gates_run:
-        return Outcome(
-            refused="not recording: the report was made with --tta-maturity-no-gates, so its findings are "
+        raise Refused(
+            "not recording: the report was made with --tta-maturity-no-gates, so its findings are "
             "unknown; run pytest --tta-maturity first"
         )
     for comp in report.components:
         if comp.name not in required:
-            return Outcome(
-                refused=f"not recording: the report names component '{comp.name}', which the configuration "
+            raise Refused(
+                f"not recording: the report names component '{comp.name}', which the configuration "
                 "no longer declares; run pytest --tta-maturity again"
             )
     problems = [line for comp in report.below for line in unrecordable(comp, required[comp.name])]
     if problems:
-        return Outcome(refused=f"not recording {shown}: what it would record is not known", lines=problems)
+        raise Refused(f"not recording {shown}: what it would record is not known", problems)
     result = update_baseline(
         old, report, required, version=version, allow_lower=allow_lower, reason=reason, today=today
     )
     if result.worse and not allow_lower:
         count = len(result.worse)
-        return Outcome(
-            refused=f"not updating {shown}: {count} thing{'' if count == 1 else 's'} worse than recorded; fix "
+        raise Refused(
+            f"not updating {shown}: {count} thing{'' if count == 1 else 's'} worse than recorded; fix "
             f"{'it' if count == 1 else 'them'}, or pass --allow-lower --reason TEXT to record "
             f"{'it' if count == 1 else 'them'}",
-            lines=[f"  - {w}" for w in result.worse],
+            [f"  - {w}" for w in result.worse],
         )
     new = result.baseline
     if old is None:
         if not new.components:
-            return Outcome(lines=["every component meets its declared level: nothing to record"])
+            return ["every component meets its declared level: nothing to record"], None
         count = len(new.components)
         lines = [
             f"wrote {shown}: {count} component{'' if count == 1 else 's'} below {'its' if count == 1 else 'their'} level"
@@ -657,14 +605,14 @@ def record(
             "commit it: pytest --tta-maturity then fails on these components only for new findings, "
             "coverage drops and failed tests"
         )
-        return Outcome(new.dumps(), lines)
+        return lines, new.dumps()
     text = new.dumps()
     if not result.changes and not result.worse:
         if text == old.dumps():
-            return Outcome(lines=[f"{shown} is up to date"])
-        return Outcome(
-            text,
+            return [f"{shown} is up to date"], None
+        return (
             [f"updated {shown}: nothing got tighter; it now names {TOOL_NAME} {version} and the tools of this run"],
+            text,
         )
     if result.worse:
         lines = [f"updated {shown}, lower than before (kept in the file with the date and your reason):"]
@@ -674,4 +622,4 @@ def record(
     else:
         lines = [f"updated {shown}:"]
     lines.extend(f"  - {c}" for c in result.changes)
-    return Outcome(text, lines)
+    return lines, text

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__, init, pyproject_edit
-from .config import find_pyproject, load
+from .config import MaturityConfig, find_pyproject, load
 from .errors import MaturityError, Refused, ReportError, UsageError, display_path
 from .explain import explain_lines
 from .model import ComponentResult, Report
@@ -95,7 +95,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(line)
     for row in _terminal_lines(report):
         print(row)
-    return 1 if report.below else 0
+    return 1 if report.failing else 0
 
 
 def _when(report: Report, path: Path) -> str:
@@ -207,10 +207,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         pyproject = root / "pyproject.toml"
     else:
         pyproject = find_pyproject(Path.cwd()) or Path.cwd().resolve() / "pyproject.toml"
-    try:
-        plan = init.plan(pyproject, force=args.force)
-    except init.InitRefused as exc:
-        raise Refused(str(exc)) from None
+    plan = init.plan(pyproject, force=args.force)
     if args.dry_run:
         sys.stdout.write(pyproject_edit.unified_diff(plan.before, plan.after, pyproject.name))
         for line in plan.summary(dry_run=True):
@@ -224,6 +221,17 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- baseline
+
+
+def _apply_baseline(cfg: MaturityConfig, report: Report) -> None:
+    """Compare ``report`` with the project's baseline, as the plugin does (its warnings on stderr)."""
+    from . import baseline
+
+    known, warnings = baseline.for_config(cfg, __version__)
+    for warning in warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    if known is not None:
+        baseline.apply(report, known, baseline.required_gates(cfg))
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
@@ -242,7 +250,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     old = baseline.load(path, __version__) if path.exists() else None
     report, _ = _full_report_for(args)
     required = {c.name: cfg.ladder.level(c.level).gates for c in cfg.components}
-    outcome = baseline.record(
+    lines, text = baseline.record(
         report,
         required,
         path,
@@ -253,11 +261,9 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         reason=" ".join(args.reason.split()),
         today=datetime.date.today().isoformat(),
     )
-    if outcome.refused:
-        raise Refused(outcome.refused, outcome.lines)
-    if outcome.text is not None:
-        formats.atomic_write(path, outcome.text)
-    for line in outcome.lines:
+    if text is not None:
+        formats.atomic_write(path, text)
+    for line in lines:
         print(line)
     return 0
 
@@ -287,6 +293,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         args.cov_config,
         warn_only=bool(args.warn_only),
     )
+    _apply_baseline(cfg, report)
     for line in _terminal_lines(report):
         print(line)
     for spec in args.report:

@@ -96,6 +96,14 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
     if report.partial:
         reason = f" ({report.partial_reason})" if report.partial_reason else ""
         lines.append(f"note: the report is from a partial run{reason}: coverage was not judged")
+    base = comp.baseline
+    if base is not None:
+        if base.held:
+            lines.append(f"baseline: held (known {base.known_count}): nothing new since it was recorded")
+        else:
+            lines.append(f"baseline: broken (known {base.known_count}); new since it was recorded:")
+            lines.extend(f"  - {problem}" for problem in base.problems)
+    new_keys = {(n.gate, n.path, n.code, n.message) for n in (base.new if base is not None else [])}
     if target is not None:
         if blockers:
             lines.append(f"blockers for {target}:")
@@ -117,10 +125,14 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
                 lines.append(f"  {gate}: error: {result.message or 'the gate could not run'}")
                 continue
             tool = f" ({result.tool})" if result.tool else ""
-            lines.append(f"  {gate}{tool}: {_plural(result.findings, 'finding')}")
-            for finding in result.details[:50]:
-                lines.append(f"    {finding.path}:{finding.line} {finding.code} {finding.message}")
-            if len(result.details) > 50:
+            new = [f for f in result.details if (gate, f.path, f.code, f.message) in new_keys]
+            known = "" if base is None else f", {len(new)} new"
+            lines.append(f"  {gate}{tool}: {_plural(result.findings, 'finding')}{known}")
+            ordered = new + [f for f in result.details if f not in new]  # new findings first
+            for finding in ordered[:50]:
+                mark = "new: " if finding in new else ""
+                lines.append(f"    {mark}{finding.path}:{finding.line} {finding.code} {finding.message}")
+            if len(ordered) > 50:
                 lines.append(f"    ... and {len(result.details) - 50} more")
 
     figures = comp.coverage

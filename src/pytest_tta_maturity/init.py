@@ -29,7 +29,7 @@ from typing import Any, cast
 from . import pyproject_edit as edit
 from .config import TABLE, parse
 from .discover import Doubt, Found, discover
-from .errors import MaturityError, display_path
+from .errors import Refused, display_path
 
 HEADER = (
     "Per-component maturity levels (pytest-tta-maturity): run `pytest --tta-maturity`,",
@@ -42,10 +42,6 @@ REVIEW_LIMIT = 10
 WRITTEN = ("paths", "tests")
 
 Values = dict[str, Any]
-
-
-class InitRefused(MaturityError):
-    """``init`` would not do what was asked (the table exists, nothing was found): exit status 1."""
 
 
 @dataclass
@@ -129,11 +125,11 @@ def plan(pyproject: Path, *, force: bool) -> InitPlan:
     tool = data.get("tool")
     exists = isinstance(tool, dict) and "tta-maturity" in tool
     if exists and not force:
-        raise InitRefused(f"{display_path(pyproject)} already has [{TABLE}]; pass --force to bring it up to date")
+        raise Refused(f"{display_path(pyproject)} already has [{TABLE}]; pass --force to bring it up to date")
 
     found = discover(root, data)
     if not found.components:
-        raise InitRefused(
+        raise Refused(
             f"no package found in {display_path(root)} (folders with __init__.py at the top or under src/, "
             f"also in uv workspace members); add [{TABLE}.components.NAME] by hand"
         )

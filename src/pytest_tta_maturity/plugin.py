@@ -26,9 +26,10 @@ from typing import Any, cast
 import pytest
 from coverage.exceptions import CoverageException
 
-from . import __version__, hookspecs
+from . import __version__, baseline, hookspecs
 from .analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
 from .analysis import start as start_analysis
+from .baseline import Baseline
 from .bucketing import Bucketer, component_files
 from .config import ComponentConfig, MaturityConfig, load
 from .coverage_adapter import VERSION as COVERAGE_VERSION
@@ -71,6 +72,7 @@ class State:
     gate_files: dict[str, list[Path]] = field(default_factory=lambda: dict[str, list[Path]]())
     gate_session: RunningGates | None = None
     report: Report | None = None
+    baseline: Baseline | None = None
     timings: dict[str, float] = field(default_factory=lambda: dict[str, float]())
     analysis: AnalysisWorker | None = None
     coverage_core: str = ""
@@ -106,7 +108,13 @@ def _make_state(config: pytest.Config, namespace: Any) -> State:
             fix = f"did you mean '{close[0]}'?" if close else "use one of " + ", ".join(f"'{n}'" for n in names)
             raise pytest.UsageError(f"--tta-maturity-component={name}: no such component in {cfg.file.name}; {fix}")
     components = tuple(c for c in cfg.components if not selected or c.name in selected)
+    try:
+        known, notes = baseline.for_config(cfg, __version__)
+    except MaturityError as exc:
+        raise pytest.UsageError(str(exc)) from None
     return State(
+        baseline=known,
+        notes=notes,
         gates_mode=_gates_mode(config, namespace),
         cfg=cfg,
         components=components,
@@ -288,7 +296,7 @@ class _XdistHooks:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Print the failing verdict as the very last line of the run."""
     state = _controller_state(config)
-    if state is None or state.report is None or not state.report.below:
+    if state is None or state.report is None or not state.report.failing:
         return
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
@@ -325,7 +333,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     report = state.report
     if report is None:
         return
-    if report.below and not state.warn_only and session.exitstatus in (0, 5):
+    if report.failing and not state.warn_only and session.exitstatus in (0, 5):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     started = time.perf_counter()
     report.created = report.created or now()
@@ -370,7 +378,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         return
     terminalreporter.write_sep("=", "tta-maturity")
     # A failing verdict is printed by pytest_unconfigure, as the run's last line.
-    for line in terminal.render(state.report, with_verdict=not state.report.below):
+    for line in terminal.render(state.report, with_verdict=not state.report.failing):
         terminalreporter.write_line(line)
     for note in state.notes:
         terminalreporter.write_line(f"note: {note}", yellow=True)
@@ -563,6 +571,8 @@ def _finish(session: pytest.Session, state: State) -> None:
         version=__version__,
         components=state.components,
     )
+    if state.baseline is not None:
+        baseline.apply(state.report, state.baseline, baseline.required_gates(state.cfg))
     timings["score"] = time.perf_counter() - started
     if state.coverage_core:
         state.report.coverage_core, state.report.coverage_version = state.coverage_core, COVERAGE_VERSION

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -23,13 +22,9 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Comment, Item, String, StringType, Table, Trivia, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
+from ._util import tomllib
 from .config import TABLE
 from .errors import ConfigError, EditError, display_path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 #: Where the components live in the document.
 COMPONENTS = ("tool", "tta-maturity", "components")

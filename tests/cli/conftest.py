@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import cli
+from pytest_tta_maturity import baseline, cli
 from pytest_tta_maturity.config import ComponentConfig, MaturityConfig
 from pytest_tta_maturity.ladder import Ladder
 from pytest_tta_maturity.model import CoverageFigures, Finding, GateResult, Outcome, Report, TestCounts
@@ -133,7 +133,56 @@ def nasty_report() -> Report:
     )
 
 
-REPORTS: dict[str, Callable[[], Report]] = {"sample": sample_report, "nasty": nasty_report}
+def baseline_report() -> Report:
+    """Scored against a baseline recorded from an earlier run: one component below its level holding
+    it, one that broke it (a new finding, a coverage drop), one meeting its level."""
+    cfg = _config(
+        "/src/project",
+        ComponentConfig("billing", "development", (Path("/src/project/src/billing.py"),)),
+        ComponentConfig("carbon", "staging", (Path("/src/project/src/carbon"),)),
+        ComponentConfig("model", "development", (Path("/src/project/src/model"),)),
+    )
+    ruff = "ruff 0.17.6"
+
+    def cov(covered: int, statements: int) -> CoverageFigures:
+        raw = 100.0 * covered / statements
+        return CoverageFigures(round(raw, 1), covered, statements, 0, 0, raw_percent=raw, precision=1)
+
+    def lint(*findings: Finding) -> GateResult:
+        return GateResult("fail" if findings else "pass", findings=len(findings), details=list(findings), tool=ruff)
+
+    e741 = Finding("src/billing.py", 14, "E741", "Ambiguous variable name: `l`")
+    f401 = Finding("src/carbon/ledger.py", 3, "F401", "`sys` imported but unused")
+    e711 = Finding("src/carbon/footprint.py", 12, "E711", "Comparison to `None` should be `cond is None`")
+    new = Finding("src/billing.py", 1, "F401", "`os` imported but unused")
+    passing = {g: lint() for g in ("format", "types", "security", "docs")}
+
+    def run(billing: list[Finding], billing_cov: CoverageFigures) -> Report:
+        return score(
+            cfg,
+            coverage={"billing": billing_cov, "carbon": cov(45, 80), "model": cov(19, 20)},
+            tests={name: TestCounts(passed=3) for name in ("billing", "carbon", "model")},
+            gates={
+                "billing": {**passing, "lint": lint(*billing)},
+                "carbon": {**passing, "lint": lint(f401, e711)},
+                "model": {**passing, "lint": lint()},
+            },
+            version="0.1.0",
+        )
+
+    recorded = baseline.update_baseline(
+        None, run([e741], cov(40, 50)), baseline.required_gates(cfg), version="0.1.0"
+    ).baseline
+    report = run([e741, new], cov(40, 70))
+    baseline.apply(report, recorded, baseline.required_gates(cfg))
+    return report
+
+
+REPORTS: dict[str, Callable[[], Report]] = {
+    "sample": sample_report,
+    "nasty": nasty_report,
+    "baseline": baseline_report,
+}
 
 
 def check_gold(name: str, actual: str) -> None:

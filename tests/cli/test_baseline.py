@@ -357,3 +357,44 @@ def test_report_file_option(run_cli: Run, project: Path) -> None:
     result = run_cli("baseline", "--report-file", "ci/report.json")
     assert result.status == 0
     assert "  carbon: below staging, 1 finding known (lint 1), coverage 60% (40 uncovered)\n" in result.out
+
+
+# ---------------------------------------------------------------- what a run compared with it shows
+
+
+def test_the_table_verdict_and_explain_show_known_and_new(run_cli: Run, project: Path) -> None:
+    from pytest_tta_maturity.explain import explain_lines
+    from pytest_tta_maturity.report import terminal
+
+    from .conftest import baseline_report
+
+    report = baseline_report()
+    assert [c.name for c in report.failing] == ["billing"]
+    assert [c.name for c in report.held] == ["carbon"]
+    lines = terminal.render(report)
+    assert lines[2].split("  ")[-1] == "below staging, baseline held (known 2)"
+    assert lines[1].endswith(
+        "below development, baseline broken (lint 1, coverage drop; known 1): "
+        "coverage 57.1% < 60% (+2.9 pts, ~2 lines); lint: 2 findings"
+    )
+    assert lines[-1] == (
+        "tta-maturity: FAILED: billing below development, new since the baseline: "
+        "lint: src/billing.py:1 F401 `os` imported but unused; "
+        "coverage dropped: 80% (10 uncovered) -> 57.1% (30 uncovered)"
+    )
+    explained = explain_lines(report, report.components[0])
+    assert explained[1:4] == [
+        "baseline: broken (known 1); new since it was recorded:",
+        "  - lint: src/billing.py:1 F401 `os` imported but unused",
+        "  - coverage dropped: 80% (10 uncovered) -> 57.1% (30 uncovered)",
+    ]
+    at = explained.index("findings:")
+    assert explained[at + 1 : at + 4] == [
+        "  lint (ruff 0.17.6): 2 findings, 1 new",
+        "    new: src/billing.py:1 F401 `os` imported but unused",
+        "    src/billing.py:14 E741 Ambiguous variable name: `l`",
+    ]
+    write_report(project / LAST, report)
+    status = run_cli("status")
+    assert status.status == 1
+    assert status.out.splitlines()[-1] == lines[-1]

@@ -94,7 +94,7 @@ def test_findings_are_keyed_by_path_code_and_message_not_line() -> None:
     base = base_of(component(gates={"lint": lint(E501, F401)}))
     moved = component(gates={"lint": lint(("src/x.py", 44, *E501[2:]), ("src/x.py", 3, *F401[2:]))})
     comparison = baseline.compare(base, moved, STAGING)
-    assert (comparison.held, comparison.known, comparison.new) == (True, {"lint": 2}, {})
+    assert (comparison.held, comparison.known, comparison.new) == (True, {"lint": 2}, [])
 
 
 def test_a_second_finding_of_a_known_key_is_new_and_named_with_its_lines() -> None:
@@ -102,8 +102,8 @@ def test_a_second_finding_of_a_known_key_is_new_and_named_with_its_lines() -> No
     now = component(gates={"lint": lint(E501, ("src/x.py", 30, *E501[2:]), ("src/y.py", 2, "S101", "Use of assert"))})
     comparison = baseline.compare(base, now, STAGING)
     assert not comparison.held
-    assert (comparison.known, comparison.new_count) == ({"lint": 1}, 2)
-    assert comparison.problems() == [
+    assert (comparison.known, comparison.new_counts) == ({"lint": 1}, {"lint": 2})
+    assert comparison.problems == [
         "lint: src/x.py:10,30 E501 Line too long (130 > 120) (1 more than the 1 known)",
         "lint: src/y.py:2 S101 Use of assert",
     ]
@@ -122,20 +122,20 @@ def test_a_gate_in_error_cannot_hold_and_a_skipped_one_is_not_compared() -> None
     gates = {"lint": GateResult("error", message="ruff crashed"), "types": GateResult("skipped")}
     comparison = baseline.compare(base, component(gates=gates), STAGING)
     assert not comparison.held
-    assert comparison.problems() == ["lint: error, so its findings cannot be compared with the baseline"]
+    assert comparison.problems == ["lint: error, so its findings cannot be compared with the baseline"]
 
 
 def test_a_failed_test_never_holds() -> None:
     base = base_of(component())
     comparison = baseline.compare(base, component(tests=TestCounts(passed=2, errors=1)), STAGING)
-    assert comparison.problems() == ["tests: 1 failed or errored test (never baselined)"]
+    assert comparison.problems == ["tests: 1 failed or errored test (never baselined)"]
 
 
 def test_coverage_is_compared_only_below_the_threshold() -> None:
     base = base_of(component(coverage=figures(60, 100)))
     lower = baseline.compare(base, component(coverage=figures(60, 120)), STAGING)
     assert lower.coverage_drop
-    assert lower.problems() == ["coverage dropped: 60% (40 uncovered) -> 50% (60 uncovered)"]
+    assert lower.problems == ["coverage dropped: 60% (40 uncovered) -> 50% (60 uncovered)"]
     above = baseline.compare(base, component(coverage=figures(60, 120), threshold=40.0), STAGING)
     assert above.held
 
@@ -144,7 +144,7 @@ def test_a_failing_gate_without_findings_counts_as_one() -> None:
     custom = GateResult("fail", message="exit status 3")
     base = base_of(component(gates={"lint": lint()}))
     comparison = baseline.compare(base, component(gates={"lint": lint(), "audit": custom}), (*STAGING, "audit"))
-    assert comparison.problems() == ["audit: failed exit status 3"]
+    assert comparison.problems == ["audit: failed exit status 3"]
     again = baseline.compare(base_of(component(gates={"audit": custom})), component(gates={"audit": custom}), ["audit"])
     assert again.held
 
@@ -299,3 +299,29 @@ def test_components_that_meet_their_level_leave_and_new_ones_need_allow_lower() 
     result = baseline.update_baseline(old, now, {"carbon": STAGING, "model": STAGING}, version="0.1.0")
     assert result.changes == ["carbon: meets staging now, left the baseline"]
     assert result.worse == ["model: not in the baseline yet (below staging, 0 findings, coverage 60% (40 uncovered))"]
+
+
+# ---------------------------------------------------------------- applying it to a run
+
+
+def test_apply_compares_only_components_below_their_level() -> None:
+    below = component(gates={"lint": lint(E501)})
+    meeting = component("model", meets=True, gates={"lint": lint(E501, F401)})
+    untracked = component("new")
+    run = report(below, meeting, untracked)
+    known = baseline.update_baseline(
+        None, report(component(gates={"lint": lint(E501)}), component("model")), {}, version="0.1.0"
+    )
+    baseline.apply(run, known.baseline, {"carbon": STAGING, "model": STAGING, "new": STAGING})
+    assert below.baseline is not None and below.baseline.held
+    assert (meeting.baseline, untracked.baseline) == (None, None)
+    assert [c.name for c in run.failing] == ["new"]
+    assert [c.name for c in run.held] == ["carbon"]
+    assert run.failed
+
+
+def test_a_partial_run_does_not_compare_coverage() -> None:
+    base = base_of(component(coverage=figures(60, 100)))
+    lower = component(coverage=figures(10, 100))
+    assert baseline.compare(base, lower, STAGING, partial=True).held
+    assert not baseline.compare(base, lower, STAGING).held

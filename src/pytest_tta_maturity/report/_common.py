@@ -108,15 +108,41 @@ def status_word(report: Report) -> str:
     return "FAILED" if report.failed else "PASSED"
 
 
+def baseline_text(comp: ComponentResult) -> str:
+    """``below staging, baseline held (known 12)`` for a component compared with its baseline, else ``""``."""
+    if comp.baseline is None:
+        return ""
+    return f"below {comp.declared}, {comp.baseline.text}"
+
+
+def held_sentence(report: Report) -> str:
+    """``2 below their level hold their baseline: billing, carbon.``, or ``""`` when none does."""
+    held = report.held
+    if not held:
+        return ""
+    verb = "holds its" if len(held) == 1 else "hold their"
+    return (
+        f"{len(held)} below {'its' if len(held) == 1 else 'their'} level {verb} baseline: "
+        + ", ".join(c.name for c in held)
+        + "."
+    )
+
+
 def verdict(report: Report) -> str:
-    """One sentence: failed tests, then whether every component meets its level."""
-    below = report.below
+    """One sentence: failed tests, then whether every component meets its level (or holds its baseline)."""
+    failing = report.failing
     total = len(report.components)
-    if not below:
-        sentence = f"All {total} components meet their declared levels."
+    if not failing:
+        if report.held:
+            meeting = total - len(report.held)
+            sentence = f"{meeting} of {total} components meet their declared levels; {held_sentence(report)}"
+        else:
+            sentence = f"All {total} components meet their declared levels."
     else:
-        names = ", ".join(c.name for c in below)
-        sentence = f"{len(below)} of {total} components below their declared level: {names}."
+        names = ", ".join(c.name for c in failing)
+        sentence = f"{len(failing)} of {total} components below their declared level: {names}."
+        if report.held:
+            sentence += " " + held_sentence(report)
         if report.warn_only:
             sentence += " (warn only)"
     if report.tests_failed:

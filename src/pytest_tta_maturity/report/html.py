@@ -15,6 +15,7 @@ from ._common import (
     GATE_WORDS,
     UNDETERMINED_LEGEND,
     achieved_text,
+    baseline_text,
     clean,
     coverage_text,
     gate_names,
@@ -77,6 +78,13 @@ def bar(comp: ComponentResult, report: Report) -> str:
 
 def _details(comp: ComponentResult) -> str:
     parts: list[str] = []
+    if comp.baseline is not None:
+        result = comp.baseline
+        known = ", ".join(f"{gate} {count}" for gate, count in sorted(result.known.items()) if count) or "none"
+        parts.append(f'<p class="baseline">{esc(baseline_text(comp))}; known findings: {esc(known)}</p>')
+        if result.problems:
+            items = "".join(f"<li>{esc(problem)}</li>" for problem in result.problems)
+            parts.append(f'<p>new since the baseline:</p><ul class="new">{items}</ul>')
     if comp.blockers:
         items = "".join(f"<li>{esc(b.text)}</li>" for b in comp.blockers)
         parts.append(f"<ul>{items}</ul>")
@@ -136,7 +144,10 @@ def render(report: Report) -> str:
     for comp in report.components:
         cover = esc(coverage_text(comp)) + ("*" if report.partial else "")
         achieved = esc(achieved_text(comp))
-        achieved = achieved if comp.meets else f'<span class="below">{achieved}</span>'
+        if comp.held_by_baseline:
+            achieved = f"{achieved} (below, baseline held)"
+        elif not comp.meets:
+            achieved = f'<span class="below">{achieved}</span>'
         cells = [
             f'<th scope="row">{esc(comp.name)}</th>',
             f"<td>{esc(comp.declared)}</td>",

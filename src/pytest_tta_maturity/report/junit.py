@@ -4,7 +4,9 @@ One ``<testsuite>`` named ``tta-maturity``; per component one ``<testcase>`` per
 requirement: ``coverage``, then each gate (``tests`` included). A requirement
 that stands between the component and its declared level is a ``<failure>``; a
 gate that could not run is an ``<error>``; a requirement not judged (a partial
-run, a gate no declared level needs) is ``<skipped>``.
+run, a gate no declared level needs) is ``<skipped>``. A component compared with
+its baseline also has a ``baseline`` case (a ``<failure>`` naming what is new);
+one that holds it lists its blockers as ``<skipped>``, since they do not fail the run.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from ..model import ComponentResult, Report
-from ._common import clean, coverage_text, gate_names, number, ranges_text, status_word, verdict
+from ._common import baseline_text, clean, coverage_text, gate_names, number, ranges_text, status_word, verdict
 
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 
@@ -50,6 +52,12 @@ def _cases(report: Report, comp: ComponentResult) -> list[_Case]:
     for blocker in comp.blockers:
         by_requirement.setdefault(blocker.requirement, []).append(blocker.text)
     cases: list[_Case] = []
+    if comp.baseline is not None:
+        if comp.baseline.held:
+            cases.append(_Case(comp.name, "baseline", "pass", body=baseline_text(comp)))
+        else:
+            problems = "\n".join(comp.baseline.problems)
+            cases.append(_Case(comp.name, "baseline", "failure", baseline_text(comp), problems))
     summary = f"{coverage_text(comp)} covered; {comp.declared} needs {number(comp.threshold)}%"
     missing = "\n".join(f"{path}: {ranges_text(lines)}" for path, lines in sorted(comp.coverage.missing_lines.items()))
     if "coverage" in by_requirement:
@@ -81,6 +89,11 @@ def _cases(report: Report, comp: ComponentResult) -> list[_Case]:
             note = "" if result.status == "pass" else f"{gate}: {result.status}, not needed at {comp.declared}"
             body = "\n".join(x for x in (note, details) if x)
             cases.append(_Case(comp.name, gate, "pass", body=body))
+    if comp.held_by_baseline:
+        # Below its level but holding its baseline: the run passes, so its blockers are not failures.
+        for case in cases:
+            if case.outcome == "failure":
+                case.outcome, case.message = "skipped", f"{baseline_text(comp)}: {case.message}"
     return cases
 
 

@@ -50,7 +50,10 @@ def render(report: Report) -> str:
     lines.append(_row(["---", "---", "---", "---:", "---:", *("---" for _ in gates)]))
     for comp in report.components:
         achieved = escape(achieved_text(comp))
-        achieved = achieved if comp.meets else f"**{achieved}** (below)"
+        if comp.held_by_baseline:
+            achieved = f"{achieved} (below, baseline held)"
+        elif not comp.meets:
+            achieved = f"**{achieved}** (below)"
         cover = coverage_text(comp) + ("\\*" if report.partial and comp.coverage.measured else "")
         cells = [
             escape(comp.name),
@@ -66,6 +69,20 @@ def render(report: Report) -> str:
         for comp in report.below:
             lines.append(f"- **{escape(comp.name)}**: below {escape(comp.declared)}, holds {escape(comp.achieved)}")
             lines.extend(f"  - {escape(blocker.text)}" for blocker in comp.blockers)
+    compared = [comp for comp in report.components if comp.baseline is not None]
+    if compared:
+        lines.extend(["", "### Baseline", "", "| component | baseline | known | new |", "| --- | --- | ---: | ---: |"])
+        for comp in compared:
+            result = comp.baseline
+            if result is None:
+                continue
+            state = "held" if result.held else "**broken**"
+            new = sum(result.new_counts.values()) + (1 if result.coverage_drop else 0) + result.failed_tests
+            lines.append(_row([escape(comp.name), state, str(result.known_count), str(new)]))
+        for comp in compared:
+            if comp.baseline is not None and comp.baseline.problems:
+                lines.extend(["", f"New in **{escape(comp.name)}** since the baseline:", ""])
+                lines.extend(f"- {escape(problem)}" for problem in comp.baseline.problems)
     groups = undetermined_groups(report)
     if groups:
         lines.extend(["", "### Undetermined", "", escape(UNDETERMINED_LEGEND) + ":", ""])

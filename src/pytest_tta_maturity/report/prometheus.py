@@ -168,4 +168,37 @@ def render(report: Report) -> str:
             for status in GATE_STATUSES
         ],
     )
+    compared = [c for c in comps if c.baseline is not None]
+    if compared:
+        lines += _baseline_families(compared)
     return "\n".join(lines) + "\n"
+
+
+def _baseline_families(compared: list[ComponentResult]) -> list[str]:
+    """Gauges of the components compared with their baseline: held, known and new findings per gate."""
+    lines = _family(
+        "baseline_held",
+        "1 when a component below its declared level holds its recorded baseline (it does not fail the run), else 0.",
+        [((("component", c.name),), float(c.held_by_baseline)) for c in compared],
+    )
+    lines += _family(
+        "baseline_known_findings",
+        "Findings of the gate that the baseline knows, in a component below its declared level.",
+        [
+            ((("component", c.name), ("gate", gate)), float(count))
+            for c in compared
+            if c.baseline is not None
+            for gate, count in sorted(c.baseline.known.items())
+        ],
+    )
+    lines += _family(
+        "baseline_new_findings",
+        "Findings of the gate beyond the baseline, in a component below its declared level (they fail the run).",
+        [
+            ((("component", c.name), ("gate", gate)), float(c.baseline.new_counts.get(gate, 0)))
+            for c in compared
+            if c.baseline is not None
+            for gate in sorted(set(c.baseline.known) | set(c.baseline.new_counts))
+        ],
+    )
+    return lines

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from ..model import ComponentResult, Report
-from ._common import UNDETERMINED_LEGEND, achieved_text, coverage_text, gate_names, gate_text, undetermined_groups
+from ._common import (
+    UNDETERMINED_LEGEND,
+    achieved_text,
+    baseline_text,
+    coverage_text,
+    gate_names,
+    gate_text,
+    undetermined_groups,
+)
 
 
 def coverage_cell(comp: ComponentResult, report: Report) -> str:
@@ -18,19 +26,44 @@ def table(report: Report) -> list[str]:
     header = ["component", "declared", "achieved", "coverage", *gates, "blockers"]
     rows = [header]
     for comp in report.components:
-        achieved = achieved_text(comp) if comp.meets else achieved_text(comp) + " !"
+        achieved = achieved_text(comp) + (" !" if comp.failing else "")
         cells = [comp.name, comp.declared, achieved, coverage_cell(comp, report)]
-        rows.append([*cells, *(gate_text(comp, g) for g in gates), "; ".join(b.text for b in comp.blockers)])
+        rows.append([*cells, *(gate_text(comp, g) for g in gates), _blockers_cell(comp)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
 
 
+def _blockers_cell(comp: ComponentResult) -> str:
+    """The blockers; for a component compared with its baseline, whether it holds it first."""
+    blockers = "; ".join(b.text for b in comp.blockers)
+    if comp.baseline is None:
+        return blockers
+    if comp.baseline.held:
+        return baseline_text(comp)
+    return f"{baseline_text(comp)}: {blockers}"
+
+
 def verdict(report: Report) -> str:
-    """One line: every component meets its level, or which do not and why."""
-    below = report.below
-    if not below:
-        return f"tta-maturity: all {len(report.components)} components meet their declared levels"
-    parts = [f"{c.name} below {c.declared} ({'; '.join(b.text for b in c.blockers)})" for c in below]
+    """One line: every component meets its level (or holds its baseline), or which do not and why."""
+    failing = report.failing
+    total = len(report.components)
+    if not failing:
+        if report.held:
+            names = ", ".join(c.name for c in report.held)
+            meeting = total - len(report.held)
+            return (
+                f"tta-maturity: {meeting} of {total} components meet their declared levels, "
+                f"the others hold their baseline ({names})"
+            )
+        return f"tta-maturity: all {total} components meet their declared levels"
+    parts: list[str] = []
+    for comp in failing:
+        if comp.baseline is not None:
+            parts.append(
+                f"{comp.name} below {comp.declared}, new since the baseline: {'; '.join(comp.baseline.problems)}"
+            )
+        else:
+            parts.append(f"{comp.name} below {comp.declared} ({'; '.join(b.text for b in comp.blockers)})")
     return "tta-maturity: FAILED: " + ", ".join(parts)
 
 
@@ -59,6 +92,10 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
         for gate, result in comp.gates.items():
             if result.status == "error" and result.message and comp.meets:
                 lines.append(f"{comp.name}: {gate}: error ({result.message})")
+    for comp in report.components:
+        if comp.baseline is not None and not comp.baseline.held:
+            lines.append(f"{comp.name}: new since the baseline:")
+            lines.extend(f"  - {problem}" for problem in comp.baseline.problems)
     for name in report.promotable:
         comp = report.component(name)
         if comp is not None:
