@@ -1,6 +1,14 @@
 """Wall time of `pytest --tta-maturity` (gates beside the tests) against running the same tools one by one.
 
     python benchmarks/bench_gates.py [--rounds 3] [--files 300] [--components 30] [--tests-per-module 8]
+    python benchmarks/bench_gates.py --real werkzeug [--nice 5,10] [--pytest-args "-n 2"] [--rounds 5]
+
+With --real NAME, the project is a real one instead: its source distribution (tests included) is
+downloaded and given a venv by real_projects.py's helpers (under benchmarks/_work/real), and every
+component is declared `production`, so that every gate of every level runs over every component.
+--nice N,M adds one cold variant P@N per value: the same run with the gate tools at nice +N (P
+itself runs what the plugin ships, gates.process.GATE_NICENESS). --pytest-args adds arguments to
+every pytest run (S's, P's and W's); pytest-xdist's workers are not counted as processes started.
 
 A project is generated with benchmarks/generate.py and extended here: every component is declared
 `development` or `staging` (so the lint, format, types and security gates all run over every file),
@@ -61,12 +69,46 @@ TIMING_ITEM = re.compile(r"(\w+)=([0-9.]+)s")
 SESSION_TIME = re.compile(r" in ([0-9.]+)s(?: \(|\s*=*\s*$)", re.MULTILINE)
 IMPORT_LINE = re.compile(r"^from gen\.(c\d+) import (m\d+)$", re.MULTILINE)
 SECURITY_CODE = re.compile(r"S\d+")
+#: What execnet runs to start a pytest-xdist worker (left out of the processes the plugin starts).
+XDIST_WORKER = "sys.stdin.readline()"
 DOCS_CODE = re.compile(r"D1\d+")
 
 sys.path.insert(0, str(HERE))
 from generate import generate  # a sibling script, not a package
+from real_projects import Project as RealProject  # a sibling script too
+from real_projects import fetch, venv_python
 
 from pytest_tta_maturity.config import MaturityConfig, load
+from pytest_tta_maturity.gates.process import GATE_NICENESS
+from pytest_tta_maturity.gates.ruff import project_ignores
+
+#: The interpreter whose pytest and tools are timed: this one, or a real project's venv (--real).
+PYTHON = [sys.executable]
+#: Extra pytest arguments for every pytest run (--pytest-args), e.g. ["-n", "2"].
+PYTEST_EXTRA: list[str] = []
+
+#: Real projects for --real, from their source distributions (tests included), set up by
+#: real_projects.py's fetch/venv_python under benchmarks/_work/real; every component is declared
+#: `production`, so every gate of every level runs over every component.
+REAL: dict[str, RealProject] = {
+    "werkzeug": RealProject(
+        name="werkzeug",
+        requirement="werkzeug==3.1.3",
+        test_requirements=("pytest-timeout", "cryptography", "watchdog", "ephemeral-port-reserve", "cffi", "greenlet"),
+        components={
+            "werkzeug": ("src/werkzeug",),
+            "debug": ("src/werkzeug/debug",),
+            "routing": ("src/werkzeug/routing",),
+            "middleware": ("src/werkzeug/middleware",),
+            "sansio": ("src/werkzeug/sansio",),
+            "datastructures": ("src/werkzeug/datastructures",),
+            "wrappers": ("src/werkzeug/wrappers",),
+        },
+    ),
+}
+#: Added to a real project's [tool.pytest.ini_options] (its own configuration, so runs stay full):
+#: werkzeug's dev_server tests start live servers whose reloader tests hang on this kind of machine.
+REAL_ADDOPTS: dict[str, list[str]] = {"werkzeug": ["-m", "not dev_server"]}
 
 #: Run by the pytest process of every variant: logs each subprocess it starts, then runs pytest.
 BOOT = """\
@@ -78,7 +120,12 @@ def _hook(event, args):
         _log.flush()
 sys.addaudithook(_hook)
 import pytest
-sys.exit(pytest.main())
+class _Nice:  # variant P@N: the gate tools at nice +N instead of what the plugin ships
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config):
+        from pytest_tta_maturity.gates import process
+        process.GATE_NICENESS = int(os.environ["BENCH_GATE_NICE"])
+sys.exit(pytest.main(plugins=[_Nice()] if os.environ.get("BENCH_GATE_NICE") else []))
 """
 
 SECURITY_SNIPPET = '''
@@ -136,6 +183,7 @@ class Project:
     paths: list[str]
     gates: list[str]
     stats: dict[str, int]
+    description: str = ""
 
 
 @dataclass
@@ -207,7 +255,46 @@ def build_project(out: Path, components: int, files: int, tests_per_module: int,
     checked = cfg.gates_checked()
     gates = [g for g in ("lint", "format", "types", "security", "docs") if any(g in v for v in checked.values())]
     count = sum(1 for _ in (out / "src" / "gen").rglob("*.py"))
-    return Project(out, count, cfg, paths, gates, stats)
+    description = (
+        f"generated: {count} files in {stats['components']} components, {stats['tests']} tests; "
+        f"seeded findings: {stats['lint_findings']} unused imports, {stats['type_errors']} type errors, "
+        f"{stats['security_findings']} eval, {stats['format_findings']} unformatted"
+    )
+    return Project(out, count, cfg, paths, gates, stats, description)
+
+
+def real_project(name: str) -> Project:
+    """A real project's unpacked sdist with every component at ``production``; PYTHON becomes its venv's."""
+    spec = REAL[name]
+    work = HERE / "_work" / "real"
+    work.mkdir(parents=True, exist_ok=True)
+    PYTHON[0] = str(venv_python(work, spec))
+    root = fetch(spec, work)
+    pyproject, original = root / "pyproject.toml", root / "pyproject.toml.orig"
+    if not original.exists():
+        shutil.copy2(pyproject, original)
+    text = original.read_text(encoding="utf-8").rstrip("\n") + "\n\n# added by benchmarks/bench_gates.py\n"
+    addopts = f"addopts = {json.dumps(REAL_ADDOPTS.get(name, []))}\n"
+    if "[tool.pytest.ini_options]\n" in text:
+        text = text.replace("[tool.pytest.ini_options]\n", "[tool.pytest.ini_options]\n" + addopts, 1)
+    else:
+        text += "[tool.pytest.ini_options]\n" + addopts + "\n"
+    for comp, comp_paths in spec.components.items():
+        listed = ", ".join(json.dumps(p) for p in comp_paths)
+        text += (
+            f'[tool.tta-maturity.components.{comp}]\nlevel = "production"\npaths = [{listed}]\ntests = ["tests"]\n\n'
+        )
+    pyproject.write_text(text, encoding="utf-8")
+    cfg = load(pyproject)
+    paths = sorted({str(p.relative_to(cfg.root)) for comp in cfg.components for p in comp.paths})
+    checked = cfg.gates_checked()
+    gates = [g for g in ("lint", "format", "types", "security", "docs") if any(g in v for v in checked.values())]
+    count = len({f for p in paths for f in (root / p).rglob("*.py")})
+    stats = {"components": len(cfg.components), "tests": 0}
+    description = f"{spec.requirement} (sdist): {count} files in {len(cfg.components)} components, all `production`"
+    if name in REAL_ADDOPTS:
+        description += f" (its pytest addopts: {' '.join(REAL_ADDOPTS[name])})"
+    return Project(root, count, cfg, paths, gates, stats, description)
 
 
 def owner(project: Project, filename: str) -> str | None:
@@ -227,18 +314,21 @@ def owner(project: Project, filename: str) -> str | None:
 
 
 def tool(name: str) -> str:
-    """The tool beside the interpreter running this script (as the plugin finds it), else on PATH."""
-    beside = Path(sys.executable).parent / name
+    """The tool beside the interpreter that runs pytest (as the plugin finds it), else on PATH."""
+    beside = Path(PYTHON[0]).parent / name
     if beside.is_file():
         return str(beside)
     found = shutil.which(name)
     if found is None:
-        sys.exit(f"bench_gates.py: {name} is not installed beside {sys.executable} or on PATH")
+        sys.exit(f"bench_gates.py: {name} is not installed beside {PYTHON[0]} or on PATH")
     return found
 
 
-def environment(exec_log: Path | None = None) -> dict[str, str]:
+def environment(exec_log: Path | None = None, nice: int | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("BENCH_GATE_NICE", None)
+    if nice is not None:
+        env["BENCH_GATE_NICE"] = str(nice)
     env.pop("PYTEST_ADDOPTS", None)
     env["PYRIGHT_PYTHON_IGNORE_WARNINGS"] = "1"
     env["TTA_MATURITY_TIMINGS"] = "1"
@@ -270,17 +360,18 @@ def run(argv: list[str], cwd: Path, log: Path, env: dict[str, str]) -> Run:
 
 
 def pytest_argv(args: list[str]) -> list[str]:
-    return [sys.executable, "-c", BOOT, "-q", "-p", "no:randomly", *args]
+    return [PYTHON[0], "-c", BOOT, "-q", "-p", "no:randomly", *PYTEST_EXTRA, *args]
 
 
-def run_pytest(project: Project, args: list[str], name: str) -> Run:
+def run_pytest(project: Project, args: list[str], name: str, nice: int | None = None) -> Run:
     """pytest through BOOT: every subprocess the pytest process starts is logged."""
     clean(project.root)
     exec_log = LOGS / f"{name}.exec"
     exec_log.write_text("", encoding="utf-8")
     started = time.time()
-    result = run(pytest_argv(args), project.root, LOGS / f"{name}.log", environment(exec_log))
+    result = run(pytest_argv(args), project.root, LOGS / f"{name}.log", environment(exec_log, nice))
     lines = [line.split(" ", 1) for line in exec_log.read_text(encoding="utf-8").splitlines() if line]
+    lines = [line for line in lines if XDIST_WORKER not in line[1]]  # -n N: pytest-xdist's workers are no gates
     result.spawned = [argv for _, argv in lines]
     if lines:  # how long after the python running pytest was started did the first gate start?
         result.first_spawn = float(lines[0][0]) - started
@@ -295,14 +386,19 @@ def run_pytest(project: Project, args: list[str], name: str) -> Run:
 def sequential_steps(project: Project) -> list[tuple[str, list[str]]]:
     ruff, pyright = tool("ruff"), tool("pyright")
     paths = project.paths
-    check = [ruff, "check", "--no-fix", "--output-format", "json"]
+    check = [ruff, "check", "--no-fix", "--output-format", "json", "--force-exclude"]
     steps: list[tuple[str, list[str]]] = [("pytest", [])]
+
+    def ignoring(family: str) -> list[str]:  # the project's own ignores of that family, as the gates keep them
+        ignored = project_ignores(project.root, family)
+        return ["--ignore", ",".join(ignored)] if ignored else []
+
     commands = {
         "lint": [*check, *paths],
-        "format": [ruff, "format", "--check", "--output-format", "json", *paths],
-        "types": [pyright, "--outputjson", "--pythonpath", sys.executable, *paths],
-        "security": [*check, "--extend-select", "S", *paths],
-        "docs": [*check, "--extend-select", "D1", *paths],
+        "format": [ruff, "format", "--check", "--output-format", "json", "--force-exclude", *paths],
+        "types": [pyright, "--outputjson", "--pythonpath", PYTHON[0], *paths],
+        "security": [*check, "--extend-select", "S", *ignoring("S"), *paths],
+        "docs": [*check, "--extend-select", "D1", *ignoring("D"), *paths],
     }
     steps += [
         (gate, commands[gate]) for gate in ("lint", "format", "types", "security", "docs") if gate in project.gates
@@ -328,14 +424,14 @@ def run_sequential(project: Project, tag: str) -> tuple[float, dict[str, Run]]:
     return time.perf_counter() - started, runs
 
 
-def run_plugin(project: Project, warm: bool, tag: str) -> Run:
-    key = WARM if warm else COLD
+def run_plugin(project: Project, warm: bool, tag: str, nice: int | None = None) -> Run:
+    key = WARM if warm else (COLD if nice is None else f"{COLD}@{nice}")
     report = LOGS / f"{tag}-{key}.json"
     report.unlink(missing_ok=True)
     args = ["--tta-maturity", f"--tta-maturity-report=json:{report}"]
     if not warm:
         args.append("--cache-clear")
-    result = run_pytest(project, args, f"{tag}-{key}")
+    result = run_pytest(project, args, f"{tag}-{key}", nice)
     try:
         data = json.loads(report.read_text(encoding="utf-8"))
         result.report = cast(dict[str, Any], data) if isinstance(data, dict) else None
@@ -429,6 +525,8 @@ def strace_warm(project: Project) -> str:
     strace = shutil.which("strace")
     if strace is None:
         return "not run (strace not installed)"
+    if "-n" in PYTEST_EXTRA or any(arg.startswith("--numprocesses") for arg in PYTEST_EXTRA):
+        return "not run (pytest-xdist's workers are processes too)"
     trace = LOGS / "strace-warm.txt"
     clean(project.root)
     argv = [strace, "-f", "-qq", "-e", "trace=execve", "-o", str(trace), *pytest_argv(["--tta-maturity"])]
@@ -451,15 +549,25 @@ def strace_warm(project: Project) -> str:
 
 def pyright_startup(project: Project) -> float:
     """Wall time of pyright on one tiny file: its fixed start-up cost."""
-    argv = [tool("pyright"), "--outputjson", "--pythonpath", sys.executable, "src/gen/__init__.py"]
+    first = min((p for p in project.paths if p.endswith(".py")), default=None) or next(
+        str(f.relative_to(project.root)) for p in project.paths for f in sorted((project.root / p).rglob("*.py"))
+    )
+    argv = [tool("pyright"), "--outputjson", "--pythonpath", PYTHON[0], first]
     return run(argv, project.root, LOGS / "pyright-one-file.log", environment()).wall
 
 
 # ----------------------------------------------------------------------------- the benchmark
 
 
+#: Gate niceness of the extra cold variants P@N (--nice); P itself runs what the plugin ships.
+NICE: list[int] = []
+
+
 def bench(project: Project, rounds: int, warmup: bool) -> tuple[dict[str, Samples], dict[str, Run], Run, Run]:
-    samples = {key: Samples() for key in (SEQ, COLD, WARM)}
+    extra = [f"{COLD}@{n}" for n in NICE]
+    for key, nice in zip(extra, NICE, strict=True):
+        LABELS[key] = f"the same, gate tools at nice +{nice}"
+    samples = {key: Samples() for key in (SEQ, COLD, *extra, WARM)}
     last_seq: dict[str, Run] = {}
     last_cold: Run | None = None
     last_warm: Run | None = None
@@ -467,11 +575,12 @@ def bench(project: Project, rounds: int, warmup: bool) -> tuple[dict[str, Sample
         run_sequential(project, "warmup")
         run_plugin(project, False, "warmup")
         run_plugin(project, True, "warmup")
-    order = [SEQ, COLD, WARM]
+    order = [SEQ, COLD, *extra, WARM]
     for round_no in range(rounds):
         shift = round_no % len(order)
         for key in order[shift:] + order[:shift]:
             tag = f"r{round_no}"
+            LOADS.append(os.getloadavg()[0])
             if key == SEQ:
                 wall, runs = run_sequential(project, tag)
                 for step, result in runs.items():
@@ -488,7 +597,8 @@ def bench(project: Project, rounds: int, warmup: bool) -> tuple[dict[str, Sample
                 steps = " ".join(f"{step} {r.wall:.2f}" for step, r in runs.items())
                 detail = f"({steps})"
             else:
-                result = run_plugin(project, key == WARM, tag)
+                nice = NICE[extra.index(key)] if key in extra else None
+                result = run_plugin(project, key == WARM, tag, nice)
                 target = samples[key]
                 target.wall.append(result.wall)
                 target.spawned.append(len(result.spawned))
@@ -503,13 +613,13 @@ def bench(project: Project, rounds: int, warmup: bool) -> tuple[dict[str, Sample
                     target.problems.append(f"{tag} {key}: exit {result.status} (see {result.log.name})")
                 if key == COLD:
                     last_cold = result
-                else:
+                elif key == WARM:
                     last_warm = result
                 status = str(result.status)
                 wall = result.wall
                 detail = f"({len(result.spawned)} processes started)"
             print(
-                f"  round {round_no + 1}/{rounds}  {key} {LABELS[key]:<38} {wall:7.2f}s  exit {status}  {detail}",
+                f"  round {round_no + 1}/{rounds}  {key:<4} {LABELS[key]:<38} {wall:7.2f}s  exit {status}  {detail}",
                 flush=True,
             )
     assert last_cold is not None and last_warm is not None
@@ -525,6 +635,32 @@ def fmt_timings(samples: list[dict[str, float]]) -> str:
         return "no 'tta-maturity timings:' line"
     keys = list(dict.fromkeys(key for sample in samples for key in sample))
     return ", ".join(f"{key} {median([s.get(key, 0.0) for s in samples]):.2f}s" for key in keys)
+
+
+#: The 1-minute load average before each timed run.
+LOADS: list[float] = []
+
+
+def variant_lines(samples: dict[str, Samples], seq: float, longest: float, step: str) -> list[str]:
+    """One line per cold variant: P (what the plugin ships) and each P@N (gate tools at nice +N)."""
+    lines = [f"cold variants (P: the gate tools at nice +{GATE_NICENESS}, as shipped; P@N: at nice +N):"]
+    for key, sample in samples.items():
+        if key == COLD or key.startswith(COLD + "@"):
+            wall = median(sample.wall)
+            lines.append(
+                f"  {key:<5} {wall:6.2f} s  /S {wall / seq:.2f}x  /longest step ({step}) {wall / longest:.2f}x"
+                f"  pytest session {median(sample.sessions):.2f} s  CPU {median(sample.cpu):.2f} s"
+            )
+    return lines
+
+
+def first_gate(cold: Run) -> str:
+    """Which program the plugin started first (the type checker should be first: it is the slowest)."""
+    if not cold.spawned:
+        return "none (no process started)"
+    first = re.findall(r"'([^']+)'", cold.spawned[0])
+    name = Path(first[0]).name if first else cold.spawned[0][:60]
+    return f"{name} ({'the type checker, as it should' if name in ('pyright', 'basedpyright', 'mypy') else 'NOT the type checker'})"
 
 
 def report(
@@ -544,17 +680,13 @@ def report(
         f"P/{longest}": med[COLD] / step_medians[longest],
         "W/S": med[WARM] / med[SEQ],
     }
-    stats = project.stats
     lines = [
         (
             f"pytest-tta-maturity gates benchmark: {rounds} rounds, median wall time "
             f"(Python {platform.python_version()}, {os.cpu_count()} CPUs)"
         ),
-        (
-            f"project: {project.files} files in {stats['components']} components, {stats['tests']} tests; "
-            f"seeded findings: {stats['lint_findings']} unused imports, {stats['type_errors']} type errors, "
-            f"{stats['security_findings']} eval, {stats['format_findings']} unformatted; gates {', '.join(project.gates)}"
-        ),
+        f"project: {project.description}; gates {', '.join(project.gates)}"
+        + (f"; pytest {' '.join(PYTEST_EXTRA)}" if PYTEST_EXTRA else ""),
         "",
         "| S: " + " | ".join(step_medians) + " | S total | P (cold) | W (warm) | P/S | P/longest step | W/S |",
         "|" + "---:|" * (len(step_medians) + 6),
@@ -567,6 +699,8 @@ def report(
             f"P/S <= 0.75: {'yes' if ratios['P/S'] <= 0.75 else 'NO'};  "
             f"P/longest step <= 1.1: {'yes' if ratios[f'P/{longest}'] <= 1.1 else 'NO'}"
         ),
+        *variant_lines(samples, med[SEQ], step_medians[longest], longest),
+        f"first gate process P started: {extra['first_gate']}",
         f"warm run started no gate process: {'yes' if not checks['warm'] else 'NO: ' + '; '.join(checks['warm'])}",
         (
             f"  processes started by the pytest process (median): P {median([float(n) for n in cold.spawned]):.0f}, "
@@ -602,13 +736,16 @@ def report(
             + f"; P's CPU / wall = {median(cold.cpu) / med[COLD]:.2f} cores busy "
             f"(of {os.cpu_count()})"
         ),
-        f"  load average (1 min) before / after the rounds: {extra['load_before']:.2f} / {extra['load_after']:.2f}",
+        (
+            f"  load average (1 min) before each timed run: median {median(LOADS):.2f}, "
+            f"min {min(LOADS, default=0.0):.2f}, max {max(LOADS, default=0.0):.2f}"
+        ),
         (
             f"  P minus longest step of S: {med[COLD] - step_medians[longest]:+.2f}s; "
             f"S minus P: {med[SEQ] - med[COLD]:+.2f}s"
         ),
     ]
-    busy = max(extra["load_before"], extra["load_after"])
+    busy = median(LOADS)
     if busy > 0.5 * (os.cpu_count() or 1):
         lines.append(
             f"NOTE: the machine was busy (load average {busy:.1f} on {os.cpu_count()} CPUs): concurrency cannot help "
@@ -633,17 +770,33 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="pytest-cov's report in S's pytest step: '' (default: none, the strict baseline) or 'term'",
     )
+    parser.add_argument(
+        "--real",
+        choices=sorted(REAL),
+        help="time a real project (its sdist, every component at production) instead of a generated one",
+    )
+    parser.add_argument(
+        "--nice",
+        default="",
+        help="comma-separated niceness values: one more cold variant P@N per value, the gate tools at nice +N",
+    )
+    parser.add_argument("--pytest-args", default="", help="extra pytest arguments for every run, e.g. '-n 2'")
     args = parser.parse_args(argv)
     S_COV_REPORT[0] = args.s_cov_report
+    NICE[:] = [int(n) for n in args.nice.split(",") if n.strip()]
+    PYTEST_EXTRA[:] = args.pytest_args.split()
     components = args.components or max(1, args.files // 10)
 
     LOGS.mkdir(parents=True, exist_ok=True)
     for old in LOGS.iterdir():
         old.unlink()
-    out = WORK / f"gen-{components}x{args.files}"
-    project = build_project(out, components, args.files, args.tests_per_module, args.seed)
-    shown = ", ".join(f"{k} {v}" for k, v in project.stats.items())
-    print(f"generated {out.relative_to(ROOT)}: {shown}; gates: {', '.join(project.gates)}", flush=True)
+    if args.real:
+        project = real_project(args.real)
+        out = project.root
+    else:
+        out = WORK / f"gen-{components}x{args.files}"
+        project = build_project(out, components, args.files, args.tests_per_module, args.seed)
+    print(f"{out.relative_to(ROOT)}: {project.description}; gates: {', '.join(project.gates)}", flush=True)
 
     load_before = os.getloadavg()[0]
     samples, last_seq, last_cold, last_warm = bench(project, args.rounds, warmup=not args.no_warmup)
@@ -654,6 +807,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     extra: dict[str, Any] = {
         "strace": strace_warm(project),
+        "first_gate": first_gate(last_cold),
         "pyright_startup": pyright_startup(project),
         "load_before": load_before,
         "load_after": load_after,
@@ -663,6 +817,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     payload = {
         "rounds": args.rounds,
+        "loads": LOADS,
+        "pytest_args": PYTEST_EXTRA,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "project": {"root": str(out), "files": project.files, "gates": project.gates, **project.stats},

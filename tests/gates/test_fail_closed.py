@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pytest_tta_maturity.gates import GateContext, GateRun, GateSpec, start_gates
+from pytest_tta_maturity.gates.process import GATE_NICENESS
 from pytest_tta_maturity.model import Finding
 
 from .conftest import FakeBin, Project
@@ -239,3 +240,36 @@ def test_cancel_stops_running_gates(project: Project, fake_bin: FakeBin) -> None
     assert time.monotonic() - started < 5
     outcome = session.collect()["lint"]
     assert outcome.error == "lint: stopped before it finished; run the session again"
+
+
+def test_the_type_checker_starts_first(project: Project, fake_bin: FakeBin, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_bin.tool("ruff", "print('[]')\nsys.exit(0)\n")
+    fake_bin.tool("pyright", "print(json.dumps({'generalDiagnostics': []}))\nsys.exit(0)\n")
+    (fake_bin.folder / "node").symlink_to("/bin/true")  # the pyright wrapper check wants a node
+    monkeypatch.setenv("PATH", str(fake_bin.folder))
+    files = _source(project)
+    session = start_gates(
+        project.config(), {gate: files for gate in ("lint", "format", "types", "security")}, python=str(fake_bin.python)
+    )
+    # The slowest tool is started before the others (the session keeps the order gates were started in).
+    assert list(session.running) == ["types", "lint", "format", "security"]
+    assert list(session.collect()) == ["lint", "format", "types", "security"]  # outcomes in the caller's order
+
+
+def test_gate_tools_run_below_pytest_priority(project: Project, fake_bin: FakeBin, tmp_path: Path) -> None:
+    seen = tmp_path / "niceness"
+    # The tool and what it starts both report their niceness.
+    fake_bin.tool(
+        "ruff",
+        f"""\
+        import subprocess
+        child = f"import os; open({str(seen)!r}, 'a').write(str(os.getpriority(os.PRIO_PROCESS, 0)) + ' ')"
+        exec(child)
+        subprocess.run([sys.executable, "-c", child], check=True)
+        print("[]")
+        """,
+    )
+    outcome = start_gates(project.config(), {"lint": _source(project)}, python=str(fake_bin.python)).collect()["lint"]
+    assert outcome.passed and not outcome.error
+    wanted = min(os.getpriority(os.PRIO_PROCESS, 0) + GATE_NICENESS, 19)
+    assert seen.read_text().split() == [str(wanted), str(wanted)]
