@@ -157,7 +157,10 @@ def test_junit_escapes_and_drops_characters_xml_cannot_hold() -> None:
     # the failed test fails the run even beside the components' verdicts
     run = next(c for c in root.iter("testcase") if c.get("classname") == "tta-maturity.run")
     failure = run.find("failure")
-    assert failure is not None and (failure.get("message") or "").startswith("1 test failed or errored.")
+    assert failure is not None
+    assert failure.get("message") == (
+        f"1 test failed or errored. 1 of 2 components below their declared level: {report.components[0].name}."
+    )
 
 
 # ---------------------------------------------------------------- html

@@ -138,9 +138,14 @@ def test_terminal_section_and_promotion(project: Project) -> None:
         "tta-maturity promote: not promoting cart to production: the last report shows it holds staging\n",
     )
     assert refused.stdout == "  - coverage 76.47% < 80% (+3.53 pts, ~1 line)\n"
+    before = (project.path / "pyproject.toml").read_text()
     promoted = tta(project, "promote", "cart", "--to", "staging")
     assert (promoted.returncode, promoted.stdout) == (0, "cart: development -> staging in pyproject.toml\n")
-    assert 'level = "staging"' in (project.path / "pyproject.toml").read_text()
+    assert (project.path / "pyproject.toml").read_text() == before.replace(
+        '[tool.tta-maturity.components.cart]\nlevel = "development"',
+        '[tool.tta-maturity.components.cart]\nlevel = "staging"',
+    )
+    assert 'level = "staging"' not in before
 
 
 def test_no_gates_claims_no_level_that_needs_a_gate(project: Project) -> None:
