@@ -4,7 +4,7 @@ A real pytest session writes every format at once (:data:`REPORT_ARGS`);
 :func:`check_run` compares its terminal section and its files with
 ``tests/e2e/gold/SCENARIO/``. Only what changes from machine to machine or run
 to run is normalised: the project's folder, the interpreter's path, versions
-(this plugin's and the tools') and pytest's timing line. Set
+(this plugin's and the tools'), when the report was made and pytest's timing line. Set
 ``TTA_MATURITY_REGOLD=1`` to rewrite the gold files from the current code.
 """
 
@@ -37,6 +37,7 @@ FILES = {
 REPORT_ARGS = tuple(f"--tta-maturity-report={fmt}:{name}" for fmt, name in FILES.items())
 
 _SEPARATOR = re.compile(r"^=+ (.*?) =+$")
+_CREATED = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)?\b")
 _TIMING = re.compile(r" in \d+(\.\d+)?s( \(\d+:\d\d:\d\d\))?$")
 
 
@@ -58,6 +59,7 @@ def normalise(text: str, root: Path, versions: set[str]) -> str:
     for folder in sorted({str(root), str(root.resolve())}, key=len, reverse=True):
         text = text.replace(folder, "{project}")
     text = text.replace(sys.executable, "{python}")
+    text = _CREATED.sub("{time}", text)
     for version in sorted(versions, key=len, reverse=True):
         text = re.sub(rf"(?<![\w.]){re.escape(version)}(?![\w.])", "{version}", text)
     return text
