@@ -445,7 +445,11 @@ def _coverage(session: pytest.Session, state: State) -> dict[str, CoverageFigure
         elif plugin is None or cov is None:
             note = "pytest-cov is not active"
         elif state.interrupted:
-            note = "the run was interrupted before pytest-cov saved its data"
+            stopped = _stop_reason(session)  # -x, --maxfail, --sw end pytest's run loop by raising
+            if stopped:
+                note = f"pytest-cov saves no data when the run stops early ({stopped})"
+            else:
+                note = "the run was interrupted before pytest-cov saved its data"
         elif state.crashed_workers:
             note = f"xdist worker {', '.join(state.crashed_workers)} died and its coverage data is lost"
         else:

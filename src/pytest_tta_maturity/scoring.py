@@ -93,7 +93,9 @@ def gate_results(
             elif gate not in checked[comp.name] or outcome is None:
                 states[gate] = GateResult("skipped", message=DECLARED_MESSAGE if mode == "declared" else "not run")
             elif outcome.error:
-                states[gate] = GateResult("error", message=outcome.error, tool=outcome.tool)
+                # The gate's name is the key of its state: its message need not repeat it.
+                message = outcome.error.removeprefix(f"{gate}: ")
+                states[gate] = GateResult("error", message=message, tool=outcome.tool)
             elif outcome.findings is None:
                 status = "pass" if outcome.passed else "fail"
                 message = "" if outcome.passed else "command failed"

@@ -272,12 +272,12 @@ def test_explain_a_component_below_its_level(run_cli: Run, project: Path) -> Non
         "blockers for staging:",
         "  - coverage 65.22% < 70% (+4.79 pts, ~5 lines)",
         "  - types: 2 errors",
-        "  - security: error (bandit is not installed; pip install bandit)",
+        "  - security: error (bandit is not installed (looked beside /usr/bin/python3 and on PATH); pip install bandit)",
         "findings:",
         "  types (pyright 1.1.414): 2 findings",
         '    src/tta/carbon/x.py:12 reportArgumentType Argument of type "str" is not "int"',
         "    src/tta/carbon/y.py:3 reportReturnType Type <None> is not <int>",
-        "  security: error: bandit is not installed; pip install bandit",
+        "  security: error: bandit is not installed (looked beside /usr/bin/python3 and on PATH); pip install bandit",
         "coverage: 65.22%; staging needs 70%: cover 5 more statements",
         "largest uncovered blocks (4 blocks, 11 lines):",
         "  src/tta/carbon/x.py:10-14  5 lines",
@@ -339,11 +339,10 @@ def test_explain_lists_undetermined_requirements_and_failed_tests(run_cli: Run, 
         "undetermined (not measured in this run, so experimental is all that is proven):",
         '  - coverage: partial run (tests selected on the command line (-k "x"))',
         "  - tests: no attributed test ran in this partial run",
-        "  - lint: not run",
-        "  - format: not run",
-        "  - types: not run",
-        "  - security: not run",
-        "  - docs: not run",
+        "  - format: not run (--tta-maturity-gates=declared)",
+        "  - types: not run (--tta-maturity-gates=declared)",
+        "  - security: not run (--tta-maturity-gates=declared)",
+        "  - docs: not run (--tta-maturity-gates=declared)",
         "coverage: not measured (run pytest --tta-maturity with pytest-cov installed)",
     ]
     name = nasty_report().components[0].name
@@ -414,7 +413,7 @@ def test_promote_refused_below_the_level(run_cli: Run, project: Path) -> None:
     assert result.out.splitlines() == [
         "  - coverage 65.22% < 70% (+4.79 pts, ~5 lines)",
         "  - types: 2 errors",
-        "  - security: error (bandit is not installed; pip install bandit)",
+        "  - security: error (bandit is not installed (looked beside /usr/bin/python3 and on PATH); pip install bandit)",
     ]
     assert (project / "pyproject.toml").read_text() == PYPROJECT
 

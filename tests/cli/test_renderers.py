@@ -11,7 +11,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from pytest_tta_maturity.model import Report
-from pytest_tta_maturity.report import formats, html, junit, markdown, prometheus
+from pytest_tta_maturity.report import formats, html, junit, markdown, prometheus, terminal
 
 from .conftest import REPORTS, check_gold, nasty_report, sample_report
 
@@ -25,9 +25,9 @@ def test_gold(fmt: str, name: str) -> None:
     check_gold(f"{name}.{SUFFIX[fmt]}", formats.render(REPORTS[name](), fmt))
 
 
-@pytest.mark.parametrize("name", list(REPORTS))
+@pytest.mark.parametrize("name", ["sample", "nasty"])
 def test_json_round_trips(name: str) -> None:
-    report = REPORTS[name]()
+    report = {"sample": sample_report, "nasty": nasty_report}[name]()
     text = formats.render(report, "json")
     assert json.loads(text) == report.to_dict()
     assert Report.from_dict(json.loads(text)).to_dict() == report.to_dict()
@@ -120,7 +120,9 @@ def test_junit_one_testcase_per_requirement_and_blockers_fail() -> None:
     assert 'src/tta/carbon/x.py:12: reportArgumentType Argument of type "str" is not "int"' in (types.text or "")
     error = cases[("tta-maturity.carbon", "security")].find("error")
     assert error is not None
-    assert error.get("message") == "bandit is not installed; pip install bandit"
+    assert error.get("message") == (
+        "bandit is not installed (looked beside /usr/bin/python3 and on PATH); pip install bandit"
+    )
     assert cases[("tta-maturity.model_management", "coverage")].find("failure") is None
     assert suites[0].get("tests") == "14"
     assert suites[0].get("failures") == "2"
@@ -142,13 +144,23 @@ def test_junit_escapes_and_drops_characters_xml_cannot_hold() -> None:
     coverage = next(c for c in root.iter("testcase") if c.get("name") == "coverage")
     assert coverage.find("failure") is None
     assert coverage.find("skipped") is not None
-    empty = [c for c in root.iter("testcase") if c.get("classname") == "tta-maturity.empty"]
-    assert [c.get("name") for c in empty] == ["coverage", "tests"]
-    assert empty[0].find("skipped") is not None
+    empty = {c.get("name"): c for c in root.iter("testcase") if c.get("classname") == "tta-maturity.empty"}
+    assert list(empty) == ["coverage", "tests", "lint", "format", "types", "security", "docs"]
+    assert [name for name, case in empty.items() if case.find("skipped") is not None] == [
+        "coverage",
+        "tests",
+        "format",
+        "types",
+        "security",
+        "docs",
+    ]  # lint ran over empty's files (none) and passed
     # the failed test fails the run even beside the components' verdicts
     run = next(c for c in root.iter("testcase") if c.get("classname") == "tta-maturity.run")
     failure = run.find("failure")
-    assert failure is not None and (failure.get("message") or "").startswith("1 test failed or errored.")
+    assert failure is not None
+    assert failure.get("message") == (
+        f"1 test failed or errored. 1 of 2 components below their declared level: {report.components[0].name}."
+    )
 
 
 # ---------------------------------------------------------------- html
@@ -193,6 +205,17 @@ def test_html_bars_show_coverage_against_threshold() -> None:
     assert 'class="mark" style="left: 70.00%"' in text
     assert 'class="fill ok" style="width: 84.21%"' in text
     assert 'class="mark" style="left: 65.00%"' in text
+
+
+def test_partial_mark_only_on_measured_coverage() -> None:
+    """A partial run marks measured figures as not judged; "n/a" stays "n/a" in every format."""
+    report = nasty_report()
+    assert [terminal.coverage_cell(c, report) for c in report.components] == ["10%*", "n/a"]
+    rows = [line for line in markdown.render(report).splitlines() if line.startswith(("| a", "| empty"))]
+    assert [row.split(" | ")[3] for row in rows] == ["10%\\*", "n/a"]
+    page = html.render(report)
+    assert '<td class="num">10%* / 60%</td>' in page
+    assert '<td class="num">n/a / 0%</td>' in page
 
 
 # ---------------------------------------------------------------- markdown

@@ -91,9 +91,12 @@ def test_new_tool_version_runs_again(source: Project, fake_bin: FakeBin, memory_
 
 def test_errors_are_not_cached(source: Project, fake_bin: FakeBin, memory_cache: MemoryCache) -> None:
     fake_bin.tool("ruff", "print('boom', file=sys.stderr)\nsys.exit(2)\n")
-    assert _run(source, fake_bin, memory_cache).error
+    error = (
+        "lint: ruff 9.9.9 failed with exit status 2 (boom); fix the problem it reports, or run ruff by hand to see it"
+    )
+    assert _run(source, fake_bin, memory_cache).error == error
     assert "tta-maturity/gates/lint" not in memory_cache.data
-    assert _run(source, fake_bin, memory_cache).error
+    assert _run(source, fake_bin, memory_cache).error == error
     assert fake_bin.calls()[-1] != "--version"
     assert len([c for c in fake_bin.calls() if c != "--version"]) == 2
 

@@ -29,26 +29,30 @@ def _one_line(message: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("gate", "tool_toml", "hint"),
+    ("gate", "tool_toml", "program", "hint"),
     [
-        ("lint", "", "pip install ruff"),
-        ("format", "", "pip install ruff"),
-        ("security", "", "pip install ruff"),
-        ("security", '[tool.tta-maturity.gates.security]\ntool = "bandit"\n', "pip install bandit"),
-        ("docs", "", "pip install ruff"),
-        ("types", "", 'pip install "pytest-tta-maturity[pyright]"'),
-        ("types", '[tool.tta-maturity.gates.types]\ntool = "basedpyright"\n', "pip install basedpyright"),
-        ("types", '[tool.tta-maturity.gates.types]\ntool = "mypy"\n', "pip install mypy"),
+        ("lint", "", "ruff", "pip install ruff"),
+        ("format", "", "ruff", "pip install ruff"),
+        ("security", "", "ruff", "pip install ruff"),
+        ("security", '[tool.tta-maturity.gates.security]\ntool = "bandit"\n', "bandit", "pip install bandit"),
+        ("docs", "", "ruff", "pip install ruff"),
+        ("types", "", "pyright", 'pip install "pytest-tta-maturity[pyright]"'),
+        (
+            "types",
+            '[tool.tta-maturity.gates.types]\ntool = "basedpyright"\n',
+            "basedpyright",
+            "pip install basedpyright",
+        ),
+        ("types", '[tool.tta-maturity.gates.types]\ntool = "mypy"\n', "mypy", "pip install mypy"),
     ],
 )
-def test_missing_tool(project: Project, fake_bin: FakeBin, gate: str, tool_toml: str, hint: str) -> None:
+def test_missing_tool(project: Project, fake_bin: FakeBin, gate: str, tool_toml: str, program: str, hint: str) -> None:
     config = project.config(tool_toml)
     outcome = start_gates(config, {gate: _source(project)}, python=str(fake_bin.python)).collect()[gate]
-    assert not outcome.passed or outcome.error
-    assert "is not installed" in outcome.error
-    assert outcome.error.startswith(f"{gate}: ")
-    assert outcome.error.endswith(hint)
-    _one_line(outcome.error)
+    assert (outcome.error, outcome.findings) == (
+        f"{gate}: {program} is not installed (looked beside {fake_bin.python} and on PATH); {hint}",
+        [],  # nothing was measured: no finding, and the error says why
+    )
 
 
 def test_missing_custom_command(project: Project, fake_bin: FakeBin) -> None:

@@ -142,7 +142,7 @@ def render(report: Report) -> str:
     body.append("<thead><tr>" + "".join(f'<th scope="col">{esc(c)}</th>' for c in columns) + "</tr></thead>")
     body.append("<tbody>")
     for comp in report.components:
-        cover = esc(coverage_text(comp)) + ("*" if report.partial else "")
+        cover = esc(coverage_text(comp)) + ("*" if report.partial and comp.coverage.measured else "")
         achieved = esc(achieved_text(comp))
         if comp.held_by_baseline:
             achieved = f"{achieved} (below, baseline held)"
