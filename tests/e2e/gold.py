@@ -51,6 +51,8 @@ def _versions(report: dict[str, object]) -> set[str]:
             name, _, version = str(gate.get("tool", "")).partition(" ")
             if name and version:
                 found.add(version)
+    if report.get("coverage_version"):
+        found.add(str(report["coverage_version"]))
     return found
 
 
