@@ -11,6 +11,9 @@
     python3 tasks.py bench     set up .venv, run benchmarks/bench_core.py (extra arguments are passed on),
                                then benchmarks/bench_gates.py; `bench core ARGS` or `bench gates ARGS`
                                runs only that one, with ARGS
+    python3 tasks.py mutate    add mutmut to .venv (the `mutation` extra), mutation-test the verdict core
+                               ([tool.mutmut] in pyproject.toml) against the fast tests, print killed and
+                               survived per module and every survivor; `--output FILE` also saves it
 
 With --current-python (before or after the task), the interpreter running tasks.py is used as it
 is, without .venv (tox.ini runs every task this way, in tox's own environments).
@@ -39,7 +42,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / "tasks-stamp.json"
 EXAMPLE = ROOT / "examples" / "story-engine"
-EXTRAS = "test"
+#: The extras .venv holds for every task; `mutate` adds `mutation`.
+EXTRAS = ("test",)
 
 #: What pytest's exit statuses mean (plus the plugin's use of 1).
 EXIT_MEANING = {
@@ -80,12 +84,12 @@ def venv_python() -> Path:
     return bin_dir() / ("python.exe" if os.name == "nt" else "python")
 
 
-def stamp_wanted() -> dict[str, str]:
+def stamp_wanted() -> dict[str, Any]:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    return {"pyproject_sha256": digest, "python": sys.version.split()[0], "extras": EXTRAS}
+    return {"pyproject_sha256": digest, "python": sys.version.split()[0]}
 
 
-def stamp_current() -> dict[str, str]:
+def stamp_current() -> dict[str, Any]:
     try:
         data = json.loads(STAMP.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -104,18 +108,25 @@ def venv_works() -> bool:
     return done.returncode == 0
 
 
-def ensure_venv() -> None:
-    """Create or refresh .venv so that it holds `-e .[test]` for the current pyproject.toml."""
+def ensure_venv(extras: tuple[str, ...] = EXTRAS) -> None:
+    """Create or refresh .venv so that it holds `-e .[EXTRAS]` for the current pyproject.toml.
+
+    Extras installed for another task (`mutation` for `mutate`) are kept: the stamp lists them all.
+    """
     if USE_CURRENT:
         return
     wanted = stamp_wanted()
     current = stamp_current()
-    if current == wanted and venv_works():
+    installed = current.get("extras", [])
+    installed = installed if isinstance(installed, list) else []
+    same = all(current.get(key) == value for key, value in wanted.items())
+    if same and set(extras) <= set(installed) and venv_works():
         return
     if not venv_works() or current.get("python") != wanted["python"]:
         say(f"creating {VENV.name} with Python {wanted['python']}")
         if VENV.exists():
             shutil.rmtree(VENV)
+        installed = []
         try:
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         except subprocess.CalledProcessError:
@@ -123,13 +134,15 @@ def ensure_venv() -> None:
                 "tasks.py: `python3 -m venv` failed; on Debian or Ubuntu install the venv module "
                 "(apt-get install python3-venv) and try again"
             )
-    else:
+    elif not same:
         say("pyproject.toml changed: reinstalling")
+    wanted["extras"] = sorted({*extras, *(str(e) for e in installed)})
+    spec = f".[{','.join(wanted['extras'])}]"
     STAMP.unlink(missing_ok=True)
-    say(f"installing -e .[{EXTRAS}] into {VENV.name} (quiet; this takes a minute the first time)")
+    say(f"installing -e {spec} into {VENV.name} (quiet; this takes a minute the first time)")
     started = time.monotonic()
     pip = [str(venv_python()), "-m", "pip", "--disable-pip-version-check", "--no-input"]
-    run_checked([*pip, "install", "-q", "-e", f".[{EXTRAS}]"], cwd=ROOT, what="pip install")
+    run_checked([*pip, "install", "-q", "-e", spec], cwd=ROOT, what="pip install")
     STAMP.write_text(json.dumps(wanted, indent=2) + "\n", encoding="utf-8")
     say(f"environment ready in {time.monotonic() - started:.0f} s")
 
@@ -367,6 +380,64 @@ def compat_job(sets: list[str], timings: list[tuple[str, float]] | None = None) 
     return 0
 
 
+#: `mutate` runs mutmut in a copy of these under .venv/mutation/, so that its `mutants/` folder never
+#: lands in the work tree. What it mutates and which tests it runs: [tool.mutmut] in pyproject.toml.
+MUTATION_WORK = VENV / "mutation"
+MUTATION_COPY = ("src", "tests", "pyproject.toml")
+
+
+def task_mutate(args: list[str]) -> int:
+    """Mutation-test the verdict core against the fast tests and print killed/survived per module.
+
+    Every run starts afresh (a survivor is retested after the tests change). With ``--output FILE``
+    the report is also written there; it is always kept in .venv/mutation/report.md.
+    """
+    output: Path | None = None
+    if args[:1] == ["--output"] and len(args) == 2:
+        output = (Path.cwd() / args[1]).resolve()
+    elif args:
+        print("tasks.py: usage: python3 tasks.py mutate [--output FILE]", file=sys.stderr)
+        return 2
+    ensure_venv((*EXTRAS, "mutation"))
+    if MUTATION_WORK.exists():
+        shutil.rmtree(MUTATION_WORK)
+    MUTATION_WORK.mkdir(parents=True)
+    for name in MUTATION_COPY:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, MUTATION_WORK / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, MUTATION_WORK / name)
+    started = time.monotonic()
+    status = run([tool("mutmut"), "run", "--max-children", str(os.cpu_count() or 2)], cwd=MUTATION_WORK)
+    spent = time.monotonic() - started
+    print(flush=True)
+    if status != 0:
+        say(f"FAILED: mutmut run exited with status {status}")
+        return status
+    version = subprocess.run(
+        [str(venv_python()), "-c", "import importlib.metadata as m; print(m.version('mutmut'))"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    header = (
+        "# Mutation testing: the verdict core\n\n"
+        f"Command: `python3 tasks.py mutate`; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"commit {commit or 'unknown'}; mutmut {version}, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} workers; mutmut ran {spent:.0f} s. Modules and tests: `[tool.mutmut]` in pyproject.toml."
+    )
+    report = [str(venv_python()), str(ROOT / "mutation" / "report.py"), "--header", header]
+    report += ["--output", str(output or MUTATION_WORK / "report.md")]
+    status = run(report, cwd=MUTATION_WORK)
+    if status == 0:
+        say(f"report kept in {(output or MUTATION_WORK / 'report.md')}")
+    return status
+
+
 #: The benchmark scripts `tasks.py bench` runs, in order (see benchmarks/README.md).
 BENCHES = {"core": "bench_core.py", "gates": "bench_gates.py"}
 
@@ -406,7 +477,9 @@ def main(argv: list[str]) -> int:
         return task_bench(rest)
     if task == "compat" and all(r in COMPAT_SETS for r in rest):
         return compat_job(rest or list(COMPAT_SETS))
-    print(f"tasks.py: unknown task {' '.join(argv)!r}; use example, test, compat or bench", file=sys.stderr)
+    if task == "mutate":
+        return task_mutate(rest)
+    print(f"tasks.py: unknown task {' '.join(argv)!r}; use example, test, compat, bench or mutate", file=sys.stderr)
     return 2
 
 
