@@ -66,6 +66,7 @@ def main(argv: list[str]) -> int:
             if status not in KILLED and status != "not checked":
                 survivors.append(_describe(path, name, status))
         rows.append((path, counts))
+    survivors.sort(key=lambda s: (s.path, s.line))
     text = _render(args.header, rows, survivors)
     print(text, end="")
     if args.output:
