@@ -21,8 +21,8 @@ is, without .venv (tox.ini runs every task this way, in tox's own environments).
 The virtual environment is `.venv` at the repository root. It is (re)built when it is missing, when
 it was made by another Python, or when pyproject.toml changed since the last install (the install is
 keyed by a hash of pyproject.toml). The compatibility job's venvs live in `.venv/compat/`, one per
-Python and version set, keyed the same way by what they install (the newest set is also refreshed
-once a day). Only the standard library is used here.
+Python and version set, keyed by what they install (the pinned requirements and pyproject.toml's
+[project] table; the newest set is also refreshed once a day). Only the standard library is used here.
 """
 
 from __future__ import annotations
@@ -268,9 +268,10 @@ COMPAT_SETS = ("oldest", "newest")
 COMPAT_ROOT = VENV / "compat"
 
 #: Run by the Python of .venv (which has packaging, and tomli before 3.11): each requirement of
-#: [project] dependencies and of the extras named in argv[2:], as [name, lower bound], markers applied.
+#: [project] dependencies and of the extras named in argv[2:], as [name, lower bound], markers applied,
+#: and a digest of the [project] table (what `pip install -e .` reads; [tool.*] tables do not count).
 DECLARED_LOWER_BOUNDS = """
-import json, sys
+import hashlib, json, sys
 try:
     import tomllib
 except ImportError:
@@ -288,7 +289,8 @@ for text in texts:
         continue
     lows = [s.version for s in req.specifier if s.operator in (">=", "~=", "==")]
     found.append([req.name, lows[0] if lows else None])
-print(json.dumps(found))
+digest = hashlib.sha256(json.dumps(project, sort_keys=True, default=str).encode()).hexdigest()
+print(json.dumps({"bounds": found, "project_sha256": digest}))
 """
 
 #: Run by a compatibility venv's Python: the installed version of each name in argv[1:].
@@ -298,21 +300,22 @@ print(json.dumps({name: m.version(name) for name in sys.argv[1:]}))
 """
 
 
-def declared_lower_bounds() -> list[tuple[str, str]]:
-    """[(name, lower bound)] of the dependencies the compatibility job pins, from pyproject.toml."""
+def declared_lower_bounds() -> tuple[list[tuple[str, str]], str]:
+    """[(name, lower bound)] of the dependencies the compatibility job pins, and a digest of [project]."""
     argv = [str(venv_python()), "-c", DECLARED_LOWER_BOUNDS, str(ROOT / "pyproject.toml"), *COMPAT_EXTRAS]
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"tasks.py: reading the dependencies of pyproject.toml failed: {done.stderr.strip()}")
+    data = json.loads(done.stdout)
     found: list[tuple[str, str]] = []
-    for name, low in json.loads(done.stdout):
+    for name, low in data["bounds"]:
         if low is None:
             sys.exit(
                 f"tasks.py: pyproject.toml: dependency {name!r} has no lower bound; "
                 f"declare the oldest supported version (e.g. '{name}>=X.Y') so the compatibility job can test it"
             )
         found.append((name, low))
-    return found
+    return found, str(data["project_sha256"])
 
 
 def compat_requirements(which: str, bounds: list[tuple[str, str]]) -> list[str]:
@@ -321,14 +324,15 @@ def compat_requirements(which: str, bounds: list[tuple[str, str]]) -> list[str]:
     return [name for name, _ in bounds]
 
 
-def compat_venv(which: str, requirements: list[str]) -> Path:
-    """The venv of one version set, (re)built when what it installs changed; newest is refreshed daily."""
+def compat_venv(which: str, requirements: list[str], project_digest: str) -> Path:
+    """The venv of one version set, (re)built when what it installs changed (the requirements, the
+    package's [project] table, the Python); the newest set is also refreshed once a day."""
     venv = COMPAT_ROOT / f"py{sys.version_info[0]}.{sys.version_info[1]}-{which}"
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     stamp = venv / "tasks-stamp.json"
     wanted: dict[str, Any] = {
         "python": sys.version.split()[0],
-        "pyproject_sha256": hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest(),
+        "project_sha256": project_digest,
         "requirements": requirements,
     }
     if which == "newest":
@@ -355,10 +359,10 @@ def compat_venv(which: str, requirements: list[str]) -> Path:
 def compat_job(sets: list[str], timings: list[tuple[str, float]] | None = None) -> int:
     """Run COMPAT_TESTS in the venv of each version set; the first failure stops the job."""
     ensure_venv()
-    bounds = declared_lower_bounds()
+    bounds, project_digest = declared_lower_bounds()
     for which in sets:
         started = time.monotonic()
-        venv = compat_venv(which, compat_requirements(which, bounds))
+        venv = compat_venv(which, compat_requirements(which, bounds), project_digest)
         python = str(venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python"))
         if timings is not None:
             timings.append((f"setup {which}", time.monotonic() - started))
