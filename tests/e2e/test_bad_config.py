@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pytest_tta_maturity.config import parse
 from pytest_tta_maturity.errors import ConfigError
-from tests.unit.test_config import BAD
+from tests.unit.test_config import BAD, BAD_IDS
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def layout(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-@pytest.mark.parametrize(("text", "message"), BAD, ids=[f"bad{i:02d}" for i in range(len(BAD))])
+@pytest.mark.parametrize(("text", "message"), BAD, ids=BAD_IDS)
 def test_exit_status_4_and_the_message(layout: pytest.Pytester, text: str, message: str) -> None:
     (layout.path / "pyproject.toml").write_text(text)
     result = layout.runpytest_inprocess("--tta-maturity", "--no-cov")

@@ -290,7 +290,28 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("text", "message"), BAD, ids=[f"bad{i:02d}" for i in range(len(BAD))])
+def _bad_ids() -> list[str]:
+    """A readable id per case: the key the message names and its problem (``components.carbon.level-is-not-a-level``)."""
+    seen: dict[str, int] = {}
+    ids: list[str] = []
+    for _, message in BAD:
+        where, _, rest = message.removeprefix(f"{P}: ").partition(": ")
+        if where.startswith("tool."):
+            key = where.split(" = ", 1)[0].removeprefix("tool.tta-maturity").lstrip(".") or "table"
+            problem = rest
+        else:  # a message about the whole file
+            key, problem = "file", where
+        words = "-".join(problem.split(";", 1)[0].replace("'", "").split()[:4])
+        name = f"{key}-{words}"
+        seen[name] = seen.get(name, 0) + 1
+        ids.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
+    return ids
+
+
+BAD_IDS = _bad_ids()
+
+
+@pytest.mark.parametrize(("text", "message"), BAD, ids=BAD_IDS)
 def test_bad_configuration_is_one_line_naming_key_value_and_fix(project: Path, text: str, message: str) -> None:
     path = project / "pyproject.toml"
     path.write_text(text)
