@@ -110,18 +110,25 @@ paths = ["src/shop/pricing.py", "src/shop/unused.py"]
 """
 
 
-class Project:
-    """A small real project in a pytester directory."""
+class ProjectFolder:
+    """A project folder that tests write files into (the base of every test project here)."""
 
-    def __init__(self, pytester: pytest.Pytester) -> None:
-        self.pytester = pytester
-        self.path = pytester.path
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
     def write(self, rel: str, text: str) -> Path:
         path = self.path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
         return path
+
+
+class Project(ProjectFolder):
+    """A small real project in a pytester directory, run through pytest in a subprocess."""
+
+    def __init__(self, pytester: pytest.Pytester) -> None:
+        super().__init__(pytester.path)
+        self.pytester = pytester
 
     def run(self, *args: str) -> pytest.RunResult:
         return self.pytester.runpytest_subprocess(*args)

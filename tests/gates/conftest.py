@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from pytest_tta_maturity.config import MaturityConfig, load
+from tests.conftest import ProjectFolder
 
 
 class MemoryCache:
@@ -29,29 +30,18 @@ class MemoryCache:
         self.data[key] = json.dumps(value)
 
 
-class Project:
-    """A project folder with a ``[tool.tta-maturity]`` table and a ``pkg`` component."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.gates_toml = ""
-        self.extra_toml = ""
-
-    def write(self, rel: str, text: str) -> Path:
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-        return path
+class Project(ProjectFolder):
+    """A project folder with a ``[tool.tta-maturity]`` table and a ``pkg`` component, for the gate engine."""
 
     def config(self, extra_toml: str = "") -> MaturityConfig:
         self.write(
             "pyproject.toml",
             '[tool.tta-maturity.components.pkg]\nlevel = "production"\npaths = ["pkg"]\n\n' + extra_toml,
         )
-        return load(self.root / "pyproject.toml")
+        return load(self.path / "pyproject.toml")
 
     def files(self) -> list[Path]:
-        return sorted(p.resolve() for p in (self.root / "pkg").rglob("*") if p.is_file())
+        return sorted(p.resolve() for p in (self.path / "pkg").rglob("*") if p.is_file())
 
 
 @pytest.fixture

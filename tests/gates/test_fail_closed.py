@@ -162,7 +162,7 @@ def test_pyright_would_download_node(
 
 @pytest.mark.parametrize(("status", "passed"), [(0, True), (3, False)])
 def test_custom_gate_exit_status(project: Project, fake_bin: FakeBin, status: int, passed: bool) -> None:
-    fake_bin.tool("checker", f"assert os.getcwd() == {str(project.root)!r}\nsys.exit({status})\n")
+    fake_bin.tool("checker", f"assert os.getcwd() == {str(project.path)!r}\nsys.exit({status})\n")
     config = project.config('[tool.tta-maturity.gates.licenses]\ncommand = ["checker", "--strict"]\n')
     outcome = start_gates(config, {"licenses": _source(project)}, python=str(fake_bin.python)).collect()["licenses"]
     assert (outcome.passed, outcome.findings, outcome.error, outcome.tool) == (passed, None, "", "checker")

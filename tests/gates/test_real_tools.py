@@ -86,16 +86,16 @@ def test_ruff_gates_match_ruff(sources: Project) -> None:
     before = {f: f.read_bytes() for f in sources.files()}
     outcomes = _gates(sources, ["lint", "format", "security", "docs"], "[tool.ruff]\nfix = true\n")
     files = _py(sources)
-    lint = json.loads(_direct(sources.root, [ruff, "check", "--no-fix", "--output-format", "json", *files]))
+    lint = json.loads(_direct(sources.path, [ruff, "check", "--no-fix", "--output-format", "json", *files]))
     assert len(outcomes["lint"].findings or []) == len(lint) > 0
     assert {"F401", "I001"} <= {f.code for f in outcomes["lint"].findings or []}
 
-    formatted = json.loads(_direct(sources.root, [ruff, "format", "--check", "--output-format", "json", *files]))
+    formatted = json.loads(_direct(sources.path, [ruff, "format", "--check", "--output-format", "json", *files]))
     assert len(outcomes["format"].findings or []) == len({d["filename"] for d in formatted}) == 1
     assert [(f.path, f.code) for f in outcomes["format"].findings or []] == [("pkg/mod.py", "format")]
 
     security = json.loads(
-        _direct(sources.root, [ruff, "check", "--no-fix", "--select", "S", "--output-format", "json", *files])
+        _direct(sources.path, [ruff, "check", "--no-fix", "--select", "S", "--output-format", "json", *files])
     )
     assert (
         sorted(f.code for f in outcomes["security"].findings or [])
@@ -104,7 +104,7 @@ def test_ruff_gates_match_ruff(sources: Project) -> None:
     )
 
     docs = json.loads(
-        _direct(sources.root, [ruff, "check", "--no-fix", "--select", "D1", "--output-format", "json", *files])
+        _direct(sources.path, [ruff, "check", "--no-fix", "--select", "D1", "--output-format", "json", *files])
     )
     assert sorted(f.code for f in outcomes["docs"].findings or []) == sorted(d["code"] for d in docs)
     assert sorted(f.code for f in outcomes["docs"].findings or []) == ["D100", "D101", "D102", "D103"]
@@ -123,7 +123,7 @@ def test_security_and_docs_respect_the_projects_ignores(sources: Project) -> Non
     files = _py(sources)
     direct = json.loads(
         _direct(
-            sources.root,
+            sources.path,
             [ruff, "check", "--no-fix", "--select", "S", "--ignore", "S101", "--output-format", "json", *files],
         )
     )
@@ -147,7 +147,7 @@ def test_pyright_matches_pyright(sources: Project) -> None:
     sources.write("pkg/typed.py", '"""T."""\n\nimport json\n\nVALUE: int = json.dumps(1)\nreveal_type(VALUE)\n')
     cache = MemoryCache()
     outcome = _gates(sources, ["types"], cache=cache)["types"]
-    report = json.loads(_direct(sources.root, [pyright, "--outputjson", "--pythonpath", PYTHON, *_py(sources)]))
+    report = json.loads(_direct(sources.path, [pyright, "--outputjson", "--pythonpath", PYTHON, *_py(sources)]))
     errors = [d for d in report["generalDiagnostics"] if d["severity"] == "error"]
     assert len(errors) == report["summary"]["errorCount"] == 2
     assert sorted((f.path, f.line, f.code) for f in outcome.findings or []) == [
@@ -167,7 +167,7 @@ def test_pyright_matches_pyright(sources: Project) -> None:
 def test_mypy_matches_mypy(sources: Project) -> None:
     mypy = _tool("mypy")
     outcome = _gates(sources, ["types"], '[tool.tta-maturity.gates.types]\ntool = "mypy"\n')["types"]
-    text = _direct(sources.root, [mypy, "--no-error-summary", "--python-executable", PYTHON, *_py(sources)])
+    text = _direct(sources.path, [mypy, "--no-error-summary", "--python-executable", PYTHON, *_py(sources)])
     errors = [line for line in text.splitlines() if ": error: " in line]
     assert len(outcome.findings or []) == len(errors) == 1
     assert outcome.tool.startswith("mypy ")
@@ -176,7 +176,7 @@ def test_mypy_matches_mypy(sources: Project) -> None:
 def test_bandit_matches_bandit(sources: Project) -> None:
     bandit = _tool("bandit")
     outcome = _gates(sources, ["security"], '[tool.tta-maturity.gates.security]\ntool = "bandit"\n')["security"]
-    report = json.loads(_direct(sources.root, [bandit, "-f", "json", "-q", *_py(sources)]))
+    report = json.loads(_direct(sources.path, [bandit, "-f", "json", "-q", *_py(sources)]))
     assert len(outcome.findings or []) == len(report["results"]) == 3
     assert outcome.tool.startswith("bandit ")
 
