@@ -284,6 +284,7 @@ def report(target: Target, checks: list[str]) -> tuple[list[str], dict[str, floa
             f"| {med[P0]:.2f} s | {med[PD]:.2f} s | {med[PA]:.2f} s | {med[LT]:.2f} s | {med[LC]:.2f} s "
             f"| {ratios['PA/PD']:.2f}x | {ratios['PA/P0']:.2f}x | {ratios['PA/longest']:.2f}x ({longest}) |"
         ),
+        "  spread (min-max): " + ", ".join(f"{k} {min(v):.1f}-{max(v):.1f}s" for k, v in target.samples.items() if v),
         (
             f"  PA/longest step <= 1.10: {'yes' if ratios['PA/longest'] <= 1.10 else 'NO'}; "
             f"PD/longest step {ratios['PD/longest']:.2f}x"
