@@ -167,7 +167,9 @@ def run_once(project: Project, key: str, args: list[str], log: Path) -> tuple[fl
 
 def scoring_time(timings: dict[str, float]) -> float:
     """The plugin's scoring and reporting: everything it times but coverage analysis and gate waits."""
-    return sum(value for key, value in timings.items() if key not in ("measure", "gates_wait", "analysis", "measure_in_worker"))
+    return sum(
+        value for key, value in timings.items() if key not in ("measure", "gates_wait", "analysis", "measure_in_worker")
+    )
 
 
 def fmt_timings(samples: list[dict[str, float]]) -> str:
