@@ -17,9 +17,13 @@ The table shows the median wall time of each and the RATIOS C/A (target <= 1.03x
 <= 1.01x), with the plugin's own times read from the `tta-maturity timings:` line it prints when
 TTA_MATURITY_TIMINGS=1: `analysis` (the worker's parsing beside the tests, off the critical path),
 `measure` (what is left after the tests: the intersection with the measured data) and
-scoring+reporting (`score` + `write`; target < 0.3 s for 2,000 files). It also checks that cold and
-warm runs give the same figures (from the report each run keeps in pytest's cache), and prints the
-load average of the machine before and after, since a busy machine moves every figure.
+scoring+reporting (`score` + `write`; target < 0.3 s for 2,000 files). Two steadier figures for a
+busy machine: the CPU seconds of each command's whole process tree (CPU C/A, W/A: all the work the
+plugin adds, the worker's included, wherever it runs) and "after the tests / A" (measure + score +
+write over A's wall time: what the plugin adds to the critical path once the tests are done). It also
+checks that cold and warm runs give the same figures (from the report each run keeps in pytest's
+cache), and prints the load average of the machine before and after, since a busy machine moves
+every wall-time figure.
 
 Logs of every run go to benchmarks/_work/logs/, the figures to benchmarks/_work/results.json.
 """
@@ -66,6 +70,7 @@ class Project:
 @dataclass
 class Samples:
     wall: list[float] = field(default_factory=lambda: list[float]())
+    cpu: list[float] = field(default_factory=lambda: list[float]())
     plugin: list[dict[str, float]] = field(default_factory=lambda: list[dict[str, float]]())
     statuses: list[int] = field(default_factory=lambda: list[int]())
     expected: tuple[int, ...] = (0,)
@@ -73,6 +78,10 @@ class Samples:
     def good_walls(self) -> list[float]:
         """Wall times of the runs that ended as expected (a crashed run is not a timing)."""
         return [w for w, s in zip(self.wall, self.statuses, strict=True) if s in self.expected]
+
+    def good_cpus(self) -> list[float]:
+        """CPU seconds (user + system, the whole process tree) of the runs that ended as expected."""
+        return [c for c, s in zip(self.cpu, self.statuses, strict=True) if s in self.expected and c >= 0]
 
     def bad_statuses(self) -> list[int]:
         return sorted({s for s in self.statuses if s not in self.expected})
@@ -147,22 +156,34 @@ def kept_figures(root: Path) -> str:
     return json.dumps([[c["name"], c["coverage"]] for c in report.get("components", [])], sort_keys=True)
 
 
-def run_once(project: Project, key: str, args: list[str], log: Path) -> tuple[float, int, dict[str, float]]:
+def children_cpu() -> float:
+    """CPU seconds used so far by this script's finished child processes (and theirs); -1 without ``resource``."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return -1.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(project: Project, key: str, args: list[str], log: Path) -> tuple[float, float, int, dict[str, float]]:
     clean(project.root, key)
     env = dict(os.environ)
     env.pop("PYTEST_ADDOPTS", None)
     env["TTA_MATURITY_TIMINGS"] = "1"
     env.setdefault("PYRIGHT_PYTHON_IGNORE_WARNINGS", "1")
     argv = [sys.executable, "-m", "pytest", "-q", *args]
+    cpu_before = children_cpu()
     started = time.perf_counter()
     done = subprocess.run(argv, cwd=project.root, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
+    cpu = children_cpu() - cpu_before if cpu_before >= 0 else -1.0
     log.write_text(f"$ {' '.join(argv)}\n(exit {done.returncode})\n{done.stdout}\n{done.stderr}", encoding="utf-8")
     timings: dict[str, float] = {}
     match = TIMINGS.search(done.stdout)
     if match:
         timings = {key: float(value) for key, value in TIMING_ITEM.findall(match.group(1))}
-    return wall, done.returncode, timings
+    return wall, cpu, done.returncode, timings
 
 
 def scoring_time(timings: dict[str, float]) -> float:
@@ -197,9 +218,10 @@ def bench(
             items = items[shift:] + items[:shift]
             for key, args in items:
                 log = logs / f"{project.name}-r{round_no}-{key}.log"
-                wall, status, timings = run_once(project, key, args, log)
+                wall, cpu, status, timings = run_once(project, key, args, log)
                 samples = results[project.name].setdefault(key, Samples(expected=(0, 1) if key in PLUGINS else (0,)))
                 samples.wall.append(wall)
+                samples.cpu.append(cpu)
                 samples.statuses.append(status)
                 if timings and status in samples.expected:
                     samples.plugin.append(timings)
@@ -207,7 +229,7 @@ def bench(
                     figures.setdefault(project.name, {}).setdefault(key, set()).add(kept_figures(project.root))
                 print(
                     f"  round {round_no + 1}/{rounds}  {project.name:<14} {key} {LABELS[key]:<31} {wall:7.2f}s  "
-                    f"exit {status}  (load {load_average()})",
+                    f"cpu {cpu:7.2f}s  exit {status}  (load {load_average()})",
                     flush=True,
                 )
     return results
@@ -217,6 +239,12 @@ def median_timing(samples: Samples, name: str) -> str:
     """The median of one of the plugin's own timings over the runs of one command."""
     values = [t.get(name, 0.0) for t in samples.plugin]
     return f"{statistics.median(values):.3f} s" if values else "n/a"
+
+
+def after_tests(samples: Samples, base: float) -> str:
+    """What the plugin does after the tests (measure, score, write), as a share of the baseline's wall time."""
+    values = [t.get("measure", 0.0) + scoring_time(t) for t in samples.plugin]
+    return f"{statistics.median(values) / base * 100:.1f} %" if values else "n/a"
 
 
 def report(
@@ -237,9 +265,10 @@ def report(
         "",
         "| project | files | "
         + " | ".join(keys)
-        + " | C/A | W/A | plugin: analysis beside the tests (C) | plugin: measure after the tests (C / W) "
+        + " | C/A | W/A | CPU C/A | CPU W/A | after the tests / A (C / W) "
+        + "| plugin: analysis beside the tests (C) | plugin: measure after the tests (C / W) "
         + "| plugin: score+report | cold = warm figures |",
-        "|---|---:|" + "---:|" * len(keys) + "---:|---:|---:|---:|---:|---|",
+        "|---|---:|" + "---:|" * len(keys) + "---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     ok = True
     notes: list[str] = []
@@ -261,12 +290,17 @@ def report(
         if not same:
             ok = False
             notes.append(f"{project.name}: cold and warm runs gave DIFFERENT figures (or none were kept)")
+        cpu = {key: statistics.median(runs[key].good_cpus()) if runs[key].good_cpus() else 0.0 for key in keys}
+        after = {key: after_tests(runs[key], med[BASE]) for key in PLUGINS}
         cells = [
             project.name,
             str(project.files),
             *(f"{med[key]:.2f} s" for key in keys),
             f"{med[COLD] / med[BASE]:.3f}x",
             f"{med[WARM] / med[BASE]:.3f}x",
+            f"{cpu[COLD] / cpu[BASE]:.3f}x" if cpu[BASE] else "n/a",
+            f"{cpu[WARM] / cpu[BASE]:.3f}x" if cpu[BASE] else "n/a",
+            f"{after[COLD]} / {after[WARM]}",
             median_timing(runs[COLD], "analysis"),
             f"{median_timing(runs[COLD], 'measure')} / {median_timing(runs[WARM], 'measure')}",
             f"{statistics.median(scoring):.3f} s" if scoring else "n/a",
@@ -337,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
             p.name: {
                 "files": p.files,
                 **{
-                    key: {"wall": s.wall, "statuses": s.statuses, "plugin_timings": s.plugin}
+                    key: {"wall": s.wall, "cpu": s.cpu, "statuses": s.statuses, "plugin_timings": s.plugin}
                     for key, s in results[p.name].items()
                 },
             }

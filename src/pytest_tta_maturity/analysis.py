@@ -114,6 +114,7 @@ def cache_key(settings: Mapping[str, Any]) -> str:
     parts = {
         "format": CACHE_FORMAT,
         "coverage": adapter.VERSION,
+        "facts": adapter.FACTS_LAYOUT,
         "python": sys.version,
         "implementation": sys.implementation.name,
         "settings": {name: settings.get(name) for name in PARSING_SETTINGS},
