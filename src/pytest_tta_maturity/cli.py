@@ -238,7 +238,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     """Record, or tighten, the baseline of the components below their declared level."""
     import datetime
 
-    from . import baseline
+    from . import baseline, baseline_update
 
     if args.allow_lower and not args.reason.strip():
         raise UsageError("--allow-lower needs --reason TEXT: why the baseline may get worse (it is kept in the file)")
@@ -250,7 +250,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     old = baseline.load(path, __version__) if path.exists() else None
     report, _ = _full_report_for(args)
     required = {c.name: cfg.ladder.level(c.level).gates for c in cfg.components}
-    lines, text = baseline.record(
+    lines, text = baseline_update.record(
         report,
         required,
         path,

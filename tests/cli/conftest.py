@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import baseline, cli
+from pytest_tta_maturity import baseline, baseline_update, cli
 from pytest_tta_maturity.config import ComponentConfig, MaturityConfig
 from pytest_tta_maturity.ladder import Ladder
 from pytest_tta_maturity.model import CoverageFigures, Finding, GateOutcome, GateResult, Outcome, Report, TestCounts
@@ -173,7 +173,7 @@ def baseline_report() -> Report:
             version="0.1.0",
         )
 
-    recorded = baseline.update_baseline(
+    recorded = baseline_update.update_baseline(
         None, run([e741], cov(40, 50)), baseline.required_gates(cfg), version="0.1.0"
     ).baseline
     report = run([e741, new], cov(40, 70))

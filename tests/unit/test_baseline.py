@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import baseline
+from pytest_tta_maturity import baseline, baseline_update
 from pytest_tta_maturity.baseline import Baseline, ComponentBaseline, CoverageRecord, KnownFinding
 from pytest_tta_maturity.errors import BaselineError
 from pytest_tta_maturity.model import ComponentResult, CoverageFigures, Finding, GateResult, Report, TestCounts
@@ -154,9 +154,9 @@ def test_a_failing_gate_without_findings_counts_as_one() -> None:
 
 def test_the_file_is_sorted_and_stable() -> None:
     comp = component(gates={"lint": lint(F401, E501, E501)})
-    first = baseline.update_baseline(None, report(comp), {"carbon": STAGING}, version="0.1.0").baseline.dumps()
+    first = baseline_update.update_baseline(None, report(comp), {"carbon": STAGING}, version="0.1.0").baseline.dumps()
     comp.gates["lint"].details.reverse()
-    second = baseline.update_baseline(None, report(comp), {"carbon": STAGING}, version="0.1.0").baseline.dumps()
+    second = baseline_update.update_baseline(None, report(comp), {"carbon": STAGING}, version="0.1.0").baseline.dumps()
     assert first == second
     assert json.loads(first) == {
         "schema_version": 1,
@@ -222,7 +222,7 @@ def test_bad_files_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 def test_load_reads_what_dumps_wrote(tmp_path: Path) -> None:
     comp = component(gates={"lint": lint(E501)})
-    written = baseline.update_baseline(None, report(comp), {"carbon": STAGING}, version="0.1.0").baseline
+    written = baseline_update.update_baseline(None, report(comp), {"carbon": STAGING}, version="0.1.0").baseline
     written.lowered.append(baseline.Lowering("2025-01-02", "carbon", ("lint: x",), "legacy"))
     loaded = baseline.load(write(tmp_path, written.dumps()), "0.1.0")
     assert loaded.dumps() == written.dumps()
@@ -243,7 +243,7 @@ KEY_F401 = (F401[0], F401[2], F401[3])
 
 def test_update_tightens_and_drops_fixed_keys() -> None:
     old = old_with({KEY_E501: 2, KEY_F401: 1})
-    result = baseline.update_baseline(
+    result = baseline_update.update_baseline(
         old,
         report(component(gates={"lint": lint(E501)}, coverage=figures(65, 100))),
         {"carbon": STAGING},
@@ -261,13 +261,13 @@ def test_update_tightens_and_drops_fixed_keys() -> None:
 def test_update_never_records_worse_without_allow_lower() -> None:
     old = old_with({KEY_E501: 1})
     now = report(component(gates={"lint": lint(E501, F401)}, coverage=figures(60, 110)))
-    result = baseline.update_baseline(old, now, {"carbon": STAGING}, version="0.1.0")
+    result = baseline_update.update_baseline(old, now, {"carbon": STAGING}, version="0.1.0")
     assert result.worse == [
         "carbon: lint: src/x.py F401 `os` imported but unused: 0 -> 1",
         "carbon: coverage: 60% (40 uncovered) -> 54.55% (50 uncovered)",
     ]
     assert result.baseline.components["carbon"].findings == old.components["carbon"].findings
-    lowered = baseline.update_baseline(
+    lowered = baseline_update.update_baseline(
         old, now, {"carbon": STAGING}, version="0.1.0", allow_lower=True, reason="vendored code", today="2025-03-04"
     )
     assert lowered.baseline.components["carbon"].known() == 2
@@ -287,7 +287,7 @@ def test_update_never_records_worse_without_allow_lower() -> None:
 def test_update_ignores_worse_findings_in_gates_the_level_does_not_need() -> None:
     old = old_with({})
     docs = GateResult("fail", findings=1, details=[Finding("src/x.py", 1, "D103", "Missing docstring")])
-    result = baseline.update_baseline(
+    result = baseline_update.update_baseline(
         old, report(component(gates={"lint": lint(), "docs": docs})), {"carbon": STAGING}, version="0.1.0"
     )
     assert (result.worse, result.baseline.components["carbon"].findings) == ([], {"docs": [], "lint": []})
@@ -296,7 +296,7 @@ def test_update_ignores_worse_findings_in_gates_the_level_does_not_need() -> Non
 def test_components_that_meet_their_level_leave_and_new_ones_need_allow_lower() -> None:
     old = old_with({KEY_E501: 1})
     now = report(component(meets=True), component("model"))
-    result = baseline.update_baseline(old, now, {"carbon": STAGING, "model": STAGING}, version="0.1.0")
+    result = baseline_update.update_baseline(old, now, {"carbon": STAGING, "model": STAGING}, version="0.1.0")
     assert result.changes == ["carbon: meets staging now, left the baseline"]
     assert result.worse == ["model: not in the baseline yet (below staging, 0 findings, coverage 60% (40 uncovered))"]
 
@@ -309,7 +309,7 @@ def test_apply_compares_only_components_below_their_level() -> None:
     meeting = component("model", meets=True, gates={"lint": lint(E501, F401)})
     untracked = component("new")
     run = report(below, meeting, untracked)
-    known = baseline.update_baseline(
+    known = baseline_update.update_baseline(
         None, report(component(gates={"lint": lint(E501)}), component("model")), {}, version="0.1.0"
     )
     baseline.apply(run, known.baseline, {"carbon": STAGING, "model": STAGING, "new": STAGING})
