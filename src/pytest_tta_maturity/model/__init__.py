@@ -1,0 +1,48 @@
+"""The result data model: what a run measured and how each component scored.
+
+Everything here is plain data, JSON-safe through ``to_dict``/``from_dict``. The
+JSON report (schema version 1) is ``Report.to_dict()``; every renderer and the
+``tta-maturity`` command read a ``Report``. The parts: :mod:`.results` (what was
+measured), :mod:`.blockers` (what stands between a component and a level),
+:mod:`.baselines` (a component against its baseline), :mod:`.report` (the scores).
+"""
+
+from __future__ import annotations
+
+from .baselines import BaselineResult, CoverageDrop, NewFinding
+from .blockers import BLOCKER_KINDS, Blocker, BlockerKind, Undetermined
+from .report import ComponentResult, Report
+from .results import (
+    GATE_STATUSES,
+    SCHEMA_VERSION,
+    CoverageFigures,
+    FailedTest,
+    Finding,
+    GateOutcome,
+    GateResult,
+    GateStatus,
+    Outcome,
+    TestCounts,
+)
+
+__all__ = [
+    "BLOCKER_KINDS",
+    "GATE_STATUSES",
+    "SCHEMA_VERSION",
+    "BaselineResult",
+    "Blocker",
+    "BlockerKind",
+    "ComponentResult",
+    "CoverageDrop",
+    "CoverageFigures",
+    "FailedTest",
+    "Finding",
+    "GateOutcome",
+    "GateResult",
+    "GateStatus",
+    "NewFinding",
+    "Outcome",
+    "Report",
+    "TestCounts",
+    "Undetermined",
+]

@@ -1,0 +1,192 @@
+"""How a component below its level compares with its recorded baseline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .blockers import threshold_text
+
+
+@dataclass(frozen=True)
+class NewFinding:
+    """Findings of one key (path, code and message) beyond what the baseline knows.
+
+    ``lines`` holds every finding of the key in this run; ``known`` how many of
+    them the baseline allows. A failing gate without per-file findings (a custom
+    command) is one finding with an empty path.
+    """
+
+    gate: str
+    path: str
+    code: str
+    message: str
+    lines: tuple[int, ...]
+    known: int = 0
+
+    @property
+    def new(self) -> int:
+        """How many more than the baseline knows."""
+        return len(self.lines) - self.known
+
+    @property
+    def text(self) -> str:
+        """``lint: src/x.py:12 F401 `os` imported but unused``, with the count when some were known."""
+        place = f"{self.path}:{','.join(str(n) for n in self.lines)} " if self.path else ""
+        text = f"{self.gate}: {place}{self.code} {self.message}"
+        if self.known:
+            text += f" ({self.new} more than the {self.known} known)"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        return {
+            "gate": self.gate,
+            "path": self.path,
+            "lines": list(self.lines),
+            "code": self.code,
+            "message": self.message,
+            "known": self.known,
+            "new": self.new,
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NewFinding:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(
+            str(data["gate"]),
+            str(data["path"]),
+            str(data["code"]),
+            str(data["message"]),
+            tuple(int(n) for n in data.get("lines", [])),
+            int(data.get("known", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class CoverageDrop:
+    """Coverage lower than the baseline's: more uncovered statements and branches, and a lower percentage."""
+
+    percent: float
+    uncovered: int
+    baseline_percent: float
+    baseline_uncovered: int
+
+    @property
+    def text(self) -> str:
+        """``coverage dropped: 60% (40 uncovered) -> 50% (60 uncovered)``."""
+        return (
+            f"coverage dropped: {threshold_text(self.baseline_percent)}% ({self.baseline_uncovered} uncovered) "
+            f"-> {threshold_text(self.percent)}% ({self.uncovered} uncovered)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        return {
+            "percent": self.percent,
+            "uncovered": self.uncovered,
+            "baseline_percent": self.baseline_percent,
+            "baseline_uncovered": self.baseline_uncovered,
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CoverageDrop:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(
+            float(data["percent"]),
+            int(data["uncovered"]),
+            float(data["baseline_percent"]),
+            int(data["baseline_uncovered"]),
+        )
+
+
+@dataclass
+class BaselineResult:
+    """How a component below its declared level compares with its recorded baseline.
+
+    ``held`` when nothing is new: no finding beyond the known ones in the gates its
+    declared level needs, no coverage drop, no failed test, and everything could be
+    compared (``unverified`` says what could not, such as a gate in error).
+    """
+
+    known: dict[str, int] = field(default_factory=lambda: dict[str, int]())
+    new: list[NewFinding] = field(default_factory=lambda: list[NewFinding]())
+    coverage_drop: CoverageDrop | None = None
+    failed_tests: int = 0
+    unverified: list[str] = field(default_factory=lambda: list[str]())
+
+    @property
+    def held(self) -> bool:
+        """Whether the component holds its baseline."""
+        return not (self.new or self.coverage_drop or self.failed_tests or self.unverified)
+
+    @property
+    def known_count(self) -> int:
+        """Known findings present in this run, every gate together."""
+        return sum(self.known.values())
+
+    @property
+    def new_counts(self) -> dict[str, int]:
+        """New findings per gate."""
+        counts: dict[str, int] = {}
+        for item in self.new:
+            counts[item.gate] = counts.get(item.gate, 0) + item.new
+        return counts
+
+    @property
+    def problems(self) -> list[str]:
+        """What breaks the baseline, one line each: new findings first, then coverage, tests, the rest."""
+        lines = [item.text for item in self.new]
+        if self.coverage_drop is not None:
+            lines.append(self.coverage_drop.text)
+        if self.failed_tests:
+            plural = "test" if self.failed_tests == 1 else "tests"
+            lines.append(f"tests: {self.failed_tests} failed or errored {plural} (never baselined)")
+        lines.extend(self.unverified)
+        return lines
+
+    @property
+    def text(self) -> str:
+        """``baseline held (known 12)`` or ``baseline broken: 2 new (lint 1, coverage)``."""
+        if self.held:
+            return f"baseline held (known {self.known_count})"
+        parts = [f"{gate} {count}" for gate, count in sorted(self.new_counts.items())]
+        if self.coverage_drop is not None:
+            parts.append("coverage drop")
+        if self.failed_tests:
+            parts.append(f"{self.failed_tests} failed test{'' if self.failed_tests == 1 else 's'}")
+        parts.extend(["not comparable"] if self.unverified else [])
+        return f"baseline broken ({', '.join(parts)}; known {self.known_count})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data: ``held``, ``known`` per gate, ``new`` findings and drops."""
+        return {
+            "held": self.held,
+            "known": dict(sorted(self.known.items())),
+            "new": {
+                "counts": dict(sorted(self.new_counts.items())),
+                "findings": [item.to_dict() for item in self.new],
+                "coverage": self.coverage_drop.to_dict() if self.coverage_drop is not None else None,
+                "failed_tests": self.failed_tests,
+                "unverified": list(self.unverified),
+            },
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BaselineResult:
+        """Rebuild from what ``to_dict`` returned."""
+        new: dict[str, Any] = data.get("new") or {}
+        known: dict[str, Any] = data.get("known") or {}
+        drop: dict[str, Any] | None = new.get("coverage")
+        findings: list[dict[str, Any]] = new.get("findings", [])
+        unverified: list[Any] = new.get("unverified", [])
+        return cls(
+            known={str(k): int(v) for k, v in known.items()},
+            new=[NewFinding.from_dict(f) for f in findings],
+            coverage_drop=CoverageDrop.from_dict(drop) if drop else None,
+            failed_tests=int(new.get("failed_tests", 0)),
+            unverified=[str(u) for u in unverified],
+        )

@@ -1,0 +1,208 @@
+"""How each component scored, and the whole run: the JSON report is ``Report.to_dict()``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .baselines import BaselineResult
+from .blockers import Blocker, Undetermined
+from .results import SCHEMA_VERSION, CoverageFigures, GateResult, TestCounts
+
+
+@dataclass
+class ComponentResult:
+    """How one component scored against the ladder.
+
+    ``achieved`` is the highest level whose requirements, and those of every level
+    below, were measured in this run and held; ``undetermined`` lists what was not
+    measured above it. ``meets`` is the verdict on the declared level: no blocker
+    among the requirements this run judges (a partial run does not judge coverage,
+    ``--tta-maturity-no-gates`` the tool gates).
+    """
+
+    name: str
+    declared: str
+    achieved: str
+    meets: bool
+    coverage: CoverageFigures
+    tests: TestCounts
+    gates: dict[str, GateResult]
+    blockers: list[Blocker]
+    threshold: float = 0.0
+    next_level: str | None = None
+    next_blockers: list[Blocker] = field(default_factory=lambda: list[Blocker]())
+    undetermined: list[Undetermined] = field(default_factory=lambda: list[Undetermined]())
+    #: how the run compares with the baseline, for a component below its level that has one
+    baseline: BaselineResult | None = None
+
+    @property
+    def determined(self) -> bool:
+        """Whether the achieved level is proven final (nothing above it was left unmeasured)."""
+        return not self.undetermined
+
+    @property
+    def held_by_baseline(self) -> bool:
+        """Below its declared level, but holding its recorded baseline: it does not fail the run."""
+        return not self.meets and self.baseline is not None and self.baseline.held
+
+    @property
+    def failing(self) -> bool:
+        """Whether this component fails the run: below its level and not holding a baseline."""
+        return not self.meets and not self.held_by_baseline
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        return {
+            "name": self.name,
+            "declared": self.declared,
+            "achieved": self.achieved,
+            "meets": self.meets,
+            "coverage": self.coverage.to_dict(),
+            "tests": self.tests.to_dict(),
+            "gates": {k: v.to_dict() for k, v in self.gates.items()},
+            "blockers": [b.text for b in self.blockers],
+            "blocker_details": [b.to_dict() for b in self.blockers],
+            "threshold": self.threshold,
+            "next_level": self.next_level,
+            "next_blockers": [b.text for b in self.next_blockers],
+            "next_blocker_details": [b.to_dict() for b in self.next_blockers],
+            "undetermined": [u.text for u in self.undetermined],
+            "undetermined_details": [u.to_dict() for u in self.undetermined],
+            **({"baseline": self.baseline.to_dict()} if self.baseline is not None else {}),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ComponentResult:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(
+            name=str(data["name"]),
+            declared=str(data["declared"]),
+            achieved=str(data["achieved"]),
+            meets=bool(data["meets"]),
+            coverage=CoverageFigures.from_dict(data["coverage"]),
+            tests=TestCounts.from_dict(data["tests"]),
+            gates={str(k): GateResult.from_dict(v) for k, v in data.get("gates", {}).items()},
+            blockers=[Blocker.from_dict(b) for b in data.get("blocker_details", [])],
+            threshold=float(data.get("threshold", 0.0)),
+            next_level=data.get("next_level"),
+            next_blockers=[Blocker.from_dict(b) for b in data.get("next_blocker_details", [])],
+            undetermined=[Undetermined.from_dict(u) for u in data.get("undetermined_details", [])],
+            baseline=BaselineResult.from_dict(data["baseline"]) if data.get("baseline") else None,
+        )
+
+
+@dataclass
+class Report:
+    """A whole run: every scored component plus how the run was made."""
+
+    version: str
+    components: list[ComponentResult]
+    partial: bool = False
+    partial_reason: str = ""
+    #: what made the run partial: "selection", "stopped", "interrupted", "collection" or "incomplete"
+    partial_kind: str = ""
+    gates_run: bool = True
+    #: which gates ran: "all" (every gate of the ladder) or "declared" (what the declared levels need)
+    gates_mode: str = "all"
+    levels: list[str] = field(default_factory=lambda: list[str]())
+    project_root: str = ""
+    #: when the report was made (ISO 8601, UTC); "" when not known
+    created: str = ""
+    #: tests of the session (attributed to a component or not) that failed or errored
+    tests_failed: int = 0
+    #: the run was made with --tta-maturity-warn-only: components below their level do not fail it
+    warn_only: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """Whether the run fails: a test failed, or a component is below its level without holding its
+        baseline (unless warn-only)."""
+        return self.tests_failed > 0 or (bool(self.failing) and not self.warn_only)
+
+    #: coverage.py's measurement core ("ctrace", "sysmon", "pytrace") and version; "" when not known
+    coverage_core: str = ""
+    coverage_version: str = ""
+
+    @property
+    def promotable(self) -> list[str]:
+        """Components holding a higher level than declared (none in a partial run)."""
+        if self.partial:
+            return []
+        return [c.name for c in self.components if self._rank(c.achieved) > self._rank(c.declared)]
+
+    @property
+    def below(self) -> list[ComponentResult]:
+        """Components whose achieved level is below their declared level."""
+        return [c for c in self.components if not c.meets]
+
+    @property
+    def failing(self) -> list[ComponentResult]:
+        """Components below their declared level that do not hold a baseline: they fail the run."""
+        return [c for c in self.components if c.failing]
+
+    @property
+    def held(self) -> list[ComponentResult]:
+        """Components below their declared level that hold their baseline."""
+        return [c for c in self.components if c.held_by_baseline]
+
+    def _rank(self, level: str) -> int:
+        return self.levels.index(level) if level in self.levels else -1
+
+    def component(self, name: str) -> ComponentResult | None:
+        """The component called ``name``."""
+        for comp in self.components:
+            if comp.name == name:
+                return comp
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data (``created`` only when it is known)."""
+        meeting = sum(1 for c in self.components if c.meets)
+        made = {"created": self.created} if self.created else {}
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "pytest-tta-maturity", "version": self.version},
+            "partial": self.partial,
+            "partial_reason": self.partial_reason,
+            "partial_kind": self.partial_kind,
+            "gates_run": self.gates_run,
+            "gates_mode": self.gates_mode,
+            "tests_failed": self.tests_failed,
+            "warn_only": self.warn_only,
+            "failed": self.failed,
+            "levels": list(self.levels),
+            "project_root": self.project_root,
+            **made,
+            **({"coverage_core": self.coverage_core} if self.coverage_core else {}),
+            **({"coverage_version": self.coverage_version} if self.coverage_version else {}),
+            "summary": {
+                "components": len(self.components),
+                "meeting": meeting,
+                "below": len(self.components) - meeting,
+                "promotable": self.promotable,
+            },
+            "components": [c.to_dict() for c in self.components],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Rebuild from what ``to_dict`` returned."""
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {data.get('schema_version')!r} is not {SCHEMA_VERSION}")
+        return cls(
+            version=str(data.get("tool", {}).get("version", "")),
+            components=[ComponentResult.from_dict(c) for c in data["components"]],
+            partial=bool(data.get("partial", False)),
+            partial_reason=str(data.get("partial_reason", "")),
+            partial_kind=str(data.get("partial_kind", "")),
+            gates_run=bool(data.get("gates_run", True)),
+            gates_mode=str(data.get("gates_mode", "all")),
+            tests_failed=int(data.get("tests_failed", 0)),
+            warn_only=bool(data.get("warn_only", False)),
+            levels=[str(x) for x in data.get("levels", [])],
+            project_root=str(data.get("project_root", "")),
+            created=str(data.get("created", "")),
+            coverage_core=str(data.get("coverage_core", "")),
+            coverage_version=str(data.get("coverage_version", "")),
+        )

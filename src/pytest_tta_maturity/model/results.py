@@ -1,0 +1,243 @@
+"""What a run measured: findings, gate states, coverage figures and test outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+GateStatus = Literal["pass", "fail", "error", "skipped"]
+GATE_STATUSES: tuple[GateStatus, ...] = ("pass", "fail", "error", "skipped")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding of a gate tool, at a path relative to the project root."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        return {"path": self.path, "line": self.line, "code": self.code, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(str(data["path"]), int(data["line"]), str(data["code"]), str(data["message"]))
+
+
+@dataclass
+class GateOutcome:
+    """What one gate's single run over all its files produced (before it is split per component).
+
+    ``findings`` is ``None`` for gates that do not report per file (custom
+    commands): then ``passed`` carries the verdict for every component. A
+    non-empty ``error`` means the gate could not be measured (fail closed).
+    """
+
+    name: str
+    tool: str = ""
+    findings: list[Finding] | None = field(default_factory=lambda: list[Finding]())
+    passed: bool = True
+    error: str = ""
+    cached: bool = False
+
+
+@dataclass
+class GateResult:
+    """The state of one gate for one component.
+
+    ``message`` explains an ``error`` (what went wrong and how to fix it) or a
+    ``skipped`` state; ``tool`` names the tool and version that produced it.
+    """
+
+    status: GateStatus
+    findings: int = 0
+    details: list[Finding] = field(default_factory=lambda: list[Finding]())
+    message: str = ""
+    tool: str = ""
+    cached: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        data: dict[str, Any] = {
+            "status": self.status,
+            "findings": self.findings,
+            "details": [f.to_dict() for f in self.details],
+        }
+        if self.message:
+            data["message"] = self.message
+        if self.tool:
+            data["tool"] = self.tool
+        if self.cached:
+            data["cached"] = True
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GateResult:
+        """Rebuild from what ``to_dict`` returned."""
+        status = str(data["status"])
+        if status not in GATE_STATUSES:
+            raise ValueError(f"unknown gate status {status!r}")
+        return cls(
+            status=status,
+            findings=int(data.get("findings", 0)),
+            details=[Finding.from_dict(d) for d in data.get("details", [])],
+            message=str(data.get("message", "")),
+            tool=str(data.get("tool", "")),
+            cached=bool(data.get("cached", False)),
+        )
+
+
+@dataclass
+class CoverageFigures:
+    """Coverage of one component's files, as coverage.py totals them.
+
+    ``percent`` is coverage.py's display value at its configured ``precision``
+    (what ``coverage report`` prints); ``raw_percent`` is the unrounded total.
+    """
+
+    percent: float
+    covered_lines: int
+    num_statements: int
+    covered_branches: int
+    num_branches: int
+    missing_lines: dict[str, list[int]] = field(default_factory=lambda: dict[str, list[int]]())
+    raw_percent: float = 0.0
+    precision: int = 0
+    measured: bool = True
+    note: str = ""
+
+    @property
+    def units(self) -> int:
+        """Statements plus branches: what the percentage is taken over."""
+        return self.num_statements + self.num_branches
+
+    @property
+    def covered_units(self) -> int:
+        """Covered statements plus covered branches."""
+        return self.covered_lines + self.covered_branches
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        return {
+            "percent": self.percent,
+            "covered_lines": self.covered_lines,
+            "num_statements": self.num_statements,
+            "covered_branches": self.covered_branches,
+            "num_branches": self.num_branches,
+            "missing_lines": {k: list(v) for k, v in sorted(self.missing_lines.items())},
+            "raw_percent": self.raw_percent,
+            "precision": self.precision,
+            "measured": self.measured,
+            **({"note": self.note} if self.note else {}),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CoverageFigures:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(
+            percent=float(data["percent"]),
+            covered_lines=int(data["covered_lines"]),
+            num_statements=int(data["num_statements"]),
+            covered_branches=int(data.get("covered_branches", 0)),
+            num_branches=int(data.get("num_branches", 0)),
+            missing_lines={str(k): [int(n) for n in v] for k, v in data.get("missing_lines", {}).items()},
+            raw_percent=float(data.get("raw_percent", data["percent"])),
+            precision=int(data.get("precision", 0)),
+            measured=bool(data.get("measured", True)),
+            note=str(data.get("note", "")),
+        )
+
+    @classmethod
+    def unmeasured(cls, note: str = "") -> CoverageFigures:
+        """Figures for a component whose coverage could not be measured, and why."""
+        return cls(0.0, 0, 0, 0, 0, measured=False, note=note)
+
+
+class Outcome(Enum):
+    """The outcome of one test across its setup, call and teardown (worst wins)."""
+
+    SKIPPED = "skipped"
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Precedence when one test reports several outcomes (an error in teardown beats a pass)."""
+        return _OUTCOME_RANK[self]
+
+
+_OUTCOME_RANK = {Outcome.SKIPPED: 0, Outcome.PASSED: 1, Outcome.FAILED: 2, Outcome.ERROR: 3}
+
+
+@dataclass(frozen=True)
+class FailedTest:
+    """A failed or errored test attributed to a component."""
+
+    nodeid: str
+    outcome: Outcome
+
+    def to_dict(self) -> dict[str, str]:
+        """Return this as JSON-safe data."""
+        return {"nodeid": self.nodeid, "outcome": self.outcome.value}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FailedTest:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(str(data["nodeid"]), Outcome(str(data["outcome"])))
+
+
+@dataclass
+class TestCounts:
+    """Outcomes of the tests attributed to one component, and which of them failed."""
+
+    __test__ = False  # not a pytest test class
+
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: int = 0
+    details: list[FailedTest] = field(default_factory=lambda: list[FailedTest]())
+
+    @property
+    def total(self) -> int:
+        """How many tests were attributed."""
+        return self.passed + self.failed + self.skipped + self.errors
+
+    def add(self, nodeid: str, outcome: Outcome) -> None:
+        """Count one test's outcome; keep the node ids of failed and errored tests."""
+        if outcome is Outcome.PASSED:
+            self.passed += 1
+        elif outcome is Outcome.SKIPPED:
+            self.skipped += 1
+        else:
+            if outcome is Outcome.FAILED:
+                self.failed += 1
+            else:
+                self.errors += 1
+            self.details.append(FailedTest(nodeid, outcome))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        return {
+            "passed": self.passed,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "errors": self.errors,
+            "details": [d.to_dict() for d in sorted(self.details, key=lambda d: d.nodeid)],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TestCounts:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(
+            **{k: int(data.get(k, 0)) for k in ("passed", "failed", "skipped", "errors")},
+            details=[FailedTest.from_dict(d) for d in data.get("details", [])],
+        )
