@@ -9,7 +9,6 @@ refused, 2 for a usage or configuration error. Errors are one line on stderr.
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__, init, pyproject_edit
+from ._util import did_you_mean
 from .config import MaturityConfig, find_pyproject, load
 from .errors import MaturityError, Refused, ReportError, UsageError, display_path
 from .explain import explain_lines
@@ -66,11 +66,7 @@ def _full_report_for(args: argparse.Namespace) -> tuple[Report, Path]:
 
 def _hint(value: str, choices: Sequence[str], label: str) -> str:
     """``did you mean 'x'?`` for a near miss, else the list of valid choices."""
-    close = difflib.get_close_matches(value, list(choices), n=1)
-    starting = [c for c in choices if value and c.startswith(value)]
-    if not close and len(starting) == 1:
-        close = starting
-    return f"did you mean '{close[0]}'?" if close else f"{label}: " + ", ".join(choices)
+    return did_you_mean(value, choices, f"{label}: " + ", ".join(choices))
 
 
 def _component(report: Report, name: str) -> ComponentResult:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import glob
 import os
 import sys
@@ -27,6 +26,7 @@ import pytest
 from coverage.exceptions import CoverageException
 
 from . import __version__, baseline, hookspecs
+from ._util import did_you_mean
 from .analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
 from .analysis import start as start_analysis
 from .baseline import Baseline
@@ -104,8 +104,7 @@ def _make_state(config: pytest.Config, namespace: Any) -> State:
     names = [c.name for c in cfg.components]
     for name in selected:
         if name not in names:
-            close = difflib.get_close_matches(name, names, n=1)
-            fix = f"did you mean '{close[0]}'?" if close else "use one of " + ", ".join(f"'{n}'" for n in names)
+            fix = did_you_mean(name, names)
             raise pytest.UsageError(f"--tta-maturity-component={name}: no such component in {cfg.file.name}; {fix}")
     components = tuple(c for c in cfg.components if not selected or c.name in selected)
     try:
@@ -225,10 +224,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         for mark in item.iter_markers("component"):
             for name in mark.args:
                 if name not in names:
-                    close = difflib.get_close_matches(str(name), sorted(names), n=1)
-                    fix = (
-                        f"did you mean '{close[0]}'?" if close else "name a component of [tool.tta-maturity.components]"
-                    )
+                    fix = did_you_mean(str(name), sorted(names), "name a component of [tool.tta-maturity.components]")
                     raise pytest.UsageError(
                         f"{item.nodeid}: @pytest.mark.component({name!r}): no such component in {state.cfg.file.name}; {fix}"
                     )

@@ -15,6 +15,7 @@ _NOUNS = {"types": ("error", "errors"), "format": ("file to reformat", "files to
 
 
 def threshold_text(value: float) -> str:
+    """``70`` for 70.0, ``72.5`` for 72.5: thresholds as a user writes them."""
     return f"{int(value)}" if value == int(value) else f"{value:g}"
 
 

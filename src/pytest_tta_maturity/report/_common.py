@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import ComponentResult, Report
+from ..model.blockers import threshold_text
 from ..registry import BUILTIN_GATES
 
 _INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -37,9 +38,8 @@ def coverage_text(comp: ComponentResult) -> str:
     return f"{comp.coverage.percent:.{comp.coverage.precision}f}%"
 
 
-def number(value: float) -> str:
-    """``70`` for 70.0, ``72.5`` for 72.5: thresholds as a user writes them."""
-    return str(int(value)) if value == int(value) else f"{value:g}"
+number = threshold_text
+"""``70`` for 70.0, ``72.5`` for 72.5: thresholds as a user writes them."""
 
 
 def gate_text(comp: ComponentResult, gate: str) -> str:

@@ -10,7 +10,6 @@ never sees half a report.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
@@ -18,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from .._util import close_match
 from ..errors import ReportError
 from ..model import Report
 from . import html, junit, markdown, prometheus
@@ -74,8 +74,8 @@ def parse_spec(spec: str, option: str = "--tta-maturity-report") -> tuple[str, s
     fmt, colon, path = spec.partition(":")
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
-        close = difflib.get_close_matches(fmt, list(FORMATS), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        close = close_match(fmt, list(FORMATS)) if fmt else None
+        hint = f"did you mean '{close}'? " if close else ""
         shown = repr(fmt) if fmt else "(none)"
         raise ReportError(f"{option}={spec}: unknown format {shown}; {hint}valid formats: {valid_formats()}")
     if colon and not path:
