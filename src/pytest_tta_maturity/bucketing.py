@@ -11,10 +11,8 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from ._util import PYTHON_SUFFIXES, skipped_dir
 from .config import ComponentConfig
-
-SKIP_DIRS = frozenset({"__pycache__", ".git", ".hg", ".tox", ".nox", ".venv", "venv", "node_modules", ".mypy_cache"})
-PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 class Bucketer:
@@ -73,7 +71,7 @@ def python_files(roots: Iterable[Path]) -> Iterator[Path]:
                 yield root
             continue
         for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+            dirs[:] = sorted(d for d in dirs if not skipped_dir(folder, d))
             for name in sorted(files):
                 if name.endswith(PYTHON_SUFFIXES):
                     yield Path(folder, name)

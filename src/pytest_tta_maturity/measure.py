@@ -22,7 +22,8 @@ import coverage
 from coverage.exceptions import CoverageException
 
 from . import coverage_adapter as adapter
-from .bucketing import SKIP_DIRS, Bucketer
+from ._util import skipped_dir
+from .bucketing import Bucketer
 from .config import ComponentConfig, MaturityConfig
 from .errors import CoverageDataError
 from .model import CoverageFigures
@@ -104,7 +105,7 @@ def component_sources(components: Sequence[ComponentConfig]) -> Iterator[str]:
                     yield os.fspath(path)
                 continue
             for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not skipped_dir(folder, d))
                 for name in sorted(files):
                     if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
                         yield os.path.join(folder, name)
