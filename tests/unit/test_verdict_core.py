@@ -206,6 +206,22 @@ def test_unmeasured_coverage_does_not_block_experimental(cfg: MaturityConfig, ro
     assert result.undetermined == [Undetermined("coverage", "development", "not measured (pytest-cov is not active)")]
 
 
+def test_unmeasured_coverage_blocks_development(cfg: MaturityConfig) -> None:
+    note = "pytest-cov is not active"
+    result = score_component(
+        cfg, component(cfg, "b"), CoverageFigures.unmeasured(note), TestCounts(passed=1), passing(cfg)
+    )
+    assert (result.achieved, result.meets) == ("experimental", False)
+    assert result.blockers == [Blocker("coverage", "not_run", "development", needed=60.0, message=note)]
+
+
+def test_a_skipped_gate_without_a_reason_is_not_run(cfg: MaturityConfig) -> None:
+    gates = {**passing(cfg), "docs": GateResult("skipped")}
+    result = score_component(cfg, component(cfg, "b"), figures(90), TestCounts(passed=1), gates)
+    assert (result.achieved, result.meets) == ("staging", True)
+    assert result.undetermined == [Undetermined("docs", "production", "not run")]
+
+
 def test_a_threshold_of_one_percent_is_still_judged(cfg: MaturityConfig, root: Path) -> None:
     comp = ComponentConfig("c", "development", (root / "c",), coverage=1)
     result = score_component(cfg, comp, figures(0.5), TestCounts(passed=1), passing(cfg))
@@ -298,6 +314,8 @@ def test_plugin_gates_wait_for_a_plugin(root: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load(write(root, text))
     assert str(info.value) == message
+    with pytest.raises(ConfigError):
+        parse({"tool": {"tta-maturity": {"levels": {"staging": {"gates": ["audit"]}}}}}, root / "pyproject.toml")
     cfg = load(root / "pyproject.toml", plugin_gates=True)
     assert list(cfg.plugin_gates) == ["audit"]
     assert cfg.ladder.level("staging").adds == ("format", "audit", "licence")
@@ -367,6 +385,11 @@ def test_the_table_must_be_under_tool(root: Path) -> None:
     )
 
 
+def test_timeouts_below_one_second(root: Path) -> None:
+    cfg = load(write(root, PYPROJECT + "\n[tool.tta-maturity.gates.lint]\ntimeout = 0.5\n"))
+    assert cfg.gate("lint").timeout == 0.5
+
+
 @pytest.mark.parametrize("value", ["0", "0.5", "100"])
 def test_thresholds_from_0_to_100(root: Path, value: str) -> None:
     cfg = load(write(root, PYPROJECT.replace('paths = ["b"]', f'paths = ["b"]\ncoverage = {value}')))
@@ -381,6 +404,10 @@ def test_equal_thresholds_on_the_ladder(root: Path) -> None:
 B = "tool.tta-maturity"
 
 BAD = [
+    (
+        f'[{B}]\nbaseline = "../elsewhere.json"',
+        f'{B}.baseline = "../elsewhere.json": lies outside the project root; give a path inside the folder of pyproject.toml',
+    ),
     (f"[{B}]\ngates = 3", f"{B}.gates = 3: must be a table; write it as [{B}.gates]"),
     (f"[{B}.gates]\nlint = 3", f"{B}.gates.lint = 3: must be a table; write it as [{B}.gates.lint]"),
     (
