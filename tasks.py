@@ -387,7 +387,7 @@ def compat_job(sets: list[str], timings: list[tuple[str, float]] | None = None) 
 #: `mutate` runs mutmut in a copy of these under .venv/mutation/, so that its `mutants/` folder never
 #: lands in the work tree. What it mutates and which tests it runs: [tool.mutmut] in pyproject.toml.
 MUTATION_WORK = VENV / "mutation"
-MUTATION_COPY = ("src", "tests", "pyproject.toml")
+MUTATION_COPY = ("src", "tests", "examples", "pyproject.toml")
 
 
 def task_mutate(args: list[str]) -> int:
