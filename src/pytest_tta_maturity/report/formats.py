@@ -29,7 +29,7 @@ STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def render_json(report: Report) -> str:
-    """The JSON report of SPEC section 5: ``Report.to_dict()``, one component a line (ends with a newline).
+    """The JSON report: ``Report.to_dict()``, one component a line (ends with a newline).
 
     The summary is indented; each component is one line, written by json's fast
     C encoder (``indent`` would use the pure-Python one: seconds on 20,000 files).
