@@ -314,8 +314,16 @@ def test_plugin_gates_wait_for_a_plugin(root: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load(write(root, text))
     assert str(info.value) == message
-    with pytest.raises(ConfigError):
-        parse({"tool": {"tta-maturity": {"levels": {"staging": {"gates": ["audit"]}}}}}, root / "pyproject.toml")
+    document = {
+        "tool": {
+            "tta-maturity": {
+                "components": {"a": {"level": "staging", "paths": ["a"]}},
+                "levels": {"staging": {"gates": ["audit"]}},
+            }
+        }
+    }
+    with pytest.raises(ConfigError, match="'audit' is not a gate"):
+        parse(document, root / "pyproject.toml")  # plugin gates are allowed only when asked for
     cfg = load(root / "pyproject.toml", plugin_gates=True)
     assert list(cfg.plugin_gates) == ["audit"]
     assert cfg.ladder.level("staging").adds == ("format", "audit", "licence")
