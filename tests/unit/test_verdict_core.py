@@ -8,6 +8,7 @@ dropped field or a lenient branch fails a test.
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from pytest_tta_maturity.config import ComponentConfig, GateConfig, MaturityConf
 from pytest_tta_maturity.errors import ConfigError
 from pytest_tta_maturity.gates import GateOutcome
 from pytest_tta_maturity.model import Blocker, CoverageFigures, Finding, GateResult, TestCounts, Undetermined
+from pytest_tta_maturity.partial import covers
 from pytest_tta_maturity.scoring import (
     DECLARED_MESSAGE,
     NO_GATES_MESSAGE,
@@ -490,3 +492,12 @@ def test_bucketing_sources_and_tests(root: Path) -> None:
     assert component_files([inner, outer]) == {"inner": [root / "a/keep.py"], "outer": [root / "a/z.py"]}
     tests = Bucketer.for_tests([inner, outer])
     assert (tests.owner(root / "b/test_x.py"), tests.owner(root / "a/z.py")) == ("outer", None)
+
+
+# ---------------------------------------------------------------- partial runs
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX paths")
+def test_the_filesystem_root_takes_in_every_path() -> None:
+    assert covers(["/"], ["tests", "/elsewhere/tests"], "/project")
+    assert not covers(["/project/src"], ["tests"], "/project")
