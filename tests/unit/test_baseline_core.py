@@ -8,6 +8,7 @@ skips, counts and reports, and the file's loading errors.
 from __future__ import annotations
 
 import json
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -259,3 +260,28 @@ def test_a_file_written_by_a_newer_version(tmp_path: Path, monkeypatch: pytest.M
         "b.json: written by pytest-tta-maturity 2.0, newer than this 1.0; upgrade pytest-tta-maturity to 2.0 or later"
     )
     assert baseline.load(tmp_path / "b.json", "2.0") == Baseline("2.0")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the error of reading a folder is POSIX's")
+def test_who_wrote_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "b.json"
+    for writer in ('{"name": "pytest-tta-maturity"}', '"2.0"'):
+        path.write_text(f'{{"schema_version": 1, "written_by": {writer}, "components": {{}}}}', encoding="utf-8")
+        assert baseline.load(path, "1.0") == Baseline("")
+    path.unlink()
+    path.mkdir()
+    with pytest.raises(BaselineError) as info:
+        baseline.load(path, "1.0")
+    assert str(info.value) == f"b.json: cannot be read ([Errno 21] Is a directory: {str(path)!r}); {FIX}"
+
+
+def test_the_project_baseline_written_by_a_newer_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.tta-maturity.components.carbon]\nlevel = "staging"\npaths = ["src"]\n'
+    )
+    (tmp_path / "tta-maturity-baseline.json").write_text(Baseline("2.0").dumps(), encoding="utf-8")
+    with pytest.raises(BaselineError, match=r"newer than this 1\.0"):
+        baseline.for_config(load_config(tmp_path / "pyproject.toml"), "1.0")
