@@ -54,28 +54,16 @@ sys.path.insert(0, str(HERE))
 import real_projects  # sibling scripts, not a package
 import tomlkit
 from bench_core import load_average
-from bench_gates import TIMING_ITEM, TIMINGS, Run, environment, median, plugin_gates, run
+from bench_gates import REAL, REAL_ADDOPTS, TIMING_ITEM, TIMINGS, Run, environment, median, plugin_gates, run
 
 from pytest_tta_maturity.config import load
 
-WERKZEUG = real_projects.Project(
-    name="werkzeug",
-    requirement="werkzeug==3.1.3",
-    test_requirements=("pytest-timeout", "cryptography", "watchdog", "ephemeral-port-reserve", "cffi", "greenlet"),
-    components={
-        "werkzeug": ("src/werkzeug",),
-        "debug": ("src/werkzeug/debug",),
-        "routing": ("src/werkzeug/routing",),
-        "middleware": ("src/werkzeug/middleware",),
-        "sansio": ("src/werkzeug/sansio",),
-        "datastructures": ("src/werkzeug/datastructures",),
-        "wrappers": ("src/werkzeug/wrappers",),
-    },
-)
+#: werkzeug as bench_gates.py sets it up (sdist, test requirements, components).
+WERKZEUG = REAL["werkzeug"]
 #: The one werkzeug component declared ``staging``; the others are ``development``.
 WERKZEUG_STAGING = "routing"
-#: Added to werkzeug's own addopts: its dev_server tests start live servers that hang on a busy machine.
-WERKZEUG_ADDOPTS = ["-m", "not dev_server"]
+#: Added to werkzeug's own addopts, as bench_gates.py does.
+WERKZEUG_ADDOPTS = REAL_ADDOPTS["werkzeug"]
 
 P0, PD, PA, LT, LC = "P0", "PD", "PA", "LT", "LC"
 LABELS = {
