@@ -305,14 +305,15 @@ class Analyser:
     read once. Use it inside ``with analyser.reading():``.
     """
 
-    def __init__(self, cov: coverage.Coverage) -> None:
-        """Work on the data ``cov`` holds, with its settings."""
+    def __init__(self, cov: coverage.Coverage, *, contexts: bool = False) -> None:
+        """Work on the data ``cov`` holds, with its settings; with ``contexts``, keep each context's part."""
         self._data = cov.get_data()  # also sets up how file names map onto the data's (relative_files)
         self._mapper = cov._file_mapper  # pyright: ignore[reportPrivateUsage]
         self.precision = int(cast(int, cov.get_option("report:precision")))
         self._has_arcs = self._data.has_arcs()
         self._read: dict[str, list[Any] | None] = {}
         self._all: dict[str, list[Any]] | None = None
+        self._by_context: dict[str, dict[str, list[Any]]] | None = {} if contexts else None
 
     def has_arcs(self) -> bool:
         """Whether the data holds arcs (branch coverage)."""
@@ -342,8 +343,27 @@ class Analyser:
         """Read the data meanwhile (through one connection to the data file, not one per query)."""
         connect = cast("Callable[[], AbstractContextManager[Any]] | None", getattr(self._data, "_connect", None))
         with connect() if connect is not None else contextlib.nullcontext() as db:
-            self._all = _read_all(self._data, db, self._has_arcs)
+            if self._by_context is not None:
+                found = _read_contexts(self._data, db, self._has_arcs)
+                self._by_context = found if found is not None else _query_contexts(self._data, self._has_arcs)
+                self._all = _union(self._by_context, self._data.measured_files())
+            else:
+                self._all = _read_all(self._data, db, self._has_arcs)
             yield self
+
+    def data_name(self, reporter: FileReporter, prepared: Prepared | None = None) -> str:
+        """The name the data knows ``reporter``'s file by."""
+        if prepared is not None and prepared.data_name is not None and self._mapper is abs_file:
+            return prepared.data_name
+        return self._mapper(reporter.filename)
+
+    def contexts(self, name: str) -> dict[str, list[Any]]:
+        """The measured arcs (or lines) of the file the data knows as ``name``, by context."""
+        return (self._by_context or {}).get(name, {})
+
+    def selected_result(self, reporter: FileReporter, name: str, contexts: Iterable[str]) -> FileResult:
+        """``reporter``'s file against the part of the data measured in ``contexts``."""
+        return _analyse(_Selected(self, name, tuple(contexts)), self.precision, reporter, name)
 
     def result(self, reporter: FileReporter) -> FileResult:
         """``reporter``'s file against the data."""
@@ -353,9 +373,7 @@ class Analyser:
         """A prepared file's result; ``None`` when its facts do not cover what the data holds."""
         if self._has_arcs and not prepared.branches:
             return None  # branches were not analysed, and the data has arcs
-        relative = self._mapper is not abs_file
-        name = prepared.data_name if prepared.data_name is not None and not relative else None
-        name = name if name is not None else self._mapper(prepared.reporter.filename)
+        name = self.data_name(prepared.reporter, prepared)
         if not self.lines(name) and self._has_arcs == prepared.branches:
             return prepared.unexecuted(self.precision)  # no line ran: what no data gives
         return _analyse(self, self.precision, prepared.reporter, name)
@@ -384,7 +402,81 @@ def _read_all(data: CoverageData, db: Any, has_arcs: bool) -> dict[str, list[Any
     return found
 
 
-def _analyse(data: Analyser | _NoData, precision: int, reporter: FileReporter, name: str) -> FileResult:
+def _read_contexts(data: CoverageData, db: Any, has_arcs: bool) -> dict[str, dict[str, list[Any]]] | None:
+    """Every measured file's arcs (or lines) by context, in one query; ``None`` when not laid out as known."""
+    if SCHEMA_VERSION != 7 or getattr(data, "_query_context_ids", None) is not None or db is None:
+        return None
+    found: dict[str, dict[str, list[Any]]] = {}
+    try:
+        if has_arcs:
+            query = (
+                "SELECT file.path, context.context, arc.fromno, arc.tono FROM arc "
+                "JOIN file ON file.id = arc.file_id JOIN context ON context.id = arc.context_id"
+            )
+            with db.execute(query) as cursor:
+                for path, context, start, end in cursor:
+                    found.setdefault(path, {}).setdefault(context, []).append((start, end))
+        else:
+            query = (
+                "SELECT file.path, context.context, line_bits.numbits FROM line_bits "
+                "JOIN file ON file.id = line_bits.file_id JOIN context ON context.id = line_bits.context_id"
+            )
+            with db.execute(query) as cursor:
+                for path, context, bits in cursor:
+                    found.setdefault(path, {})[context] = numbits_to_nums(bits)
+    except Exception:  # noqa: BLE001 - any surprise: read through CoverageData's documented queries
+        return None
+    return found
+
+
+def _query_contexts(data: CoverageData, has_arcs: bool) -> dict[str, dict[str, list[Any]]]:
+    """:func:`_read_contexts` through ``CoverageData``'s documented API (one pass per context)."""
+    found: dict[str, dict[str, list[Any]]] = {}
+    files = sorted(data.measured_files())
+    try:
+        for context in sorted(data.measured_contexts()):
+            data.set_query_context(context)
+            for path in files:
+                part = data.arcs(path) if has_arcs else data.lines(path)
+                if part:
+                    found.setdefault(path, {})[context] = list(part)
+    finally:
+        data.set_query_contexts(None)
+    return found
+
+
+def _union(by_context: dict[str, dict[str, list[Any]]], files: Iterable[str]) -> dict[str, list[Any]]:
+    """Every context's part of each file together, as the data without a context filter gives it."""
+    found: dict[str, list[Any]] = {path: [] for path in files}
+    for path, parts in by_context.items():
+        found[path] = list({item for part in parts.values() for item in part})
+    return found
+
+
+class _Selected:
+    """The measured data of one file, limited to some contexts (as ``--contexts`` limits a report)."""
+
+    def __init__(self, analyser: Analyser, name: str, contexts: tuple[str, ...]) -> None:
+        parts = analyser.contexts(name)
+        self._has_arcs = analyser.has_arcs()
+        self._name = name
+        self._items = list({item for context in contexts for item in parts.get(context, ())})
+
+    def has_arcs(self) -> bool:
+        return self._has_arcs
+
+    def arcs(self, filename: str) -> list[tuple[int, int]] | None:
+        return self._items if self._has_arcs and filename == self._name and self._items else None
+
+    def lines(self, filename: str) -> list[int] | None:
+        if filename != self._name or not self._items:
+            return None
+        if self._has_arcs:
+            return list({line for arc in self._items for line in arc if line > 0})
+        return list(self._items)
+
+
+def _analyse(data: Analyser | _NoData | _Selected, precision: int, reporter: FileReporter, name: str) -> FileResult:
     analysis = analysis_from_file_reporter(cast(CoverageData, data), precision, reporter, name)
     return FileResult(analysis.numbers, sorted(analysis.missing))
 

@@ -15,18 +15,21 @@ not handed are parsed here.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import coverage
+from coverage import FileReporter
 from coverage.exceptions import CoverageException
 
 from . import coverage_adapter as adapter
 from ._util import skipped_dir
 from .bucketing import Bucketer
 from .config import ComponentConfig, MaturityConfig
+from .contexts import Attribution
 from .errors import CoverageDataError
-from .model import CoverageFigures
+from .model import NO_COMPONENT, CoverageFigures
 
 #: What coverage.py measures: Python source files (``.pyi`` stubs are never run).
 SOURCE_SUFFIXES = (".py", ".pyw")
@@ -42,8 +45,15 @@ def _relative(path: str, root: str) -> str:
     return Path(path).as_posix()
 
 
-#: One file's outcome: its name, the name its reporter gives it, and its figures.
-FileOutcome = tuple[str, str, "adapter.FileResult"]
+@dataclass(frozen=True)
+class FileOutcome:
+    """One file's outcome: its name, the name its reporter gives it, its figures and how to redo them."""
+
+    filename: str
+    path: str
+    result: adapter.FileResult
+    reporter: FileReporter
+    prepared: adapter.Prepared | None
 
 
 class _FileWork:
@@ -75,6 +85,7 @@ class _FileWork:
                 if not self.reported(ready.reporter.filename):
                     return None  # the project's report settings leave it out
             else:
+                ready = None
                 reporter = adapter.file_reporter(self.cov, filename)
                 if not self.reported(reporter.filename):
                     return None
@@ -87,7 +98,8 @@ class _FileWork:
             if self.ignore_errors:
                 return None
             raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
-        return filename, reporter.filename if reporter is not None else filename, result
+        assert reporter is not None  # set on every path that reaches here
+        return FileOutcome(filename, reporter.filename, result, reporter, ready)
 
 
 def component_sources(components: Sequence[ComponentConfig]) -> Iterator[str]:
@@ -123,6 +135,8 @@ def measure_components(
     components: Sequence[ComponentConfig] | None = None,
     *,
     prepared: Prepared | None = None,
+    attribution: Attribution | None = None,
+    unattributed: str = "",
 ) -> dict[str, CoverageFigures]:
     """Coverage figures for every component, from the data ``cov`` holds.
 
@@ -132,9 +146,13 @@ def measure_components(
     them, in folders without ``__init__.py`` too; ``[run] omit`` and the report's
     ``include``/``omit`` are honoured. Over the files coverage.py reports, the
     figures are what ``coverage report`` prints.
+
+    With an ``attribution`` (how to read the data's contexts), each component's
+    ``own_tests`` and ``import_only`` figures are measured too; without one,
+    ``unattributed`` says why they are not.
     """
     comps = tuple(cfg.components if components is None else components)
-    return measure(cov, cfg.root, comps, prepared=prepared)
+    return measure(cov, cfg.root, comps, prepared=prepared, attribution=attribution, unattributed=unattributed)
 
 
 def measure(
@@ -143,12 +161,14 @@ def measure(
     components: Sequence[ComponentConfig],
     *,
     prepared: Prepared | None = None,
+    attribution: Attribution | None = None,
+    unattributed: str = "",
 ) -> dict[str, CoverageFigures]:
     """:func:`measure_components` for ``components``, with missing lines named relative to ``root``."""
     bucketer = Bucketer.for_sources(components)
     owner_of: dict[str, str] = {}
     try:
-        analyser = adapter.Analyser(cov)
+        analyser = adapter.Analyser(cov, contexts=attribution is not None)
         measured = cov.get_data().measured_files()
     except CoverageException as exc:
         raise CoverageDataError(f"coverage data cannot be read: {exc}") from None
@@ -177,11 +197,14 @@ def measure(
     below_root = os.path.join(os.fspath(root), "")
     results: dict[str, list[adapter.FileResult]] = {c.name: [] for c in components}
     missing: dict[str, dict[str, list[int]]] = {c.name: {} for c in components}
-    for filename, path, result in outcomes:
-        name = owner_of[filename]
-        results[name].append(result)
-        if result.missing:
-            missing[name][_relative(path, below_root)] = result.missing
+    sources = {c.name: _Sources(c.name) for c in components} if attribution is not None else None
+    for outcome in outcomes:
+        name = owner_of[outcome.filename]
+        results[name].append(outcome.result)
+        if outcome.result.missing:
+            missing[name][_relative(outcome.path, below_root)] = outcome.result.missing
+        if sources is not None and attribution is not None:
+            sources[name].add(analyser, attribution, outcome)
 
     figures: dict[str, CoverageFigures] = {}
     for comp in components:
@@ -189,15 +212,72 @@ def measure(
             # Never "100 % of 0 statements": no file of this component was measured or analysed.
             figures[comp.name] = CoverageFigures.unmeasured(_nothing_reported(comp.name in has_code))
             continue
-        numbers = adapter.sum_numbers((r.numbers for r in results[comp.name]), analyser.precision)
-        figures[comp.name] = CoverageFigures(
-            percent=float(numbers.pc_covered_str),
-            covered_lines=numbers.n_executed,
-            num_statements=numbers.n_statements,
-            covered_branches=numbers.n_executed_branches,
-            num_branches=numbers.n_branches,
-            missing_lines=missing[comp.name],
-            raw_percent=numbers.pc_covered,
-            precision=analyser.precision,
-        )
+        figures[comp.name] = _figures((r.numbers for r in results[comp.name]), analyser.precision)
+        figures[comp.name].missing_lines = missing[comp.name]
+        if sources is not None:
+            sources[comp.name].fill(figures[comp.name], analyser.precision)
+        else:
+            figures[comp.name].sources_note = unattributed
     return figures
+
+
+def _figures(numbers: Iterable[adapter.Numbers], precision: int) -> CoverageFigures:
+    total = adapter.sum_numbers(numbers, precision)
+    return CoverageFigures(
+        percent=float(total.pc_covered_str),
+        covered_lines=total.n_executed,
+        num_statements=total.n_statements,
+        covered_branches=total.n_executed_branches,
+        num_branches=total.n_branches,
+        raw_percent=total.pc_covered,
+        precision=precision,
+    )
+
+
+class _Sources:
+    """One component's own-tests and import-only figures, file by file, and what other tests ran."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.own: list[adapter.Numbers] = []
+        self.imports: list[adapter.Numbers] = []
+        self.others: dict[str, int] = {}
+
+    def add(self, analyser: adapter.Analyser, attribution: Attribution, outcome: FileOutcome) -> None:
+        """Add one file: its figures limited to the component's own contexts, and to import time."""
+        data_name = analyser.data_name(outcome.reporter, outcome.prepared)
+        parts = analyser.contexts(data_name)
+        owners = {context: attribution.owners(context) for context in parts}
+        imports = [c for c, who in owners.items() if who is None]
+        own = [c for c, who in owners.items() if who is None or self.name in who]
+        ran = self.name in attribution.ran
+
+        def limited(contexts: list[str]) -> adapter.FileResult:
+            if len(contexts) == len(parts):
+                return outcome.result  # every context: the figures from all tests
+            return analyser.selected_result(outcome.reporter, data_name, contexts)
+
+        import_result = limited(imports)
+        own_result = limited(own) if ran else analyser.selected_result(outcome.reporter, data_name, ())
+        self.imports.append(import_result.numbers)
+        self.own.append(own_result.numbers)
+        # Statements that neither imports nor own tests ran, and some test did: whose tests ran them.
+        gap = (set(own_result.missing) & set(import_result.missing)) - set(outcome.result.missing)
+        if not gap:
+            return
+        for context, who in owners.items():
+            if who is None or self.name in who:
+                continue
+            lines = {n for item in parts[context] for n in (item if analyser.has_arcs() else (item,)) if n > 0}
+            ran_here = len(outcome.reporter.translate_lines(lines) & gap)
+            if ran_here:
+                for other in who or (NO_COMPONENT,):
+                    self.others[other] = self.others.get(other, 0) + ran_here
+
+    def fill(self, figures: CoverageFigures, precision: int) -> None:
+        """Put the sums into the component's (all-tests) ``figures``."""
+        figures.sources = {
+            "own_tests": _figures(self.own, precision),
+            "import_only": _figures(self.imports, precision),
+        }
+        figures.other_tests = self.others

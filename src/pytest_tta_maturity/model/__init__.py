@@ -13,9 +13,12 @@ from .baselines import BaselineResult, CoverageDrop, NewFinding
 from .blockers import BLOCKER_KINDS, Blocker, BlockerKind, Undetermined
 from .report import ComponentResult, Report
 from .results import (
+    COVERAGE_SOURCES,
     GATE_STATUSES,
+    NO_COMPONENT,
     SCHEMA_VERSION,
     CoverageFigures,
+    CoverageSource,
     FailedTest,
     Finding,
     GateOutcome,
@@ -27,7 +30,9 @@ from .results import (
 
 __all__ = [
     "BLOCKER_KINDS",
+    "COVERAGE_SOURCES",
     "GATE_STATUSES",
+    "NO_COMPONENT",
     "SCHEMA_VERSION",
     "BaselineResult",
     "Blocker",
@@ -35,6 +40,7 @@ __all__ = [
     "ComponentResult",
     "CoverageDrop",
     "CoverageFigures",
+    "CoverageSource",
     "FailedTest",
     "Finding",
     "GateOutcome",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 SCHEMA_VERSION = 1
 
@@ -94,12 +94,26 @@ class GateResult:
         )
 
 
+#: Where covered lines came from: every test and import, the component's own tests (plus imports
+#: when one ran), imports and collection alone.
+CoverageSource = Literal["all_tests", "own_tests", "import_only"]
+COVERAGE_SOURCES: tuple[CoverageSource, ...] = ("all_tests", "own_tests", "import_only")
+#: The key of :attr:`CoverageFigures.other_tests` for tests that belong to no component.
+NO_COMPONENT = "(no component)"
+
+
 @dataclass
 class CoverageFigures:
     """Coverage of one component's files, as coverage.py totals them.
 
     ``percent`` is coverage.py's display value at its configured ``precision``
     (what ``coverage report`` prints); ``raw_percent`` is the unrounded total.
+
+    These are the figures from every test (``all_tests``). ``sources`` holds
+    the ``own_tests`` and ``import_only`` figures when the run could tell them
+    apart (``sources_note`` says why not otherwise); ``judged_on`` names the one
+    the ladder judges. ``other_tests`` counts, per other component (or
+    :data:`NO_COMPONENT`), the statements only that component's tests ran.
     """
 
     percent: float
@@ -112,6 +126,26 @@ class CoverageFigures:
     precision: int = 0
     measured: bool = True
     note: str = ""
+    judged_on: CoverageSource = "all_tests"
+    sources: dict[CoverageSource, CoverageFigures] = field(default_factory=lambda: dict[CoverageSource, "CoverageFigures"]())
+    sources_note: str = ""
+    other_tests: dict[str, int] = field(default_factory=lambda: dict[str, int]())
+
+    def source(self, name: CoverageSource) -> CoverageFigures | None:
+        """The figures from one source; ``None`` when this run could not tell it apart."""
+        if name == "all_tests":
+            return self
+        return self.sources.get(name)
+
+    def judged(self) -> CoverageFigures:
+        """The figures the ladder judges: ``judged_on``'s, or unmeasured with the reason."""
+        if self.judged_on == "all_tests" or not self.measured:
+            return self
+        found = self.sources.get(self.judged_on)
+        if found is not None:
+            return found
+        what = source_name(self.judged_on)
+        return CoverageFigures.unmeasured(f"{what} coverage: {self.sources_note}" if self.sources_note else "")
 
     @property
     def units(self) -> int:
@@ -136,11 +170,61 @@ class CoverageFigures:
             "precision": self.precision,
             "measured": self.measured,
             **({"note": self.note} if self.note else {}),
+            "judged_on": self.judged_on,
+            **({"sources": self._sources_dict()} if self.measured else {}),
+            **({"other_tests": dict(sorted(self.other_tests.items()))} if self.other_tests else {}),
         }
+
+    def counts(self) -> dict[str, Any]:
+        """The totals alone (what ``sources`` holds per source)."""
+        return {
+            "percent": self.percent,
+            "covered_lines": self.covered_lines,
+            "num_statements": self.num_statements,
+            "covered_branches": self.covered_branches,
+            "num_branches": self.num_branches,
+            "raw_percent": self.raw_percent,
+        }
+
+    def _sources_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name in COVERAGE_SOURCES:
+            figures = self.source(name)
+            if figures is not None and figures.measured:
+                found[name] = figures.counts()
+            else:
+                note = figures.note if figures is not None else self.sources_note
+                found[name] = {"measured": False, **({"note": note} if note else {})}
+        return found
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CoverageFigures:
         """Rebuild from what ``to_dict`` returned."""
+        judged_on = str(data.get("judged_on", "all_tests"))
+        if judged_on not in COVERAGE_SOURCES:
+            raise ValueError(f"unknown coverage source {judged_on!r}")
+        sources: dict[CoverageSource, CoverageFigures] = {}
+        notes: list[str] = []
+        for name, raw in cast("dict[str, Any]", data.get("sources") or {}).items():
+            if name not in COVERAGE_SOURCES or name == "all_tests":
+                continue
+            entry = cast("dict[str, Any]", raw)
+            if entry.get("measured", True):
+                sources[cast(CoverageSource, name)] = cls._from_counts(entry, int(data.get("precision", 0)))
+            elif entry.get("note"):
+                notes.append(str(entry["note"]))
+        figures = cls._from_counts(data, int(data.get("precision", 0)))
+        figures.missing_lines = {str(k): [int(n) for n in v] for k, v in data.get("missing_lines", {}).items()}
+        figures.measured = bool(data.get("measured", True))
+        figures.note = str(data.get("note", ""))
+        figures.judged_on = judged_on
+        figures.sources = sources
+        figures.sources_note = notes[0] if notes else ""
+        figures.other_tests = {str(k): int(v) for k, v in cast("dict[str, Any]", data.get("other_tests") or {}).items()}
+        return figures
+
+    @classmethod
+    def _from_counts(cls, data: dict[str, Any], precision: int) -> CoverageFigures:
         return cls(
             percent=float(data["percent"]),
             covered_lines=int(data["covered_lines"]),
@@ -149,15 +233,18 @@ class CoverageFigures:
             num_branches=int(data.get("num_branches", 0)),
             missing_lines={str(k): [int(n) for n in v] for k, v in data.get("missing_lines", {}).items()},
             raw_percent=float(data.get("raw_percent", data["percent"])),
-            precision=int(data.get("precision", 0)),
-            measured=bool(data.get("measured", True)),
-            note=str(data.get("note", "")),
+            precision=precision,
         )
 
     @classmethod
     def unmeasured(cls, note: str = "") -> CoverageFigures:
         """Figures for a component whose coverage could not be measured, and why."""
         return cls(0.0, 0, 0, 0, 0, measured=False, note=note)
+
+
+def source_name(source: CoverageSource) -> str:
+    """How a source is named in messages: ``own-tests``, ``import-only``, ``all-tests``."""
+    return source.replace("_", "-")
 
 
 class Outcome(Enum):

@@ -1,0 +1,107 @@
+"""Which component's tests ran a line: coverage.py contexts, recorded and read back.
+
+While the tests run, the plugin switches coverage.py's dynamic context (the public
+``Coverage.switch_context``) to a label naming the components whose test is
+running, only when that set changes: ``tta-maturity:carbon`` for a test of
+``carbon``, ``tta-maturity:carbon,docker`` for a test of both, ``tta-maturity:``
+for a test of no component. Whatever runs outside every test (imports, collection)
+stays in the empty context, or in the project's static context (``[run] context``).
+A label names its components, so data combined from shards or xdist workers needs
+nothing else to be read.
+
+When the user asks pytest-cov for per-test contexts (``--cov-context=test``), the
+plugin does not switch (that would overwrite theirs): their labels,
+``NODEID|setup``, ``NODEID|run``, ``NODEID|teardown``, are read back through the
+run's attribution of test ids to components.
+
+Here the labels are made and read; nothing imports pytest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+from urllib.parse import quote, unquote
+
+PREFIX = "tta-maturity:"
+#: The phases pytest-cov appends to a test id with ``--cov-context=test``.
+_PYTEST_COV_PHASES = ("|setup", "|run", "|teardown")
+
+
+def label(components: Iterable[str]) -> str:
+    """The context label for a test of ``components`` (names quoted so that a comma stays one)."""
+    return PREFIX + ",".join(quote(name, safe="") for name in sorted(set(components)))
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(unquote(part) for part in text.split(",")) if text else ()
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """How to read a run's contexts: whose tests each context is, and which components' tests ran.
+
+    ``static`` is the project's static context (``[run] context``), which coverage.py
+    puts before every dynamic label. ``nodeids`` maps test ids to their components
+    when the contexts are pytest-cov's per-test ones (``None`` when they are this
+    plugin's labels). ``ran`` holds the components at least one of whose own tests
+    ran (passed, failed or errored): only they earn import-time lines as own.
+    """
+
+    static: str = ""
+    nodeids: Mapping[str, tuple[str, ...]] | None = None
+    ran: frozenset[str] = field(default_factory=lambda: frozenset[str]())
+
+    def owners(self, context: str) -> tuple[str, ...] | None:
+        """The components whose tests ran under ``context``; ``None`` outside every test."""
+        if self.static:
+            if context == self.static:
+                return None
+            head = self.static + "|"
+            if not context.startswith(head):
+                return ()  # not this run's data: tests of no component
+            context = context[len(head) :]
+        if not context:
+            return None
+        if context.startswith(PREFIX):
+            return _names(context[len(PREFIX) :])
+        if self.nodeids is not None:
+            for phase in _PYTEST_COV_PHASES:
+                if context.endswith(phase):
+                    return tuple(self.nodeids.get(context[: -len(phase)], ()))
+        return ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data (for the analysis worker)."""
+        return {
+            "static": self.static,
+            "nodeids": None if self.nodeids is None else {k: list(v) for k, v in self.nodeids.items()},
+            "ran": sorted(self.ran),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Attribution:
+        """Rebuild from what ``to_dict`` returned."""
+        raw = cast("dict[str, list[str]] | None", data.get("nodeids"))
+        nodeids = None if raw is None else {str(k): tuple(str(n) for n in v) for k, v in raw.items()}
+        return cls(str(data.get("static", "")), nodeids, frozenset(str(n) for n in data.get("ran", ())))
+
+
+def unavailable(*, core: str, dynamic_context: str | None, switching: bool) -> str:
+    """Why this run cannot tell own tests and imports apart, or ``""`` when it can.
+
+    ``core`` is coverage.py's measurement core, ``dynamic_context`` the project's
+    ``[run] dynamic_context`` setting, ``switching`` whether contexts were recorded
+    (by this plugin or pytest-cov's ``--cov-context=test``).
+    """
+    if core == "sysmon":
+        return "coverage.py's sysmon core does not record contexts (COVERAGE_CORE=ctrace measures them)"
+    if dynamic_context:
+        return (
+            f"the coverage configuration's dynamic_context = {dynamic_context!r} records its own contexts "
+            "(remove it to measure own-tests coverage)"
+        )
+    if not switching:
+        return "contexts were not recorded"
+    return ""
