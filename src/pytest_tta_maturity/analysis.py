@@ -42,6 +42,7 @@ from coverage.exceptions import CoverageException
 
 from . import coverage_adapter as adapter
 from .config import ComponentConfig
+from .contexts import Attribution
 from .errors import CoverageDataError
 from .measure import component_sources, measure
 from .model import CoverageFigures
@@ -264,7 +265,15 @@ def _worker(stdin: IO[str], stdout: IO[str]) -> int:
     cov.load()
     stats["measured"] = len(cov.get_data().measured_files())
     try:
-        figures = measure(cov, Path(job["root"]), components, prepared=analysis.prepared)
+        attribution = Attribution.from_dict(request["attribution"]) if request.get("attribution") else None
+        figures = measure(
+            cov,
+            Path(job["root"]),
+            components,
+            prepared=analysis.prepared,
+            attribution=attribution,
+            unattributed=str(request.get("unattributed", "")),
+        )
         answer = {"figures": {name: fig.to_dict() for name, fig in figures.items()}}
     except CoverageDataError as exc:
         answer = {"error": str(exc)}
@@ -299,17 +308,33 @@ class AnalysisWorker:
         self._errors = errors
         self.stats: dict[str, float] = {}
 
-    def measure(self, *, data_file: str, cwd: str, measured: int, timeout: float = 600.0) -> dict[str, CoverageFigures]:
+    def measure(
+        self,
+        *,
+        data_file: str,
+        cwd: str,
+        measured: int,
+        attribution: Attribution | None = None,
+        unattributed: str = "",
+        timeout: float = 600.0,
+    ) -> dict[str, CoverageFigures]:
         """Every component's figures from the data in ``data_file`` (paths relative to ``cwd``).
+
+        ``attribution`` and ``unattributed`` are :func:`.measure.measure`'s.
 
         ``measured`` is how many files the caller's data holds: a worker that
         reads another number from the file is not believed. Raises
         :class:`CoverageDataError` for what ``coverage report`` would fail on
         too, and :class:`AnalysisFailed` when the worker could not answer.
         """
-        request = json.dumps({"data_file": data_file, "cwd": cwd}) + "\n"
+        request = {
+            "data_file": data_file,
+            "cwd": cwd,
+            "attribution": attribution.to_dict() if attribution is not None else None,
+            "unattributed": unattributed,
+        }
         try:
-            out, _ = self._process.communicate(request.encode("utf-8"), timeout=timeout)
+            out, _ = self._process.communicate((json.dumps(request) + "\n").encode("utf-8"), timeout=timeout)
         except subprocess.TimeoutExpired:
             self.cancel()
             raise AnalysisFailed(f"no answer within {timeout:.0f} s") from None

@@ -3,7 +3,8 @@
 While the tests run, the plugin switches coverage.py's dynamic context (the public
 ``Coverage.switch_context``) to a label naming the components whose test is
 running, only when that set changes: ``tta-maturity:carbon`` for a test of
-``carbon``, ``tta-maturity:carbon,docker`` for a test of both, ``tta-maturity:``
+``carbon``, ``tta-maturity:carbon;docker`` for a test of both (not a comma, which
+``coverage report --contexts`` takes between regexes), ``tta-maturity:``
 for a test of no component. Whatever runs outside every test (imports, collection)
 stays in the empty context, or in the project's static context (``[run] context``).
 A label names its components, so data combined from shards or xdist workers needs
@@ -25,17 +26,18 @@ from typing import Any, cast
 from urllib.parse import quote, unquote
 
 PREFIX = "tta-maturity:"
+SEPARATOR = ";"
 #: The phases pytest-cov appends to a test id with ``--cov-context=test``.
 _PYTEST_COV_PHASES = ("|setup", "|run", "|teardown")
 
 
 def label(components: Iterable[str]) -> str:
-    """The context label for a test of ``components`` (names quoted so that a comma stays one)."""
-    return PREFIX + ",".join(quote(name, safe="") for name in sorted(set(components)))
+    """The context label for a test of ``components`` (names quoted, so that a ``;`` in one stays in it)."""
+    return PREFIX + SEPARATOR.join(quote(name, safe="") for name in sorted(set(components)))
 
 
 def _names(text: str) -> tuple[str, ...]:
-    return tuple(unquote(part) for part in text.split(",")) if text else ()
+    return tuple(unquote(part) for part in text.split(SEPARATOR)) if text else ()
 
 
 @dataclass(frozen=True)
@@ -88,20 +90,21 @@ class Attribution:
         return cls(str(data.get("static", "")), nodeids, frozenset(str(n) for n in data.get("ran", ())))
 
 
-def unavailable(*, core: str, dynamic_context: str | None, switching: bool) -> str:
+def unavailable(*, core: str, records: bool, dynamic_context: str | None, recorded: bool) -> str:
     """Why this run cannot tell own tests and imports apart, or ``""`` when it can.
 
-    ``core`` is coverage.py's measurement core, ``dynamic_context`` the project's
-    ``[run] dynamic_context`` setting, ``switching`` whether contexts were recorded
-    (by this plugin or pytest-cov's ``--cov-context=test``).
+    ``core`` is coverage.py's measurement core and ``records`` whether it records
+    dynamic contexts; ``dynamic_context`` is the project's ``[run] dynamic_context``
+    setting; ``recorded`` whether the contexts were recorded (by this plugin or by
+    pytest-cov's ``--cov-context=test``).
     """
-    if core == "sysmon":
-        return "coverage.py's sysmon core does not record contexts (COVERAGE_CORE=ctrace measures them)"
+    if not records:
+        return f"coverage.py's {core or 'measurement'} core does not record contexts (COVERAGE_CORE=ctrace does)"
     if dynamic_context:
         return (
             f"the coverage configuration's dynamic_context = {dynamic_context!r} records its own contexts "
             "(remove it to measure own-tests coverage)"
         )
-    if not switching:
+    if not recorded:
         return "contexts were not recorded"
     return ""

@@ -46,6 +46,7 @@ __all__ = [
     "file_reporter",
     "measurement_core",
     "read_facts",
+    "records_contexts",
     "report_filter",
     "run_omit",
     "should_be_python",
@@ -86,6 +87,15 @@ def measurement_core(cov: coverage.Coverage) -> str:
     if name in ("", "-none-"):
         return ""
     return _CORES.get(name, name.lower())
+
+
+def records_contexts(cov: coverage.Coverage) -> bool:
+    """Whether ``cov``'s measurement core records dynamic contexts (coverage.py's sysmon core does not)."""
+    core = getattr(cov, "_core", None)
+    supported = getattr(core, "supports_dynamic_contexts", None)
+    if supported is None:
+        return measurement_core(cov) != "sysmon"
+    return bool(supported)
 
 
 def run_omit(cov: coverage.Coverage) -> Callable[[str], bool]:

@@ -32,8 +32,9 @@ from .analysis import start as start_analysis
 from .baseline import Baseline
 from .bucketing import Bucketer, component_files
 from .config import ComponentConfig, MaturityConfig, load
+from .contexts import Attribution, label, unavailable
 from .coverage_adapter import VERSION as COVERAGE_VERSION
-from .coverage_adapter import measurement_core
+from .coverage_adapter import measurement_core, records_contexts
 from .entry import GATES_MODES, enabled, pyproject_path
 from .errors import MaturityError
 from .gates import Cache, GateOutcome, RunningGates, start_gates
@@ -76,6 +77,9 @@ class State:
     timings: dict[str, float] = field(default_factory=lambda: dict[str, float]())
     analysis: AnalysisWorker | None = None
     coverage_core: str = ""
+    #: how whose tests ran each line is recorded ("tta-maturity", "pytest-cov" or ""), and why not
+    contexts: str = ""
+    contexts_note: str = ""
 
 
 STATE = pytest.StashKey[State]()
@@ -234,13 +238,58 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             attribution[item.nodeid] = owners
     state.attribution = attribution
     state.collected = len(session.items)
+    _record_contexts(session.config, state)
     if _is_worker(session.config):
         workeroutput = cast(dict[str, Any], getattr(session.config, "workeroutput", {}))
         workeroutput[WORKER_KEY] = {
             "attribution": attribution,
             "collected": state.collected,
             "deselected": state.deselected,
+            "contexts": state.contexts,
+            "contexts_note": state.contexts_note,
         }
+
+
+def _contexts_mode(config: pytest.Config) -> tuple[str, str]:
+    """How this process records whose tests ran each line, and why it cannot when it cannot."""
+    cov = _pytest_cov(config)
+    if cov is None:
+        return "", "coverage was not measured"
+    dynamic = cast("str | None", cov.get_option("run:dynamic_context"))
+    why = unavailable(core=measurement_core(cov), records=records_contexts(cov), dynamic_context=dynamic, recorded=True)
+    if why:
+        return "", why
+    if getattr(config.option, "cov_context", None) == "test":
+        return "pytest-cov", ""  # the user's per-test contexts: read back through the attribution
+    return "tta-maturity", ""
+
+
+def _record_contexts(config: pytest.Config, state: State) -> None:
+    """Switch coverage.py's context to the running test's components, in the process running the tests."""
+    state.contexts, state.contexts_note = _contexts_mode(config)
+    cov = _pytest_cov(config)
+    if state.contexts == "tta-maturity" and cov is not None:
+        labels = {nodeid: label(owners) for nodeid, owners in state.attribution.items()}
+        config.pluginmanager.register(_ContextSwitcher(cov, labels), "tta-maturity-contexts")
+
+
+class _ContextSwitcher:
+    """Switches coverage.py's dynamic context when the running test's components change (not per phase)."""
+
+    def __init__(self, cov: Any, labels: dict[str, str]) -> None:
+        self.cov = cov
+        self.labels = labels
+        self.current: str | None = None
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
+        """Switch before the test's setup, so that its fixtures count for its components."""
+        wanted = self.labels.get(item.nodeid) or label(())
+        if wanted != self.current:
+            with contextlib.suppress(CoverageException):  # coverage stopped (e.g. by the test itself)
+                self.cov.switch_context(wanted)
+            self.current = wanted
+        return (yield)
 
 
 class _Recorder:
@@ -287,6 +336,8 @@ class _XdistHooks:
         self.state.attribution.update(cast(dict[str, list[str]], data.get("attribution", {})))
         self.state.collected = max(self.state.collected, int(data.get("collected", 0)))
         self.state.deselected = max(self.state.deselected, int(data.get("deselected", 0)))
+        if "contexts" in data and not self.state.contexts_note:  # one worker that could not record is enough
+            self.state.contexts, self.state.contexts_note = str(data["contexts"]), str(data.get("contexts_note", ""))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -410,13 +461,29 @@ def pytest_collection(session: pytest.Session) -> None:
         )
 
 
-def _measured(state: State, cov: Any, worker: AnalysisWorker | None) -> dict[str, CoverageFigures]:
+def _attribution(state: State, cov: Any, counts: dict[str, TestCounts]) -> Attribution | None:
+    """How to read the data's contexts; ``None`` when they were not recorded (``state.contexts_note``)."""
+    if not state.contexts:
+        return None
+    nodeids = {k: tuple(v) for k, v in state.attribution.items()} if state.contexts == "pytest-cov" else None
+    ran = frozenset(name for name, c in counts.items() if c.passed + c.failed + c.errors)
+    return Attribution(str(cov.get_option("run:context") or ""), nodeids, ran)
+
+
+def _measured(
+    state: State, cov: Any, worker: AnalysisWorker | None, counts: dict[str, TestCounts]
+) -> dict[str, CoverageFigures]:
     """The figures from the analysis worker; from this process when it cannot give them."""
+    attribution = _attribution(state, cov, counts)
     if worker is not None:
         try:
             data = cov.get_data()
             figures = worker.measure(
-                data_file=str(data.data_filename()), cwd=os.getcwd(), measured=len(data.measured_files())
+                data_file=str(data.data_filename()),
+                cwd=os.getcwd(),
+                measured=len(data.measured_files()),
+                attribution=attribution,
+                unattributed=state.contexts_note,
             )
         except AnalysisFailed as exc:
             state.notes.append(f"the coverage analysis worker failed ({exc}); the files were analysed after the tests")
@@ -426,10 +493,12 @@ def _measured(state: State, cov: Any, worker: AnalysisWorker | None) -> dict[str
             state.timings["analysis"] = worker.stats.get("seconds", 0.0)
             state.timings["measure_in_worker"] = worker.stats.get("measure_seconds", 0.0)
             return figures
-    return measure_components(cov, state.cfg, state.components)
+    return measure_components(
+        cov, state.cfg, state.components, attribution=attribution, unattributed=state.contexts_note
+    )
 
 
-def _coverage(session: pytest.Session, state: State) -> dict[str, CoverageFigures]:
+def _coverage(session: pytest.Session, state: State, counts: dict[str, TestCounts]) -> dict[str, CoverageFigures]:
     """Every selected component's figures; unmeasured ones (fail closed) say why."""
     plugin = session.config.pluginmanager.get_plugin("_cov")
     cov = getattr(getattr(plugin, "cov_controller", None), "cov", None)
@@ -450,7 +519,7 @@ def _coverage(session: pytest.Session, state: State) -> dict[str, CoverageFigure
             note = f"xdist worker {', '.join(state.crashed_workers)} died and its coverage data is lost"
         else:
             try:
-                return _measured(state, cov, worker)
+                return _measured(state, cov, worker, counts)
             except MaturityError as exc:
                 note = str(exc)
     finally:
@@ -532,8 +601,18 @@ def _finish(session: pytest.Session, state: State) -> None:
     if state.report is not None:
         return
     timings = state.timings
+    counts: dict[str, TestCounts] = {c.name: TestCounts() for c in state.components}
+    tests_failed = 0
+    for nodeid, outcome in state.outcomes.items():
+        tests_failed += outcome in (Outcome.FAILED, Outcome.ERROR)
+        for name in state.attribution.get(nodeid, ()):
+            if name in counts:
+                counts[name].add(nodeid, outcome)
+
     started = time.perf_counter()
-    figures = _coverage(session, state)
+    if not state.contexts and not state.contexts_note:
+        state.contexts_note = "contexts were not recorded"
+    figures = _coverage(session, state, counts)
     timings["measure"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -545,13 +624,6 @@ def _finish(session: pytest.Session, state: State) -> None:
     timings["gates_wait"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    counts: dict[str, TestCounts] = {c.name: TestCounts() for c in state.components}
-    tests_failed = 0
-    for nodeid, outcome in state.outcomes.items():
-        tests_failed += outcome in (Outcome.FAILED, Outcome.ERROR)
-        for name in state.attribution.get(nodeid, ()):
-            if name in counts:
-                counts[name].add(nodeid, outcome)
     partial = _partial(session, state)
     gates = gate_results(
         state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates, mode=state.gates_mode
@@ -576,3 +648,4 @@ def _finish(session: pytest.Session, state: State) -> None:
     timings["score"] = time.perf_counter() - started
     if state.coverage_core:
         state.report.coverage_core, state.report.coverage_version = state.coverage_core, COVERAGE_VERSION
+    state.report.coverage_contexts = state.contexts

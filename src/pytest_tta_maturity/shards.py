@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
 from .config import ComponentConfig, MaturityConfig
+from .contexts import Attribution
 from .errors import CoverageDataError, display_path
 from .model import CoverageFigures, GateResult, Report, TestCounts
 from .partial import SLICE_KINDS, Partial, PartialKind
@@ -32,11 +34,16 @@ def combine_coverage(
     data_files: Sequence[Path],
     components: Sequence[ComponentConfig],
     rcfile: str | None = None,
+    *,
+    attribution: Attribution | None = None,
+    unattributed: str = "",
 ) -> dict[str, CoverageFigures]:
     """Combine the shards' coverage data as ``coverage combine`` would and measure every component.
 
     The combined data goes to a private temporary folder, so no sibling
-    ``.coverage.*`` file is swept in and the shards' files are kept.
+    ``.coverage.*`` file is swept in and the shards' files are kept. With an
+    ``attribution``, the own-tests and import-only figures are measured too (the
+    project's static context, ``[run] context``, taken from its configuration).
     """
     import warnings
 
@@ -55,7 +62,9 @@ def combine_coverage(
         cov = coverage.Coverage(data_file=os.path.join(folder, "combined"), config_file=config_file)
         try:
             cov.combine(absolute, strict=True, keep=True)
-            return dict(measure_components(cov, cfg, components))
+            if attribution is not None:
+                attribution = replace(attribution, static=str(cov.get_option("run:context") or ""))
+            return dict(measure_components(cov, cfg, components, attribution=attribution, unattributed=unattributed))
         except CoverageException as exc:
             raise CoverageDataError(f"coverage data cannot be combined: {exc}") from None
         finally:
@@ -105,6 +114,28 @@ def shard_partial(reports: Sequence[tuple[Path, Report]]) -> Partial | None:
     return None
 
 
+def shard_attribution(
+    reports: Sequence[tuple[Path, Report]], counts: Mapping[str, TestCounts]
+) -> tuple[Attribution | None, str]:
+    """How to read the combined data's contexts; ``None`` and why when some shard did not record them.
+
+    Only this plugin's own context labels name their components; pytest-cov's
+    per-test ones (``--cov-context=test``) need the shard's attribution of test
+    ids, which its report does not carry.
+    """
+    for path, report in reports:
+        if report.coverage_contexts == "tta-maturity":
+            continue
+        if report.coverage_contexts == "pytest-cov":
+            why = "it recorded pytest-cov's per-test contexts (--cov-context=test), which name tests, not components"
+        else:
+            notes = (c.coverage.sources_note for c in report.components if c.coverage.sources_note)
+            why = next(notes, "it recorded no contexts")
+        return None, f"shard {display_path(path)}: {why}"
+    ran = frozenset(name for name, c in counts.items() if c.passed + c.failed + c.errors)
+    return Attribution(ran=ran), ""
+
+
 def combine_shards(
     cfg: MaturityConfig,
     components: Sequence[ComponentConfig],
@@ -118,8 +149,11 @@ def combine_shards(
     from .scoring import score
 
     shards = [(path, load_report(path)) for path in results]
-    figures = combine_coverage(cfg, coverage_files, components, rcfile)
     counts, gates = merge_results([r for _, r in shards], components)
+    attribution, unattributed = shard_attribution(shards, counts)
+    figures = combine_coverage(
+        cfg, coverage_files, components, rcfile, attribution=attribution, unattributed=unattributed
+    )
     partial = shard_partial(shards)
     report = score(
         cfg,
@@ -140,4 +174,5 @@ def combine_shards(
     cores = {(r.coverage_core, r.coverage_version) for _, r in shards}
     if len(cores) == 1:  # the shards agree on what measured them
         report.coverage_core, report.coverage_version = cores.pop()
+    report.coverage_contexts = "tta-maturity" if attribution is not None else ""
     return report

@@ -123,6 +123,9 @@ class Report:
     #: coverage.py's measurement core ("ctrace", "sysmon", "pytrace") and version; "" when not known
     coverage_core: str = ""
     coverage_version: str = ""
+    #: how the run recorded whose tests ran each line: "tta-maturity" (its own context labels),
+    #: "pytest-cov" (``--cov-context=test``), "" (not recorded)
+    coverage_contexts: str = ""
 
     @property
     def promotable(self) -> list[str]:
@@ -176,6 +179,7 @@ class Report:
             **made,
             **({"coverage_core": self.coverage_core} if self.coverage_core else {}),
             **({"coverage_version": self.coverage_version} if self.coverage_version else {}),
+            **({"coverage_contexts": self.coverage_contexts} if self.coverage_contexts else {}),
             "summary": {
                 "components": len(self.components),
                 "meeting": meeting,
@@ -205,4 +209,5 @@ class Report:
             created=str(data.get("created", "")),
             coverage_core=str(data.get("coverage_core", "")),
             coverage_version=str(data.get("coverage_version", "")),
+            coverage_contexts=str(data.get("coverage_contexts", "")),
         )
