@@ -443,7 +443,12 @@ def task_mutate(args: list[str]) -> int:
 
 
 #: The benchmark scripts `tasks.py bench` runs, in order (see benchmarks/README.md).
-BENCHES = {"core": "bench_core.py", "gates": "bench_gates.py", "gatesmode": "bench_gates_mode.py"}
+BENCHES = {
+    "core": "bench_core.py",
+    "gates": "bench_gates.py",
+    "gatesmode": "bench_gates_mode.py",
+    "contexts": "bench_contexts.py",
+}
 
 
 def task_bench(args: list[str]) -> int:

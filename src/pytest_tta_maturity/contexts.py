@@ -90,13 +90,12 @@ class Attribution:
         return cls(str(data.get("static", "")), nodeids, frozenset(str(n) for n in data.get("ran", ())))
 
 
-def unavailable(*, core: str, records: bool, dynamic_context: str | None, recorded: bool) -> str:
-    """Why this run cannot tell own tests and imports apart, or ``""`` when it can.
+def unavailable(*, core: str, records: bool, dynamic_context: str | None) -> str:
+    """Why this run cannot record whose tests ran each line, or ``""`` when it can.
 
     ``core`` is coverage.py's measurement core and ``records`` whether it records
     dynamic contexts; ``dynamic_context`` is the project's ``[run] dynamic_context``
-    setting; ``recorded`` whether the contexts were recorded (by this plugin or by
-    pytest-cov's ``--cov-context=test``).
+    setting, which switches contexts itself.
     """
     if not records:
         return f"coverage.py's {core or 'measurement'} core does not record contexts (COVERAGE_CORE=ctrace does)"
@@ -105,6 +104,4 @@ def unavailable(*, core: str, records: bool, dynamic_context: str | None, record
             f"the coverage configuration's dynamic_context = {dynamic_context!r} records its own contexts "
             "(remove it to measure own-tests coverage)"
         )
-    if not recorded:
-        return "contexts were not recorded"
     return ""

@@ -69,6 +69,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Score on coverage and the tests gate only; the tool gates are not run.",
     )
     group.addoption(
+        "--tta-maturity-no-contexts",
+        action="store_true",
+        default=False,
+        dest="tta_maturity_no_contexts",
+        help="Do not record which component's tests ran each line (coverage.py contexts): "
+        "no own-tests or import-only coverage.",
+    )
+    group.addoption(
         "--tta-maturity-gates",
         choices=GATES_MODES,
         default=None,

@@ -255,8 +255,10 @@ def _contexts_mode(config: pytest.Config) -> tuple[str, str]:
     cov = _pytest_cov(config)
     if cov is None:
         return "", "coverage was not measured"
+    if getattr(config.option, "tta_maturity_no_contexts", False):
+        return "", "not recorded (--tta-maturity-no-contexts)"
     dynamic = cast("str | None", cov.get_option("run:dynamic_context"))
-    why = unavailable(core=measurement_core(cov), records=records_contexts(cov), dynamic_context=dynamic, recorded=True)
+    why = unavailable(core=measurement_core(cov), records=records_contexts(cov), dynamic_context=dynamic)
     if why:
         return "", why
     if getattr(config.option, "cov_context", None) == "test":
