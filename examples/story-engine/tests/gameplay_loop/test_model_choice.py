@@ -1,3 +1,5 @@
+"""The narrator's model choice, tested from the game loop's side: these tests count for gameplay_loop."""
+
 import pytest
 
 from tta.model_management.selection import ModelSelector, NoModelAvailableError, Request
