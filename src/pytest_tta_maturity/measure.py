@@ -84,12 +84,11 @@ class _FileWork:
             if ready is not None and (result := analyser.prepared_result(ready)) is not None:
                 if not self.reported(ready.reporter.filename):
                     return None  # the project's report settings leave it out
-            else:
-                ready = None
-                reporter = adapter.file_reporter(self.cov, filename)
-                if not self.reported(reporter.filename):
-                    return None
-                result = analyser.result(reporter)
+                return FileOutcome(filename, ready.reporter.filename, result, ready.reporter, ready)
+            reporter = adapter.file_reporter(self.cov, filename)
+            if not self.reported(reporter.filename):
+                return None
+            return FileOutcome(filename, reporter.filename, analyser.result(reporter), reporter, None)
         except adapter.NotPython as exc:
             if reporter is not None and adapter.should_be_python(reporter) and not self.ignore_errors:
                 raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
@@ -98,8 +97,6 @@ class _FileWork:
             if self.ignore_errors:
                 return None
             raise CoverageDataError(f"coverage.py could not analyse a component's file: {exc}") from None
-        assert reporter is not None  # set on every path that reaches here
-        return FileOutcome(filename, reporter.filename, result, reporter, ready)
 
 
 def component_sources(components: Sequence[ComponentConfig]) -> Iterator[str]:
