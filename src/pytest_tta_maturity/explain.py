@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .config import load
 from .errors import MaturityError
-from .model import Blocker, ComponentResult, Report
+from .model import COVERAGE_SOURCES, Blocker, ComponentResult, CoverageSource, Report
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ def _passes(covered: int, units: int, needed: float, precision: int) -> bool:
 
 
 def units_to_cover(comp: ComponentResult, needed: float) -> int:
-    """How many more statements or branches to cover so that coverage reaches ``needed`` percent."""
-    figures = comp.coverage
+    """How many more statements or branches to cover so that the judged coverage reaches ``needed`` percent."""
+    figures = comp.coverage.judged()
     units, covered = figures.units, figures.covered_units
     if _passes(covered, units, needed, figures.precision):
         return 0
@@ -81,7 +81,6 @@ def _plural(count: int, noun: str) -> str:
 
 def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None = None, limit: int = 10) -> list[str]:
     """What stands between ``comp`` and its declared level (or, when it holds it, the next one)."""
-    from .report._common import coverage_text, number
 
     lines: list[str] = []
     if not comp.meets:
@@ -139,17 +138,8 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
     if not figures.measured:
         lines.append("coverage: not measured (run pytest --tta-maturity with pytest-cov installed)")
     else:
-        shown = coverage_text(comp)
-        needed = _threshold_for(comp, target, blockers, pyproject) if target is not None else None
-        if needed is None:
-            lines.append(f"coverage: {shown}")
-        else:
-            more = units_to_cover(comp, needed)
-            if more == 0:
-                lines.append(f"coverage: {shown}, enough for {target} ({number(needed)}%)")
-            else:
-                what = "statements or branches" if figures.num_branches else "statements"
-                lines.append(f"coverage: {shown}; {target} needs {number(needed)}%: cover {more} more {what}")
+        lines.extend(_judged_lines(comp, target, blockers, pyproject))
+        lines.extend(_source_lines(comp))
         blocks = uncovered_blocks(figures.missing_lines)
         if blocks:
             total = sum(len(v) for v in figures.missing_lines.values())
@@ -159,4 +149,60 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
                 lines.append(f"  {str(block).ljust(width)}  {_plural(block.size, 'line')}")
             if len(blocks) > limit:
                 lines.append(f"  ... and {len(blocks) - limit} smaller blocks")
+    return lines
+
+
+def _judged_lines(
+    comp: ComponentResult, target: str | None, blockers: list[Blocker], pyproject: Path | None
+) -> list[str]:
+    """The figure the level is judged on, and how much more to cover for ``target``."""
+    from .report._common import NOT_RECORDED, coverage_label, number, percent_text
+
+    label = coverage_label(comp.coverage.judged_on)
+    judged = comp.coverage.judged()
+    if not judged.measured:
+        return [f"{label}: not measured: {comp.coverage.sources_note or NOT_RECORDED}"]
+    shown = percent_text(judged)
+    needed = _threshold_for(comp, target, blockers, pyproject) if target is not None else None
+    if needed is None:
+        return [f"{label}: {shown}"]
+    more = units_to_cover(comp, needed)
+    if more == 0:
+        return [f"{label}: {shown}, enough for {target} ({number(needed)}%)"]
+    what = "statements or branches" if judged.num_branches else "statements"
+    return [f"{label}: {shown}; {target} needs {number(needed)}%: cover {more} more {what}"]
+
+
+def _source_lines(comp: ComponentResult) -> list[str]:
+    """The three figures in full (the judged one marked), or why two are absent; then what other tests ran."""
+    from .report._common import (
+        JUDGED,
+        NOT_RECORDED,
+        OTHER_SOURCES,
+        SOURCE_WORDS,
+        figures_text,
+        has_source,
+        other_tests,
+        sources_absent_text,
+        statements_text,
+    )
+
+    figures = comp.coverage
+    lines: list[str] = []
+    shown: list[CoverageSource] = [s for s in COVERAGE_SOURCES if has_source(comp, s)]
+    if len(shown) > 1:
+        lines.append("coverage by source:")
+        width = max(len(SOURCE_WORDS[s]) for s in shown)
+        for source in shown:
+            found = figures.source(source)
+            if found is not None:
+                mark = f", {JUDGED}" if source == figures.judged_on else ""
+                lines.append(f"  {SOURCE_WORDS[source].ljust(width)}  {figures_text(found)}{mark}")
+    if not all(has_source(comp, s) for s in OTHER_SOURCES):
+        lines.append(sources_absent_text(figures.sources_note or NOT_RECORDED))
+    ran = other_tests(comp)
+    if ran:
+        lines.append("all-tests coverage that only other components' tests give:")
+        width = max(len(name) for name, _ in ran)
+        lines.extend(f"  {name.ljust(width)}  {statements_text(count)}" for name, count in ran)
     return lines

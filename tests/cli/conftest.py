@@ -13,7 +13,16 @@ import pytest
 from pytest_tta_maturity import baseline, baseline_update, cli
 from pytest_tta_maturity.config import ComponentConfig, MaturityConfig
 from pytest_tta_maturity.ladder import Ladder
-from pytest_tta_maturity.model import CoverageFigures, Finding, GateOutcome, GateResult, Outcome, Report, TestCounts
+from pytest_tta_maturity.model import (
+    NO_COMPONENT,
+    CoverageFigures,
+    Finding,
+    GateOutcome,
+    GateResult,
+    Outcome,
+    Report,
+    TestCounts,
+)
 from pytest_tta_maturity.scoring import gate_results, score
 
 LEVELS = ["experimental", "development", "staging", "production"]
@@ -181,9 +190,48 @@ def baseline_report() -> Report:
     return report
 
 
+def _counts(lines: int, statements: int, branches: int = 0, branch_total: int = 0) -> CoverageFigures:
+    """Figures with coverage.py's arithmetic: (lines + branches) over (statements + branch total), 1 decimal."""
+    raw = 100.0 * (lines + branches) / (statements + branch_total)
+    return CoverageFigures(round(raw, 1), lines, statements, branches, branch_total, raw_percent=raw, precision=1)
+
+
+def sources_report() -> Report:
+    """Own-tests and import-only figures beside the one from all tests: carbon's all-tests figure hides
+    weak own tests (most of it comes from billing's and model's tests), model is judged on its own
+    tests, billing has no coverage at all."""
+    cfg = _config(
+        "/src/project",
+        ComponentConfig("carbon", "development", (Path("/src/project/src/carbon"),)),
+        ComponentConfig("model", "staging", (Path("/src/project/src/model"),)),
+        ComponentConfig("billing", "experimental", (Path("/src/project/src/billing.py"),)),
+    )
+    carbon = _counts(150, 170, 10, 20)
+    carbon.missing_lines = {"src/carbon/ledger.py": [12, 13, 14, 40]}
+    carbon.sources = {"own_tests": _counts(30, 170, 4, 20), "import_only": _counts(22, 170, 0, 20)}
+    carbon.other_tests = {"billing": 70, "model": 24, NO_COMPONENT: 12}
+    model = _counts(92, 100)
+    model.missing_lines = {"src/model/core.py": [8, 9]}
+    model.judged_on = "own_tests"
+    model.sources = {"own_tests": _counts(85, 100), "import_only": _counts(20, 100)}
+    model.other_tests = {"carbon": 7}
+    passing = {g: GateResult("pass", tool="ruff 0.17.6") for g in ("lint", "format", "types", "security", "docs")}
+    return score(
+        cfg,
+        coverage={"carbon": carbon, "model": model, "billing": CoverageFigures.unmeasured()},
+        tests={"carbon": TestCounts(passed=2), "model": TestCounts(passed=9), "billing": TestCounts(passed=1)},
+        gates={name: passing for name in ("carbon", "model", "billing")},
+        version="0.1.0",
+    )
+
+
 #: Reports whose renderings are compared with gold files: only what real runs do not produce here
 #: (the real runs' gold files are in tests/e2e/gold/).
-REPORTS: dict[str, Callable[[], Report]] = {"nasty": nasty_report, "baseline": baseline_report}
+REPORTS: dict[str, Callable[[], Report]] = {
+    "nasty": nasty_report,
+    "baseline": baseline_report,
+    "sources": sources_report,
+}
 
 
 def check_gold(name: str, actual: str) -> None:

@@ -16,7 +16,7 @@ from pytest_tta_maturity import project as project_module
 from pytest_tta_maturity.model import Blocker, CoverageFigures, Report
 from pytest_tta_maturity.report import formats, terminal
 
-from .conftest import Result, nasty_report, sample_report, write_report
+from .conftest import Result, nasty_report, sample_report, sources_report, write_report
 
 Run = Callable[..., Result]
 
@@ -279,6 +279,7 @@ def test_explain_a_component_below_its_level(run_cli: Run, project: Path) -> Non
         "    src/tta/carbon/y.py:3 reportReturnType Type <None> is not <int>",
         "  security: error: bandit is not installed (looked beside /usr/bin/python3 and on PATH); pip install bandit",
         "coverage: 65.22%; staging needs 70%: cover 5 more statements",
+        "own-tests and import-only coverage not measured: not recorded in this report",
         "largest uncovered blocks (4 blocks, 11 lines):",
         "  src/tta/carbon/x.py:10-14  5 lines",
         "  src/tta/carbon/y.py:5-7    3 lines",
@@ -298,6 +299,7 @@ def test_explain_a_component_that_holds_its_level_explains_the_next(run_cli: Run
         "  docs (ruff 0.17.6): 1 finding",
         "    src/tta/model_registry.py:1 D100 Missing docstring",
         "coverage: 84.21%, enough for production (80%)",
+        "own-tests and import-only coverage not measured: not recorded in this report",
         "largest uncovered blocks (1 block, 3 lines):",
         "  src/tta/model_registry.py:40-42  3 lines",
     ]
@@ -360,6 +362,69 @@ def test_explain_unknown_component(run_cli: Run, project: Path) -> None:
     )
     other = run_cli("explain", "zzz")
     assert other.err == "tta-maturity explain: no component 'zzz' in the report; components: carbon, model_management\n"
+
+
+def test_explain_shows_the_three_figures_and_what_other_components_tests_ran(
+    run_cli: Run, project: Path, tmp_path: Path
+) -> None:
+    path = write_report(tmp_path / "r.json", sources_report())
+    result = run_cli("explain", "carbon", "--report-file", str(path))
+    assert result.status == 0
+    assert result.out.splitlines() == [
+        "carbon: declared development, holds production, the top of the ladder",
+        "coverage: 84.2%",
+        "coverage by source:",
+        "  all tests      84.2% (150/170 statements, 10/20 branches), judged",
+        "  own tests      17.9% (30/170 statements, 4/20 branches)",
+        "  imports alone  11.6% (22/170 statements, 0/20 branches)",
+        "all-tests coverage that only other components' tests give:",
+        "  billing         70 statements",
+        "  model           24 statements",
+        "  (no component)  12 statements",
+        "largest uncovered blocks (2 blocks, 4 lines):",
+        "  src/carbon/ledger.py:12-14  3 lines",
+        "  src/carbon/ledger.py:40     1 line",
+    ]
+
+
+def test_explain_judged_on_own_tests_counts_what_to_cover_on_them(run_cli: Run, project: Path, tmp_path: Path) -> None:
+    report = sources_report()
+    model = report.components[1]
+    model.next_level = "production"
+    model.next_blockers = [Blocker("coverage", "coverage", "production", needed=90.0, measured=85.0, precision=1)]
+    path = write_report(tmp_path / "r.json", report)
+    result = run_cli("explain", "model", "--report-file", str(path))
+    assert result.out.splitlines()[3:8] == [
+        "own-tests coverage: 85.0%; production needs 90%: cover 5 more statements",
+        "coverage by source:",
+        "  all tests      92.0% (92/100 statements)",
+        "  own tests      85.0% (85/100 statements), judged",
+        "  imports alone  20.0% (20/100 statements)",
+    ]
+    assert result.out.splitlines()[8:10] == [
+        "all-tests coverage that only other components' tests give:",
+        "  carbon  7 statements",
+    ]
+
+
+def test_explain_says_why_own_tests_figures_are_absent(run_cli: Run, project: Path, tmp_path: Path) -> None:
+    report = sources_report()
+    for comp in report.components[:2]:
+        comp.coverage.sources = {}
+        comp.coverage.other_tests = {}
+        comp.coverage.sources_note = 'the sysmon core cannot record contexts (set [run] core = "ctrace")'
+    path = write_report(tmp_path / "r.json", report)
+    carbon = run_cli("explain", "carbon", "--report-file", str(path)).out.splitlines()
+    assert carbon[1:3] == [
+        "coverage: 84.2%",
+        'own-tests and import-only coverage not measured: the sysmon core cannot record contexts (set [run] core = "ctrace")',
+    ]
+    assert "coverage by source:" not in carbon
+    # judged on own tests that could not be measured: no figure in its place, the reason instead
+    model = run_cli("explain", "model", "--report-file", str(path)).out.splitlines()
+    assert model[1] == (
+        'own-tests coverage: not measured: the sysmon core cannot record contexts (set [run] core = "ctrace")'
+    )
 
 
 @pytest.mark.parametrize(

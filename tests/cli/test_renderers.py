@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from pytest_tta_maturity.model import Report
 from pytest_tta_maturity.report import formats, html, junit, markdown, prometheus, terminal
 
-from .conftest import REPORTS, check_gold, nasty_report, sample_report
+from .conftest import REPORTS, check_gold, nasty_report, sample_report, sources_report
 
 VALID = "valid formats: json, markdown, prometheus, junit, html"
 SUFFIX = {"json": "json", "markdown": "md", "prometheus": "prom", "junit": "xml", "html": "html"}
@@ -201,9 +201,9 @@ def test_html_is_self_contained_and_escaped() -> None:
 
 def test_html_bars_show_coverage_against_threshold() -> None:
     text = html.render(sample_report())
-    assert 'class="fill short" style="width: 65.22%"' in text
+    assert 'class="fill short" data-source="all_tests" data-judged="true" style="width: 65.22%"' in text
     assert 'class="mark" style="left: 70.00%"' in text
-    assert 'class="fill ok" style="width: 84.21%"' in text
+    assert 'class="fill ok" data-source="all_tests" data-judged="true" style="width: 84.21%"' in text
     assert 'class="mark" style="left: 65.00%"' in text
 
 
@@ -321,3 +321,176 @@ def test_step_summary_from_the_environment(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.delenv("GITHUB_STEP_SUMMARY")
     assert formats.append_step_summary(sample_report()) is None
     assert summary.read_text() == markdown.render(sample_report())
+
+
+# ---------------------------------------------------------------- own-tests and import-only coverage
+
+
+def test_terminal_shows_own_tests_and_imports_beside_all_tests() -> None:
+    assert terminal.table(sources_report()) == [
+        (
+            "component  declared      achieved       coverage  own tests       imports alone  tests       lint  format"
+            "  types  security  docs  blockers"
+        ),
+        (
+            "carbon     development   production     84.2%     17.9%           11.6%          2/2 passed  pass  pass"
+            "    pass   pass      pass"
+        ),
+        (
+            "model      staging       production     92.0%     85.0% (judged)  20.0%          9/9 passed  pass  pass"
+            "    pass   pass      pass"
+        ),
+        (
+            "billing    experimental  experimental?  n/a                                      1/1 passed  pass  pass"
+            "    pass   pass      pass"
+        ),
+    ]
+
+
+def test_partial_run_marks_every_coverage_figure() -> None:
+    report = sources_report()
+    report.partial = True
+    model = report.components[1]
+    assert [terminal.coverage_cell(model, report, s) for s in ("all_tests", "own_tests", "import_only")] == [
+        "92.0%*",
+        "85.0% (judged)*",
+        "20.0%*",
+    ]
+    row = next(line for line in markdown.render(report).splitlines() if line.startswith("| model"))
+    assert row.split(" | ")[3:6] == ["92.0%\\*", "85.0% (judged)\\*", "20.0%\\*"]
+
+
+def _without_sources(report: Report, note: str, count: int | None = None) -> Report:
+    for comp in report.components[:count]:
+        comp.coverage.sources = {}
+        comp.coverage.other_tests = {}
+        comp.coverage.sources_note = note
+    return report
+
+
+SYSMON = "the sysmon core cannot record contexts"
+
+
+def test_absent_figures_are_said_once_with_the_reason() -> None:
+    report = _without_sources(sources_report(), SYSMON)
+    lines = terminal.render(report)
+    assert lines[:4] == [
+        "component  declared      achieved       coverage  tests       lint  format  types  security  docs  blockers",
+        "carbon     development   production     84.2%     2/2 passed  pass  pass    pass   pass      pass",
+        "model      staging       production     92.0%     9/9 passed  pass  pass    pass   pass      pass",
+        "billing    experimental  experimental?  n/a       1/1 passed  pass  pass    pass   pass      pass",
+    ]
+    assert [line for line in lines if "own-tests" in line] == [
+        "own-tests and import-only coverage not measured: the sysmon core cannot record contexts"
+    ]
+    sentence = "Own-tests and import-only coverage not measured: the sysmon core cannot record contexts."
+    assert markdown.render(report).count(sentence) == 1
+    assert html.render(report).count(f'<p class="note">{sentence}</p>') == 1
+    assert "(judged)" not in markdown.render(report) + html.render(report)
+    assert 'data-source="own_tests"' not in html.render(report)
+    samples = _samples(prometheus.render(report))
+    assert not [
+        key for key in samples if ("source", "own_tests") in key[1] and key[0] != "tta_maturity_coverage_judged_source"
+    ]
+
+
+def test_absent_figures_of_some_components_name_them() -> None:
+    report = _without_sources(sources_report(), SYSMON, count=1)
+    lines = terminal.render(report)
+    # carbon's own-tests and import-only cells stay empty: no figure stands in for the absent ones
+    assert lines[1].startswith("carbon     development   production     84.2%" + " " * 36 + "2/2 passed")
+    assert "own-tests and import-only coverage not measured for carbon: " + SYSMON in lines
+
+
+def test_a_report_from_before_the_sources_still_renders() -> None:
+    data = sources_report().to_dict()
+    for comp in data["components"]:
+        for key in ("judged_on", "sources", "other_tests"):
+            comp["coverage"].pop(key, None)
+    old = Report.from_dict(data)
+    for fmt in formats.FORMATS:
+        assert formats.render(old, fmt)
+    assert "own-tests and import-only coverage not measured: not recorded in this report" in terminal.render(old)
+    assert "own tests" not in terminal.table(old)[0]
+
+
+def test_prometheus_source_label() -> None:
+    text = prometheus.render(sources_report())
+    lines = text.splitlines()
+    assert [line for line in lines if line.startswith("tta_maturity_coverage_by_source_percent{")] == [
+        'tta_maturity_coverage_by_source_percent{component="carbon",source="all_tests"} 84.2',
+        'tta_maturity_coverage_by_source_percent{component="carbon",source="own_tests"} 17.9',
+        'tta_maturity_coverage_by_source_percent{component="carbon",source="import_only"} 11.6',
+        'tta_maturity_coverage_by_source_percent{component="model",source="all_tests"} 92',
+        'tta_maturity_coverage_by_source_percent{component="model",source="own_tests"} 85',
+        'tta_maturity_coverage_by_source_percent{component="model",source="import_only"} 20',
+    ]
+    assert 'tta_maturity_coverage_judged_source{component="model",source="own_tests"} 1' in lines
+    assert 'tta_maturity_coverage_judged_source{component="model",source="all_tests"} 0' in lines
+    assert [line for line in lines if line.startswith("tta_maturity_coverage_other_tests_statements{")] == [
+        'tta_maturity_coverage_other_tests_statements{component="carbon",tests_of="(no component)"} 12',
+        'tta_maturity_coverage_other_tests_statements{component="carbon",tests_of="billing"} 70',
+        'tta_maturity_coverage_other_tests_statements{component="carbon",tests_of="model"} 24',
+        'tta_maturity_coverage_other_tests_statements{component="model",tests_of="carbon"} 7',
+    ]
+    samples = _samples(text)
+    # the unlabelled families keep the figures from all tests, one series per component
+    assert samples[("tta_maturity_coverage_percent", (("component", "carbon"),))] == 84.2
+    assert not [key for key in samples if key[0] == "tta_maturity_coverage_percent" and len(key[1]) != 1]
+    own = (("component", "carbon"), ("source", "own_tests"))
+    assert samples[("tta_maturity_coverage_by_source_covered_branches", own)] == 4
+    # billing's coverage was not measured: no made-up sample in any source
+    assert not [key for key in samples if ("component", "billing") in key[1] and "coverage_by_source" in key[0]]
+
+
+class _Fills(HTMLParser):
+    """The fills of each component's coverage bar: their attributes, by component."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.row = ""
+        self.fills: dict[str, list[dict[str, str | None]]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "tr" and found.get("data-component"):
+            self.row = found["data-component"] or ""
+        if tag == "div" and "fill" in (found.get("class") or "").split():
+            self.fills.setdefault(self.row, []).append(found)
+
+
+def test_html_bar_shows_own_tests_inside_all_tests() -> None:
+    parser = _Fills()
+    parser.feed(html.render(sources_report()))
+    carbon, model = parser.fills["carbon"], parser.fills["model"]
+    assert [(f["data-source"], f["class"], f.get("data-judged"), f["style"]) for f in carbon] == [
+        ("all_tests", "fill ok", "true", "width: 84.20%"),
+        ("own_tests", "fill own inner", None, "width: 17.90%"),
+    ]
+    # judged on own tests: the own-tests fill carries the verdict, the all-tests one is neutral
+    assert [(f["data-source"], f["class"], f.get("data-judged"), f["style"]) for f in model] == [
+        ("all_tests", "fill other", None, "width: 92.00%"),
+        ("own_tests", "fill ok inner", "true", "width: 85.00%"),
+    ]
+    assert "billing" not in parser.fills  # not measured: an empty bar
+    page = html.render(sources_report())
+    assert (
+        '<td class="num">92.0% / 70%<span class="sources">own tests 85.0% (judged), imports alone 20.0%</span></td>'
+        in page
+    )
+    assert (
+        'aria-label="92.0% covered by all tests; own tests 85.0% (judged), imports alone 20.0%; staging needs 70%"'
+        in page
+    )
+
+
+def test_markdown_and_junit_show_the_three_figures() -> None:
+    report = sources_report()
+    rows = [line for line in markdown.render(report).splitlines() if line.startswith("| ")]
+    assert rows[0].startswith("| component | declared | achieved | coverage | own tests | imports alone | needs |")
+    assert rows[3].startswith("| model | staging | production | 92.0% | 85.0% (judged) | 20.0% | 70% |")
+    assert rows[4].startswith("| billing | experimental | experimental? | n/a |  |  | 0% |")
+    cases = {(c.get("classname"), c.get("name")): c for c in _junit(report).iter("testcase")}
+    out = cases[("tta-maturity.model", "coverage")].find("system-out")
+    assert out is not None
+    assert out.text == "92.0% covered by all tests; own tests 85.0% (judged), imports alone 20.0%; staging needs 70%"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import ComponentResult, Report
+from ..model import COVERAGE_SOURCES, ComponentResult, CoverageFigures, CoverageSource, Report
 from ..model.blockers import threshold_text
+from ..model.results import source_name
 from ..registry import BUILTIN_GATES
 
 _INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -31,11 +32,123 @@ def gate_names(report: Report) -> list[str]:
     return builtin + sorted(seen.difference(builtin))
 
 
-def coverage_text(comp: ComponentResult) -> str:
-    """The coverage as coverage.py prints it (``84.21%``), or ``n/a`` when not measured."""
-    if not comp.coverage.measured:
+def percent_text(figures: CoverageFigures) -> str:
+    """A percentage as coverage.py prints it (``84.21%``), or ``n/a`` when not measured."""
+    if not figures.measured:
         return "n/a"
-    return f"{comp.coverage.percent:.{comp.coverage.precision}f}%"
+    return f"{figures.percent:.{figures.precision}f}%"
+
+
+def coverage_text(comp: ComponentResult) -> str:
+    """The coverage from all tests as coverage.py prints it (``84.21%``), or ``n/a`` when not measured."""
+    return percent_text(comp.coverage)
+
+
+#: Each source of coverage in words, as every format names it.
+SOURCE_WORDS: dict[CoverageSource, str] = {
+    "all_tests": "all tests",
+    "own_tests": "own tests",
+    "import_only": "imports alone",
+}
+#: The figures beside the one from all tests, in the order every format shows them.
+OTHER_SOURCES: tuple[CoverageSource, ...] = tuple(s for s in COVERAGE_SOURCES if s != "all_tests")
+#: Why a report has no own-tests and import-only figures when it does not say (a report from before 0.2).
+NOT_RECORDED = "not recorded in this report"
+JUDGED = "judged"
+
+
+def coverage_label(source: CoverageSource) -> str:
+    """``coverage`` for all tests, ``own-tests coverage``: the words blockers use for a figure."""
+    return "coverage" if source == "all_tests" else f"{source_name(source)} coverage"
+
+
+def has_source(comp: ComponentResult, source: CoverageSource) -> bool:
+    """Whether the report holds a measured figure of ``source`` for ``comp``."""
+    figures = comp.coverage.source(source)
+    return comp.coverage.measured and figures is not None and figures.measured
+
+
+def shows_sources(report: Report) -> bool:
+    """Whether some component has own-tests or import-only figures (formats show their columns then)."""
+    return any(has_source(c, s) for c in report.components for s in OTHER_SOURCES)
+
+
+def judged_elsewhere(comp: ComponentResult) -> bool:
+    """Whether the level is judged on another figure than the one from all tests."""
+    return comp.coverage.judged_on != "all_tests"
+
+
+def source_cell(comp: ComponentResult, source: CoverageSource) -> str:
+    """``19.40%``, ``19.40% (judged)`` when the level is judged on it, ``""`` when the report has no such figure.
+
+    The all-tests figure is never marked: it is the one judged unless another one says so.
+    """
+    figures = comp.coverage.source(source)
+    if figures is None or not has_source(comp, source):
+        return ""
+    text = percent_text(figures)
+    if source != "all_tests" and comp.coverage.judged_on == source:
+        text += f" ({JUDGED})"
+    return text
+
+
+def sources_summary(comp: ComponentResult) -> str:
+    """``own tests 19.40% (judged), imports alone 12.00%``: the figures beside all tests', ``""`` when absent."""
+    return ", ".join(f"{SOURCE_WORDS[s]} {source_cell(comp, s)}" for s in OTHER_SOURCES if has_source(comp, s))
+
+
+def coverage_summary(comp: ComponentResult) -> str:
+    """``84.21% covered; staging needs 70%``, with the other sources when the report has them:
+    ``84.21% covered by all tests; own tests 19.40% (judged), imports alone 12.00%; staging needs 70%``."""
+    needs = f"{comp.declared} needs {number(comp.threshold)}%"
+    others = sources_summary(comp)
+    if not others:
+        return f"{coverage_text(comp)} covered; {needs}"
+    return f"{coverage_text(comp)} covered by {SOURCE_WORDS['all_tests']}; {others}; {needs}"
+
+
+def figures_text(figures: CoverageFigures) -> str:
+    """``84.21% (160/190 statements, 10/20 branches)``: one figure in full (branches when there are some)."""
+    counts = f"{figures.covered_lines}/{figures.num_statements} statements"
+    if figures.num_branches:
+        counts += f", {figures.covered_branches}/{figures.num_branches} branches"
+    return f"{percent_text(figures)} ({counts})"
+
+
+def sources_absent_text(reason: str, names: list[str] | None = None) -> str:
+    """``own-tests and import-only coverage not measured: REASON`` (``for a, b`` when not every component)."""
+    which = " and ".join(source_name(s) for s in OTHER_SOURCES)
+    where = f" for {', '.join(names)}" if names else ""
+    return f"{which} coverage not measured{where}: {reason}"
+
+
+def sources_absent(report: Report) -> list[str]:
+    """Why components with coverage have no own-tests or import-only figure: one sentence per reason.
+
+    A reason shared by every component with coverage is said once without names.
+    """
+    measured = [c for c in report.components if c.coverage.measured]
+    groups: dict[str, list[str]] = {}
+    for comp in measured:
+        if not all(has_source(comp, s) for s in OTHER_SOURCES):
+            groups.setdefault(comp.coverage.sources_note or NOT_RECORDED, []).append(comp.name)
+    every = len(groups) == 1 and len(next(iter(groups.values()))) == len(measured)
+    return [sources_absent_text(reason, None if every else names) for reason, names in groups.items()]
+
+
+def as_sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop, for the formats that write notes as sentences."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def other_tests(comp: ComponentResult) -> list[tuple[str, int]]:
+    """``(component, statements)``: what only another component's tests ran of ``comp``, largest first."""
+    return sorted(comp.coverage.other_tests.items(), key=lambda item: (-item[1], item[0]))
+
+
+def statements_text(count: int) -> str:
+    """``1 statement``, ``12 statements``."""
+    return f"{count} statement" if count == 1 else f"{count} statements"
 
 
 number = threshold_text

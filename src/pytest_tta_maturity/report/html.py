@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import html
 
-from ..model import ComponentResult, Report
+from ..model import ComponentResult, CoverageSource, Report
 from ._common import (
     GATE_WORDS,
     UNDETERMINED_LEGEND,
     achieved_text,
+    as_sentence,
     baseline_text,
     clean,
+    coverage_summary,
     coverage_text,
     gate_names,
     gate_text,
+    has_source,
     number,
     ranges_text,
     run_notes,
+    sources_absent,
+    sources_summary,
     status_word,
     verdict,
 )
@@ -42,6 +47,8 @@ td.num { text-align: right; white-space: nowrap; }
 .bar { position: relative; width: 12em; height: 1em; background: #eaeef2; border-radius: 2px; }
 .fill { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 2px; }
 .fill.ok { background: #2da44e; } .fill.short { background: #e5534b; } .fill.unjudged { background: #8c959f; }
+.fill.other { background: #afb8c1; } .fill.own { background: #0969da; } .fill.inner { top: 28%; bottom: 28%; }
+.sources { display: block; color: #57606a; font-size: .85em; }
 .mark { position: absolute; top: -3px; bottom: -3px; width: 2px; background: #1b1f24; }
 ul { margin: .2em 0; padding-left: 1.2em; }
 code { font: 12px ui-monospace, monospace; }
@@ -59,20 +66,37 @@ def _clamp(value: float) -> float:
 
 
 def bar(comp: ComponentResult, report: Report) -> str:
-    """A bar of the coverage with a mark at the declared level's threshold."""
+    """A bar of the coverage with a mark at the declared level's threshold.
+
+    When the report has the own-tests figure, a thinner bar inside shows it over the
+    one from all tests. The figure the level is judged on (``data-judged``) is coloured
+    by the verdict; the other is neutral. Each fill names its source in ``data-source``.
+    """
     if not comp.coverage.measured:
         return '<div class="bar" title="not measured"></div>'
-    percent = _clamp(comp.coverage.percent)
     threshold = _clamp(comp.threshold)
     if report.partial:
         kind = "unjudged"
     else:
         kind = "short" if any(b.requirement == "coverage" for b in comp.blockers) else "ok"
-    label = f"{coverage_text(comp)} covered; {comp.declared} needs {number(comp.threshold)}%"
+    fills: list[str] = []
+    judged = comp.coverage.judged_on
+    bars: tuple[tuple[CoverageSource, str], ...] = (("all_tests", ""), ("own_tests", " inner"))
+    for source, inner in bars:
+        figures = comp.coverage.source(source)
+        if figures is None or not has_source(comp, source):
+            continue
+        neutral = "other" if source == "all_tests" else "own"
+        flag = ' data-judged="true"' if source == judged else ""
+        fills.append(
+            f'<div class="fill {kind if source == judged else neutral}{inner}" data-source="{source}"{flag}'
+            f' style="width: {_clamp(figures.percent):.2f}%"></div>'
+        )
+    label = coverage_summary(comp)
     return (
         f'<div class="bar" role="img" aria-label="{esc(label)}" title="{esc(label)}">'
-        f'<div class="fill {kind}" style="width: {percent:.2f}%"></div>'
-        f'<div class="mark" style="left: {threshold:.2f}%"></div></div>'
+        + "".join(fills)
+        + f'<div class="mark" style="left: {threshold:.2f}%"></div></div>'
     )
 
 
@@ -116,6 +140,12 @@ def _details(comp: ComponentResult) -> str:
     return "".join(parts)
 
 
+def _sources_line(comp: ComponentResult) -> str:
+    """The own-tests and import-only figures under the coverage, or nothing when the report has none."""
+    summary = sources_summary(comp)
+    return f'<span class="sources">{esc(summary)}</span>' if summary else ""
+
+
 def render(report: Report) -> str:
     """The whole report as an HTML document (ends with a newline)."""
     gates = gate_names(report)
@@ -134,7 +164,8 @@ def render(report: Report) -> str:
         "<h1>tta-maturity</h1>",
         f'<p class="verdict {"pass" if passed else "fail"}">{status_word(report)}: {esc(verdict(report))}</p>',
     ]
-    body = [f'<p class="note">{esc(note)}</p>' for note in run_notes(report)]
+    notes = run_notes(report) + [as_sentence(text) for text in sources_absent(report)]
+    body = [f'<p class="note">{esc(note)}</p>' for note in notes]
     if any(c.undetermined for c in report.components):
         body.append(f'<p class="note">{esc(UNDETERMINED_LEGEND)}</p>')
     columns = ["component", "declared", "achieved", "coverage", "against threshold", *gates, "blockers"]
@@ -152,7 +183,7 @@ def render(report: Report) -> str:
             f'<th scope="row">{esc(comp.name)}</th>',
             f"<td>{esc(comp.declared)}</td>",
             f"<td>{achieved}</td>",
-            f'<td class="num">{cover} / {esc(number(comp.threshold))}%</td>',
+            f'<td class="num">{cover} / {esc(number(comp.threshold))}%{_sources_line(comp)}</td>',
             f"<td>{bar(comp, report)}</td>",
         ]
         for gate in gates:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from ..model import ComponentResult, Report
-from ._common import baseline_text, clean, coverage_text, gate_names, number, ranges_text, status_word, verdict
+from ._common import baseline_text, clean, coverage_summary, gate_names, ranges_text, status_word, verdict
 
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 
@@ -58,7 +58,7 @@ def _cases(report: Report, comp: ComponentResult) -> list[_Case]:
         else:
             problems = "\n".join(comp.baseline.problems)
             cases.append(_Case(comp.name, "baseline", "failure", baseline_text(comp), problems))
-    summary = f"{coverage_text(comp)} covered; {comp.declared} needs {number(comp.threshold)}%"
+    summary = coverage_summary(comp)
     missing = "\n".join(f"{path}: {ranges_text(lines)}" for path, lines in sorted(comp.coverage.missing_lines.items()))
     if "coverage" in by_requirement:
         body = summary + ("\nmissing lines:\n" + missing if missing else "")

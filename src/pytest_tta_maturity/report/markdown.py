@@ -11,14 +11,20 @@ import re
 
 from ..model import Report
 from ._common import (
+    OTHER_SOURCES,
+    SOURCE_WORDS,
     UNDETERMINED_LEGEND,
     achieved_text,
+    as_sentence,
     clean,
     coverage_text,
     gate_names,
     gate_text,
     number,
     run_notes,
+    shows_sources,
+    source_cell,
+    sources_absent,
     status_word,
     undetermined_groups,
     verdict,
@@ -42,24 +48,29 @@ def render(report: Report) -> str:
     """The whole report as Markdown text (ends with a newline)."""
     gates = gate_names(report)
     lines = ["## tta-maturity", "", f"**{status_word(report)}**: {escape(verdict(report))}", ""]
-    lines.extend(f"> {escape(note)}" for note in run_notes(report))
-    if run_notes(report):
+    notes = run_notes(report) + [as_sentence(text) for text in sources_absent(report)]
+    lines.extend(f"> {escape(note)}" for note in notes)
+    if notes:
         lines.append("")
-    header = ["component", "declared", "achieved", "coverage", "needs", *gates]
+    sources = OTHER_SOURCES if shows_sources(report) else ()
+    header = ["component", "declared", "achieved", "coverage", *(SOURCE_WORDS[s] for s in sources), "needs", *gates]
     lines.append(_row([escape(h) for h in header]))
-    lines.append(_row(["---", "---", "---", "---:", "---:", *("---" for _ in gates)]))
+    lines.append(_row(["---", "---", "---", "---:", *("---:" for _ in sources), "---:", *("---" for _ in gates)]))
     for comp in report.components:
         achieved = escape(achieved_text(comp))
         if comp.held_by_baseline:
             achieved = f"{achieved} (below, baseline held)"
         elif not comp.meets:
             achieved = f"**{achieved}** (below)"
-        cover = coverage_text(comp) + ("\\*" if report.partial and comp.coverage.measured else "")
+        star = "\\*" if report.partial and comp.coverage.measured else ""
+        cover = coverage_text(comp) + star
+        others = [escape(text) + star if (text := source_cell(comp, s)) else "" for s in sources]
         cells = [
             escape(comp.name),
             escape(comp.declared),
             achieved,
             cover,
+            *others,
             f"{number(comp.threshold)}%",
             *(escape(gate_text(comp, g)) for g in gates),
         ]

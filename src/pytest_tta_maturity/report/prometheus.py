@@ -1,7 +1,10 @@
 """The report in Prometheus' text exposition format (version 0.0.4).
 
-Every figure is a gauge labelled by ``component`` (and ``gate``, ``outcome`` or
-``status`` where it applies). Levels are ordinals: the level's index on the
+Every figure is a gauge labelled by ``component`` (and ``gate``, ``outcome``,
+``status`` or ``source`` where it applies). The coverage families without a
+``source`` label hold the figures from all tests; the ``coverage_by_source_*``
+families hold each source (``all_tests``, ``own_tests``, ``import_only``) that
+the run measured. Levels are ordinals: the level's index on the
 ladder, listed by ``tta_maturity_level``, so a dashboard can plot them and map
 them back to names. Written for node_exporter's textfile collector.
 """
@@ -11,8 +14,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
-from ..model import GATE_STATUSES, ComponentResult, Report
-from ._common import gate_names, level_rank
+from ..model import COVERAGE_SOURCES, GATE_STATUSES, ComponentResult, CoverageSource, Report
+from ._common import gate_names, has_source, level_rank
 
 PREFIX = "tta_maturity_"
 
@@ -137,6 +140,7 @@ def render(report: Report) -> str:
         "Branches taken.",
         [((("component", c.name),), float(c.coverage.covered_branches)) for c in measured],
     )
+    lines += _source_families(measured)
     lines += _family(
         "tests",
         "Attributed tests by outcome.",
@@ -172,6 +176,56 @@ def render(report: Report) -> str:
     if compared:
         lines += _baseline_families(compared)
     return "\n".join(lines) + "\n"
+
+
+def _source_families(measured: list[ComponentResult]) -> list[str]:
+    """Coverage per source (a ``source`` label), which source is judged, and what other components' tests ran.
+
+    A source the run could not measure has no sample rather than a made-up 0.
+    """
+    present: list[tuple[ComponentResult, CoverageSource]] = [
+        (c, s) for c in measured for s in COVERAGE_SOURCES if has_source(c, s)
+    ]
+
+    def figure(c: ComponentResult, source: CoverageSource, attribute: str) -> float:
+        figures = c.coverage.source(source)
+        return float(getattr(figures, attribute)) if figures is not None else math.nan
+
+    def labels(c: ComponentResult, source: CoverageSource) -> Labels:
+        return (("component", c.name), ("source", source))
+
+    lines = _family(
+        "coverage_by_source_percent",
+        "Line+branch coverage of the component's files by source: all_tests, own_tests (its own tests, "
+        "and imports when one ran) and import_only (imports and collection outside any test).",
+        [(labels(c, s), figure(c, s, "percent")) for c, s in present],
+    )
+    lines += _family(
+        "coverage_by_source_covered_statements",
+        "Statements executed, by source.",
+        [(labels(c, s), figure(c, s, "covered_lines")) for c, s in present],
+    )
+    lines += _family(
+        "coverage_by_source_covered_branches",
+        "Branches taken, by source.",
+        [(labels(c, s), figure(c, s, "covered_branches")) for c, s in present],
+    )
+    lines += _family(
+        "coverage_judged_source",
+        "1 for the coverage source the component's level is judged on (coverage_from), 0 for the others.",
+        [(labels(c, s), float(c.coverage.judged_on == s)) for c in measured for s in COVERAGE_SOURCES],
+    )
+    lines += _family(
+        "coverage_other_tests_statements",
+        "Statements of the component that only another component's tests ran (tests_of; "
+        '"(no component)" for tests of none).',
+        [
+            ((("component", c.name), ("tests_of", other)), float(count))
+            for c in measured
+            for other, count in sorted(c.coverage.other_tests.items())
+        ],
+    )
+    return lines
 
 
 def _baseline_families(compared: list[ComponentResult]) -> list[str]:

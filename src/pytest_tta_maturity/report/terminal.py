@@ -2,32 +2,48 @@
 
 from __future__ import annotations
 
-from ..model import ComponentResult, Report
+from ..model import ComponentResult, CoverageSource, Report
 from ._common import (
+    OTHER_SOURCES,
+    SOURCE_WORDS,
     UNDETERMINED_LEGEND,
     achieved_text,
     baseline_text,
-    coverage_text,
     gate_names,
     gate_text,
+    shows_sources,
+    source_cell,
+    sources_absent,
     undetermined_groups,
 )
 
 
-def coverage_cell(comp: ComponentResult, report: Report) -> str:
-    """``84.21%`` (or ``84.21%*`` when the run was partial, ``n/a`` when not measured)."""
-    text = coverage_text(comp)
-    return text + "*" if report.partial and comp.coverage.measured else text
+def coverage_cell(comp: ComponentResult, report: Report, source: CoverageSource = "all_tests") -> str:
+    """``84.21%`` (``84.21%*`` when the run was partial, ``n/a`` when not measured), or another source's figure.
+
+    Own-tests and import-only cells are empty when the report has no such figure, and say
+    ``(judged)`` when the level is judged on them.
+    """
+    if not comp.coverage.measured:
+        return "n/a" if source == "all_tests" else ""
+    text = source_cell(comp, source)
+    return text + "*" if text and report.partial else text
 
 
 def table(report: Report) -> list[str]:
-    """The rows of the table, columns aligned."""
+    """The rows of the table, columns aligned.
+
+    The own-tests and import-only figures get a column each after the coverage from all
+    tests, when the report has them for some component.
+    """
     gates = gate_names(report)
-    header = ["component", "declared", "achieved", "coverage", *gates, "blockers"]
+    sources: tuple[CoverageSource, ...] = ("all_tests", *OTHER_SOURCES) if shows_sources(report) else ("all_tests",)
+    covers = ["coverage", *(SOURCE_WORDS[s] for s in sources[1:])]
+    header = ["component", "declared", "achieved", *covers, *gates, "blockers"]
     rows = [header]
     for comp in report.components:
         achieved = achieved_text(comp) + (" !" if comp.failing else "")
-        cells = [comp.name, comp.declared, achieved, coverage_cell(comp, report)]
+        cells = [comp.name, comp.declared, achieved, *(coverage_cell(comp, report, s) for s in sources)]
         rows.append([*cells, *(gate_text(comp, g) for g in gates), _blockers_cell(comp)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
@@ -73,6 +89,7 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
     if report.partial:
         reason = f" ({report.partial_reason})" if report.partial_reason else ""
         lines.append(f"* partial run{reason}: coverage is not judged")
+    lines.extend(sources_absent(report))
     if not report.gates_run:
         lines.append("tool gates skipped (--tta-maturity-no-gates): scored on coverage and tests only")
     elif report.gates_mode == "declared":
