@@ -167,7 +167,7 @@ class _Reader:
         if value not in COVERAGE_FROM:
             fix = did_you_mean(value if isinstance(value, str) else "", COVERAGE_FROM)
             raise self.error(key, value, "is not a coverage figure the ladder can judge", fix)
-        return cast(CoverageSource, value)
+        return value
 
     def string(self, key: str, value: Any) -> str:
         if not isinstance(value, str) or not value:

@@ -127,7 +127,9 @@ class CoverageFigures:
     measured: bool = True
     note: str = ""
     judged_on: CoverageSource = "all_tests"
-    sources: dict[CoverageSource, CoverageFigures] = field(default_factory=lambda: dict[CoverageSource, "CoverageFigures"]())
+    sources: dict[CoverageSource, CoverageFigures] = field(
+        default_factory=lambda: dict[CoverageSource, "CoverageFigures"]()
+    )
     sources_note: str = ""
     other_tests: dict[str, int] = field(default_factory=lambda: dict[str, int]())
 
