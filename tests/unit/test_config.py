@@ -309,15 +309,15 @@ BAD = [
     ),
     (
         BASE + '[tool.tta-maturity.levels.staging]\ncoverage_from = "own_tests"',
-        f"{P}: tool.tta-maturity.levels.staging.coverage_from = \"own_tests\": is not a level option; set coverage_from in [tool.tta-maturity] or in a component's table",
+        f'{P}: tool.tta-maturity.levels.staging.coverage_from = "own_tests": is not a level option; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
     (
         BASE + '[tool.tta-maturity.gates.lint]\ncoverage_from = "own_tests"',
-        f"{P}: tool.tta-maturity.gates.lint.coverage_from = \"own_tests\": is not a gate option; set coverage_from in [tool.tta-maturity] or in a component's table",
+        f'{P}: tool.tta-maturity.gates.lint.coverage_from = "own_tests": is not a gate option; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
     (
         BASE + '[tool.tta-maturity.gates.licence]\ncommand = ["x"]\ncoverage_from = "all_tests"',
-        f"{P}: tool.tta-maturity.gates.licence.coverage_from = \"all_tests\": is not a gate option; set coverage_from in [tool.tta-maturity] or in a component's table",
+        f'{P}: tool.tta-maturity.gates.licence.coverage_from = "all_tests": is not a gate option; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
 ]
 
@@ -416,7 +416,7 @@ def test_own_tests_without_tests_needs_a_tests_key_or_a_marked_test(project: Pat
     error = own_tests_without_tests(cfg, cfg.components, set())
     assert error is not None
     assert str(error) == (
-        f'{P}: tool.tta-maturity.coverage_from = "own_tests": component \'registry\' has no tests '
+        f"{P}: tool.tta-maturity.coverage_from = \"own_tests\": component 'registry' has no tests "
         '(no tests key and no test marked @pytest.mark.component("registry")); '
         'add tests = ["tests/registry"] to [tool.tta-maturity.components.registry], '
         'mark its tests @pytest.mark.component("registry"), or set coverage_from = "all_tests" in that table'
@@ -431,7 +431,7 @@ def test_own_tests_without_tests_names_the_components_own_key(project: Path) -> 
     cfg = load(write(project, BASE + 'coverage_from = "own_tests"\n'))
     error = own_tests_without_tests(cfg, cfg.components, {"other"})
     assert str(error) == (
-        f'{P}: {C}.coverage_from = "own_tests": component \'carbon\' has no tests '
+        f"{P}: {C}.coverage_from = \"own_tests\": component 'carbon' has no tests "
         '(no tests key and no test marked @pytest.mark.component("carbon")); '
         'add tests = ["tests/carbon"] or mark its tests @pytest.mark.component("carbon")'
     )
