@@ -155,12 +155,12 @@ class _Reader:
             raise self.error(key, value, "must be a table", f"write it as [{key}]")
         return cast(dict[str, Any], value)
 
-    def check_keys(self, key: str, table: dict[str, Any], allowed: tuple[str, ...], kind: str = "") -> None:
+    def check_keys(self, key: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
         for name, value in table.items():
             if name in allowed:
                 continue
             if name in MISPLACED:
-                raise self.error(f"{key}.{name}", value, f"is not {kind or 'a key of this table'}", MISPLACED[name])
+                raise self.error(f"{key}.{name}", value, "does not belong in this table", MISPLACED[name])
             raise self.error(f"{key}.{name}", value, "unknown key", did_you_mean(name, allowed))
 
     def coverage_from(self, key: str, value: Any) -> CoverageSource:
@@ -309,7 +309,7 @@ def _gates(reader: _Reader, raw: Any) -> dict[str, GateConfig]:
                 raise reader.error(
                     key, value, "the tests gate is pytest itself and takes no options", "remove this table"
                 )
-            reader.check_keys(key, opts, BUILTIN_GATE_KEYS, "a gate option")
+            reader.check_keys(key, opts, BUILTIN_GATE_KEYS)
             tools = BY_NAME[name].tool_names
             tool = reader.string(f"{key}.tool", opts.get("tool", tools[0]))
             if tool not in tools:
@@ -320,7 +320,7 @@ def _gates(reader: _Reader, raw: Any) -> dict[str, GateConfig]:
             if "command" not in opts:
                 fix = did_you_mean(name, BUILTIN_GATES, 'a custom gate needs command = ["tool", "arg"]')
                 raise reader.error(key, value, "is not a built-in gate and has no command", fix)
-            reader.check_keys(key, opts, CUSTOM_GATE_KEYS, "a gate option")
+            reader.check_keys(key, opts, CUSTOM_GATE_KEYS)
             command = tuple(reader.strings(f"{key}.command", opts["command"], '["tool", "arg"]', split=True))
             if not command:
                 raise reader.error(
@@ -348,7 +348,7 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: di
         if name not in LEVEL_NAMES:
             raise reader.error(key, value, "is not a level of the ladder", did_you_mean(name, LEVEL_NAMES))
         opts = reader.table(key, value)
-        reader.check_keys(key, opts, LEVEL_KEYS, "a level option")
+        reader.check_keys(key, opts, LEVEL_KEYS)
         if "coverage" in opts:
             coverage[name] = reader.percent(f"{key}.coverage", opts["coverage"])
         if "gates" in opts:

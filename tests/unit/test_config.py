@@ -309,15 +309,15 @@ BAD = [
     ),
     (
         BASE + '[tool.tta-maturity.levels.staging]\ncoverage_from = "own_tests"',
-        f'{P}: tool.tta-maturity.levels.staging.coverage_from = "own_tests": is not a level option; set coverage_from in [tool.tta-maturity] or in a component\'s table',
+        f'{P}: tool.tta-maturity.levels.staging.coverage_from = "own_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
     (
         BASE + '[tool.tta-maturity.gates.lint]\ncoverage_from = "own_tests"',
-        f'{P}: tool.tta-maturity.gates.lint.coverage_from = "own_tests": is not a gate option; set coverage_from in [tool.tta-maturity] or in a component\'s table',
+        f'{P}: tool.tta-maturity.gates.lint.coverage_from = "own_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
     (
         BASE + '[tool.tta-maturity.gates.licence]\ncommand = ["x"]\ncoverage_from = "all_tests"',
-        f'{P}: tool.tta-maturity.gates.licence.coverage_from = "all_tests": is not a gate option; set coverage_from in [tool.tta-maturity] or in a component\'s table',
+        f'{P}: tool.tta-maturity.gates.licence.coverage_from = "all_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
 ]
 
