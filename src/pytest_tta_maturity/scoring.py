@@ -117,7 +117,7 @@ def judged_figures(figures: CoverageFigures) -> tuple[CoverageFigures, str]:
     without contexts) has no own figure: it is unmeasured, never all tests' figure instead.
     """
     judged = figures.judged()
-    if judged.measured or judged is figures:
+    if judged is figures or figures.source(figures.judged_on) is not None:
         return judged, judged.note
     return judged, figures.sources_note
 

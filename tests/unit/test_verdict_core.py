@@ -345,6 +345,13 @@ def test_own_tests_not_told_apart_is_not_measured_never_all_tests(cfg: MaturityC
     assert result.next_blockers == []
 
 
+def test_own_tests_figure_unmeasured_keeps_its_own_reason(cfg: MaturityConfig) -> None:
+    coverage = own(90, None, "not this one")
+    coverage.sources = {"own_tests": CoverageFigures.unmeasured("no own test ran")}
+    result = score_component(cfg, judged_on_own(cfg, "b"), coverage, TestCounts(passed=1), passing(cfg))
+    assert [b.text for b in result.blockers] == ["coverage: own-tests coverage not measured (no own test ran)"]
+
+
 def test_own_tests_not_told_apart_without_a_reason(cfg: MaturityConfig, root: Path) -> None:
     comp = ComponentConfig("c", "experimental", (root / "c",), coverage_from="own_tests")
     result = score_component(cfg, comp, own(90, None), TestCounts(passed=1), passing(cfg))
