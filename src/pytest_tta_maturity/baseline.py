@@ -20,7 +20,11 @@ recorded (the percentage compared exactly, as a fraction):
   percentage: no drop (the new code lifts the component).
 
 Coverage is compared only while it is below the declared level's threshold;
-above it, coverage is not what keeps the component below its level.
+above it, coverage is not what keeps the component below its level. It is the
+figure the component is judged on (``coverage_from``): a component judged on its
+own tests records and compares its own-tests coverage, and the file says so
+(``coverage_from``); a record made on another figure is not compared but must be
+recorded again (``tta-maturity baseline --update``).
 
 **Tests**: a failed or errored test is never baselined: it always fails the run,
 and ``record`` refuses a report that has one in a component below its level.
@@ -38,18 +42,21 @@ from typing import Any, cast
 from coverage.results import should_fail_under
 
 from ._util import version_at_least
-from .config import MaturityConfig
+from .config import COVERAGE_FROM, MaturityConfig
 from .errors import BaselineError, display_path
 from .model import (
     BaselineResult,
     ComponentResult,
     CoverageDrop,
     CoverageFigures,
+    CoverageSource,
     Finding,
     GateResult,
     NewFinding,
     Report,
 )
+from .model.results import source_name
+from .scoring import judged_figures
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "pytest-tta-maturity"
@@ -84,11 +91,17 @@ class KnownFinding:
 
 @dataclass(frozen=True)
 class CoverageRecord:
-    """A recorded coverage: the percentage as coverage.py displays it, and the units behind it."""
+    """A recorded coverage: the percentage as coverage.py displays it, the units behind it, and which figure."""
 
     percent: float
     uncovered: int
     units: int
+    source: CoverageSource = "all_tests"
+
+    @property
+    def figure(self) -> str:
+        """``all-tests coverage`` or ``own-tests coverage``: what was recorded."""
+        return f"{source_name(self.source)} coverage"
 
     @property
     def covered(self) -> int:
@@ -100,13 +113,16 @@ class CoverageRecord:
         return Fraction(self.covered, self.units) if self.units else Fraction(1)
 
     @classmethod
-    def of(cls, figures: CoverageFigures) -> CoverageRecord:
-        """The record of measured figures."""
-        return cls(figures.percent, figures.units - figures.covered_units, figures.units)
+    def of(cls, figures: CoverageFigures, source: CoverageSource = "all_tests") -> CoverageRecord:
+        """The record of measured figures (``source``: which figure they are)."""
+        return cls(figures.percent, figures.units - figures.covered_units, figures.units, source)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe data."""
-        return {"percent": self.percent, "uncovered": self.uncovered, "units": self.units}
+        """JSON-safe data (``coverage_from`` only when not all tests', as files without it mean)."""
+        data: dict[str, Any] = {"percent": self.percent, "uncovered": self.uncovered, "units": self.units}
+        if self.source != "all_tests":
+            data["coverage_from"] = self.source
+        return data
 
     def __str__(self) -> str:
         """``65.22% (32 uncovered)``."""
@@ -239,7 +255,12 @@ def _from_dict(data: dict[str, Any], written: str) -> Baseline:
         coverage = None
         if cov is not None:
             cov = cast(dict[str, Any], cov)
-            coverage = CoverageRecord(float(cov["percent"]), int(cov["uncovered"]), int(cov["units"]))
+            source = cov.get("coverage_from", "all_tests")
+            if source not in COVERAGE_FROM:
+                raise ValueError(
+                    f"coverage_from {json.dumps(source)} of component '{name}' is not 'all_tests' or 'own_tests'"
+                )
+            coverage = CoverageRecord(float(cov["percent"]), int(cov["uncovered"]), int(cov["units"]), source)
         findings = {
             str(gate): [
                 KnownFinding(str(f["path"]), str(f["code"]), str(f["message"]), int(f["count"]))
@@ -277,7 +298,8 @@ def snapshot(comp: ComponentResult) -> ComponentBaseline:
         if gate == "tests" or result.status not in ("pass", "fail"):
             continue
         findings[gate] = [KnownFinding(*key, len(items)) for key, items in finding_counts(result, gate).items()]
-    coverage = CoverageRecord.of(comp.coverage) if comp.coverage.measured else None
+    judged = comp.coverage.judged()
+    coverage = CoverageRecord.of(judged, comp.coverage.judged_on) if judged.measured else None
     return ComponentBaseline(comp.declared, coverage, findings)
 
 
@@ -299,10 +321,12 @@ def unrecordable(comp: ComponentResult, required: Sequence[str]) -> list[str]:
         reasons.append(
             f"{comp.name}: {failed} failed or errored test{'' if failed == 1 else 's'}; a failed test is never baselined"
         )
-    if not comp.coverage.measured:
-        reasons.append(
-            f"{comp.name}: coverage was not measured" + (f" ({comp.coverage.note})" if comp.coverage.note else "")
+    judged, note = judged_figures(comp.coverage)
+    if not judged.measured:
+        what = (
+            "coverage" if comp.coverage.judged_on == "all_tests" else f"{source_name(comp.coverage.judged_on)} coverage"
         )
+        reasons.append(f"{comp.name}: {what} was not measured" + (f" ({note})" if note else ""))
     for gate in required:
         result = comp.gates.get(gate)
         if gate == "tests" or result is None:
@@ -318,8 +342,8 @@ def unrecordable(comp: ComponentResult, required: Sequence[str]) -> list[str]:
 
 
 def coverage_blocks(comp: ComponentResult) -> bool:
-    """Whether coverage is below the declared level's threshold (as coverage.py rounds it)."""
-    figures = comp.coverage
+    """Whether the judged coverage is below the declared level's threshold (as coverage.py rounds it)."""
+    figures = comp.coverage.judged()
     return figures.measured and bool(should_fail_under(figures.raw_percent, comp.threshold, figures.precision))
 
 
@@ -348,13 +372,18 @@ def compare(
             if len(items) > allowed:
                 lines = tuple(sorted(f.line for f in items))
                 result.new.append(NewFinding(gate, *key, lines, allowed))
-    if not partial and comp.coverage.measured and coverage_blocks(comp):
-        now = CoverageRecord.of(comp.coverage)
+    if not partial and coverage_blocks(comp):
+        now = CoverageRecord.of(comp.coverage.judged(), comp.coverage.judged_on)
         if base.coverage is None:
             result.unverified.append("coverage: the baseline has no coverage to compare with")
+        elif base.coverage.source != now.source:
+            result.unverified.append(
+                f"coverage: the baseline recorded {base.coverage.figure} and coverage_from is now "
+                f"{now.source}; record it again with 'tta-maturity baseline --update'"
+            )
         elif drops(now, base.coverage):
             result.coverage_drop = CoverageDrop(
-                now.percent, now.uncovered, base.coverage.percent, base.coverage.uncovered
+                now.percent, now.uncovered, base.coverage.percent, base.coverage.uncovered, now.source
             )
     return result
 

@@ -14,6 +14,7 @@ from .baseline import (
     TOOL_NAME,
     Baseline,
     ComponentBaseline,
+    CoverageRecord,
     KnownFinding,
     Lowering,
     coverage_blocks,
@@ -112,7 +113,14 @@ def _tighten(
         if after < before:
             changes.append(f"{gate}: {before} -> {after} known")
     coverage = base.coverage
-    if now.coverage is not None:
+    if now.coverage is not None and base.coverage is not None and now.coverage.source != base.coverage.source:
+        # coverage_from changed: the figures cannot be compared; the one now judged is recorded.
+        changes.append(
+            f"coverage: recorded on {now.coverage.figure} now (coverage_from = {now.coverage.source}): "
+            f"{now.coverage}, was {base.coverage.figure} {base.coverage}"
+        )
+        coverage = now.coverage
+    elif now.coverage is not None:
         if base.coverage is not None and drops(now.coverage, base.coverage):
             if coverage_blocks(comp):
                 worse.append(f"coverage: {base.coverage} -> {now.coverage}")
@@ -128,7 +136,7 @@ def _tighten(
 def _summary(entry: ComponentBaseline) -> str:
     parts = [f"below {entry.declared}", f"{entry.known()} finding{'' if entry.known() == 1 else 's'}"]
     if entry.coverage is not None:
-        parts.append(f"coverage {entry.coverage}")
+        parts.append(f"{_coverage_name(entry.coverage)} {entry.coverage}")
     return ", ".join(parts)
 
 
@@ -142,8 +150,13 @@ def describe(name: str, entry: ComponentBaseline) -> str:
     if per_gate:
         text += f" ({per_gate})"
     if entry.coverage is not None:
-        text += f", coverage {entry.coverage}"
+        text += f", {_coverage_name(entry.coverage)} {entry.coverage}"
     return text
+
+
+def _coverage_name(record: CoverageRecord) -> str:
+    """``coverage``, or ``own-tests coverage`` for a component judged on its own tests."""
+    return "coverage" if record.source == "all_tests" else record.figure
 
 
 # ---------------------------------------------------------------- the command's work

@@ -17,13 +17,18 @@ from typing import Any, cast
 from ._util import did_you_mean, tomllib
 from .errors import MISSING, ConfigError
 from .ladder import DEFAULT_LADDER, LEVEL_NAMES, Ladder
+from .model import CoverageSource
 from .registry import BUILTIN_GATES, BY_NAME
 
 TABLE = "tool.tta-maturity"
 
-TOP_KEYS = ("components", "levels", "gates", "baseline")
+TOP_KEYS = ("components", "levels", "gates", "baseline", "coverage_from")
 DEFAULT_BASELINE = "tta-maturity-baseline.json"
-COMPONENT_KEYS = ("level", "paths", "tests", "coverage")
+COMPONENT_KEYS = ("level", "paths", "tests", "coverage", "coverage_from")
+#: What ``coverage_from`` may name: the coverage figure the ladder judges.
+COVERAGE_FROM: tuple[CoverageSource, ...] = ("all_tests", "own_tests")
+#: Keys that belong to another table than the one they were written in, and where they belong.
+MISPLACED = {"coverage_from": "set coverage_from in [tool.tta-maturity] or in a component's table"}
 LEVEL_KEYS = ("coverage", "gates")
 BUILTIN_GATE_KEYS = ("tool", "timeout", "args")
 CUSTOM_GATE_KEYS = ("command", "timeout", "level")
@@ -40,6 +45,10 @@ class ComponentConfig:
     paths: tuple[Path, ...]
     tests: tuple[Path, ...] = ()
     coverage: float | None = None
+    #: The coverage figure the ladder judges: its own ``coverage_from``, else the top-level one.
+    coverage_from: CoverageSource = "all_tests"
+    #: Whether ``coverage_from`` was written in the component's own table (else it is the default).
+    coverage_from_own: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,8 @@ class MaturityConfig:
     plugin_gates: Mapping[str, ConfigError] = field(default_factory=lambda: dict[str, ConfigError]())
     #: The baseline file (``baseline``, relative to pyproject.toml); read when it exists.
     baseline: Path | None = None
+    #: The top-level ``coverage_from``: the default of every component.
+    coverage_from: CoverageSource = "all_tests"
 
     @property
     def baseline_file(self) -> Path:
@@ -146,8 +157,17 @@ class _Reader:
 
     def check_keys(self, key: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
         for name, value in table.items():
-            if name not in allowed:
-                raise self.error(f"{key}.{name}", value, "unknown key", did_you_mean(name, allowed))
+            if name in allowed:
+                continue
+            if name in MISPLACED:
+                raise self.error(f"{key}.{name}", value, "does not belong in this table", MISPLACED[name])
+            raise self.error(f"{key}.{name}", value, "unknown key", did_you_mean(name, allowed))
+
+    def coverage_from(self, key: str, value: Any) -> CoverageSource:
+        if value not in COVERAGE_FROM:
+            fix = did_you_mean(value if isinstance(value, str) else "", COVERAGE_FROM)
+            raise self.error(key, value, "is not a coverage figure the ladder can judge", fix)
+        return value
 
     def string(self, key: str, value: Any) -> str:
         if not isinstance(value, str) or not value:
@@ -254,7 +274,10 @@ def parse(document: Mapping[str, Any], file: Path, *, plugin_gates: bool = False
     gates = _gates(reader, top.get("gates", {}))
     pending: dict[str, ConfigError] = {}
     ladder = _ladder(reader, top.get("levels", {}), gates, pending if plugin_gates else None)
-    components = _components(reader, top.get("components"))
+    default_from = (
+        reader.coverage_from(f"{TABLE}.coverage_from", top["coverage_from"]) if "coverage_from" in top else None
+    )
+    components = _components(reader, top.get("components"), default_from or "all_tests")
     baseline = None
     if "baseline" in top:
         raw_baseline = top["baseline"]
@@ -271,6 +294,7 @@ def parse(document: Mapping[str, Any], file: Path, *, plugin_gates: bool = False
         gates=gates,
         plugin_gates=pending,
         baseline=baseline,
+        coverage_from=default_from or "all_tests",
     )
 
 
@@ -364,7 +388,7 @@ def _num(value: float) -> int | float:
     return int(value) if value == int(value) else value
 
 
-def _components(reader: _Reader, raw: Any) -> tuple[ComponentConfig, ...]:
+def _components(reader: _Reader, raw: Any, default_from: CoverageSource) -> tuple[ComponentConfig, ...]:
     key = f"{TABLE}.components"
     example = f'add [{key}.NAME] with level = "development" and paths = ["src/pkg"]'
     if raw is None:
@@ -402,5 +426,37 @@ def _components(reader: _Reader, raw: Any) -> tuple[ComponentConfig, ...]:
             for raw_test in reader.strings(f"{ckey}.tests", opts["tests"], f'["tests/{name}"]'):
                 tests.append(reader.path(f"{ckey}.tests", raw_test))
         coverage = reader.percent(f"{ckey}.coverage", opts["coverage"]) if "coverage" in opts else None
-        components.append(ComponentConfig(name, level, tuple(paths), tuple(tests), coverage))
+        own_from = "coverage_from" in opts
+        coverage_from = (
+            reader.coverage_from(f"{ckey}.coverage_from", opts["coverage_from"]) if own_from else default_from
+        )
+        components.append(
+            ComponentConfig(
+                name, level, tuple(paths), tuple(tests), coverage, coverage_from, coverage_from_own=own_from
+            )
+        )
     return tuple(components)
+
+
+def own_tests_without_tests(
+    cfg: MaturityConfig, components: Sequence[ComponentConfig], attributed: Collection[str]
+) -> ConfigError | None:
+    """The error for the first component judged on its own tests that has none, or ``None``.
+
+    A component has own tests when it has a ``tests`` key, or when some collected test is
+    marked ``@pytest.mark.component("name")``: ``attributed`` names the components that got at
+    least one test at collection (before deselection), which only the plugin knows.
+    """
+    for comp in components:
+        if comp.coverage_from != "own_tests" or comp.tests or comp.name in attributed:
+            continue
+        table = f"{TABLE}.components.{comp.name}"
+        mark = f"@pytest.mark.component({toml_quote(comp.name)})"
+        problem = f"component '{comp.name}' has no tests (no tests key and no test marked {mark})"
+        add = f'add tests = ["tests/{comp.name}"]'
+        if comp.coverage_from_own:
+            fix = f"{add} or mark its tests {mark}"
+            return ConfigError(cfg.file, f"{table}.coverage_from", "own_tests", problem, fix)
+        fix = f'{add} to [{table}], mark its tests {mark}, or set coverage_from = "all_tests" in that table'
+        return ConfigError(cfg.file, f"{TABLE}.coverage_from", "own_tests", problem, fix)
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .model import (
     TestCounts,
     Undetermined,
 )
+from .model.results import source_name
 
 NO_GATES_MESSAGE = "not run (--tta-maturity-no-gates)"
 DECLARED_MESSAGE = "not run (--tta-maturity-gates=declared)"
@@ -108,10 +110,28 @@ def gate_results(
     return results
 
 
+def judged_figures(figures: CoverageFigures) -> tuple[CoverageFigures, str]:
+    """The figures the ladder judges (``figures.judged_on``'s) and, when unmeasured, why.
+
+    Judged on own tests, a run that could not tell own tests apart (a measurement core
+    without contexts) has no own figure: it is unmeasured, never all tests' figure instead.
+    """
+    judged = figures.judged()
+    if judged is figures or figures.source(figures.judged_on) is not None:
+        return judged, judged.note
+    return judged, figures.sources_note
+
+
 def coverage_blocker(figures: CoverageFigures, needed: float, level: str = "") -> Blocker:
-    """What coverage lacks at a threshold: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``."""
+    """What coverage lacks at a threshold: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``.
+
+    ``figures`` are a component's; the blocker is about the figure it is judged on
+    (``own-tests coverage 19.4% < 60% (...)`` with ``coverage_from = "own_tests"``).
+    """
+    source = figures.judged_on
+    figures, note = judged_figures(figures)
     if not figures.measured:
-        return Blocker("coverage", "not_run", level, needed=needed, message=figures.note)
+        return Blocker("coverage", "not_run", level, needed=needed, message=note, source=source)
     digits = figures.precision
     scale = 10**digits
     gap = math.ceil(round((needed - figures.raw_percent) * scale, 6)) / scale
@@ -125,6 +145,7 @@ def coverage_blocker(figures: CoverageFigures, needed: float, level: str = "") -
         precision=digits,
         gap=gap,
         lines=lines,
+        source=source,
     )
 
 
@@ -162,10 +183,16 @@ def _coverage_check(figures: CoverageFigures, needed: float, level: str, *, part
         return None  # nothing to measure: 0 % is always held
     if partial is not None:
         return _Check("coverage", held=False, measured=False, judged=False, reason=f"partial run ({partial})")
-    if not figures.measured:
-        reason = f"not measured ({figures.note})" if figures.note else "not measured"
+    judged, note = judged_figures(figures)
+    if not judged.measured:
+        what = (
+            "not measured"
+            if figures.judged_on == "all_tests"
+            else f"{source_name(figures.judged_on)} coverage not measured"
+        )
+        reason = f"{what} ({note})" if note else what
         return _Check("coverage", False, False, True, coverage_blocker(figures, needed, level), reason)
-    if should_fail_under(figures.raw_percent, needed, figures.precision):
+    if should_fail_under(judged.raw_percent, needed, judged.precision):
         return _Check("coverage", False, blocker=coverage_blocker(figures, needed, level))
     return _Check("coverage", held=True)
 
@@ -231,7 +258,10 @@ def score_component(
     Its achieved level is the highest level whose requirements, and those of every
     level below, were measured in this run and held. ``partial`` (the reason the run
     was partial) leaves coverage unmeasured; ``no_gates`` leaves the tool gates so.
+    Coverage is judged on the figure the component's ``coverage_from`` names, and the
+    result's coverage says which (``judged_on``).
     """
+    figures = dataclasses.replace(figures, judged_on=comp.coverage_from)
     all_gates = {"tests": tests_gate(counts, partial=partial is not None), **gates}
     levels = cfg.ladder.levels
     per_level = [

@@ -45,13 +45,17 @@ def test_in_a_subprocess_too(layout: pytest.Pytester) -> None:
     assert [line for line in result.errlines if line.strip()] == [f"ERROR: {message}"]
 
 
-KEYS = st.sampled_from(["level", "paths", "tests", "coverage", "gates", "tool", "timeout", "command", "args", "x"])
+KEYS = st.sampled_from(
+    ["level", "paths", "tests", "coverage", "coverage_from", "gates", "tool", "timeout", "command", "args", "x"]
+)
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-5, 200),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from(["staging", "production", "stagin", "src/tta/carbon", "../out", "/etc", "ruff", "mypy", ""]),
+    st.sampled_from(
+        ["staging", "production", "stagin", "src/tta/carbon", "../out", "/etc", "ruff", "mypy", "own_tests", ""]
+    ),
     st.text(string.ascii_letters + "/._-", max_size=12),
 )
 VALUES = st.recursive(
@@ -60,7 +64,7 @@ VALUES = st.recursive(
     max_leaves=8,
 )
 TABLES = st.dictionaries(
-    st.sampled_from(["components", "levels", "gates", "extra"]),
+    st.sampled_from(["components", "levels", "gates", "coverage_from", "extra"]),
     st.dictionaries(
         st.sampled_from(["carbon", "staging", "lint", "types", "licence", "production"]),
         st.one_of(VALUES, st.dictionaries(KEYS, VALUES, max_size=4)),
@@ -85,3 +89,4 @@ def test_any_toml_value_is_a_config_or_a_config_error(tmp_path: Path, table: dic
     else:
         assert cfg.components
         assert all(c.level in cfg.ladder.names for c in cfg.components)
+        assert all(c.coverage_from in ("all_tests", "own_tests") for c in cfg.components)

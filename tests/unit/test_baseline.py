@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -325,3 +326,98 @@ def test_a_partial_run_does_not_compare_coverage() -> None:
     lower = component(coverage=figures(10, 100))
     assert baseline.compare(base, lower, STAGING, partial=True).held
     assert not baseline.compare(base, lower, STAGING).held
+
+
+# ---------------------------------------------------------------- a component judged on its own tests
+
+
+def on_own(all_tests: CoverageFigures, own_tests: CoverageFigures | None, note: str = "") -> CoverageFigures:
+    """``all_tests`` judged on own tests, whose figures are ``own_tests`` (``None``: not told apart, ``note`` why)."""
+    judged = dataclasses.replace(all_tests, judged_on="own_tests", sources_note=note)
+    judged.sources = {"own_tests": own_tests} if own_tests is not None else {}
+    return judged
+
+
+def test_own_tests_coverage_is_recorded_and_the_file_says_so(tmp_path: Path) -> None:
+    comp = component(coverage=on_own(figures(90, 100), figures(40, 100)))
+    entry = baseline.snapshot(comp)
+    assert entry.coverage == CoverageRecord(40.0, 60, 100, "own_tests")
+    assert entry.to_dict()["coverage"] == {"percent": 40.0, "uncovered": 60, "units": 100, "coverage_from": "own_tests"}
+    plain = baseline.snapshot(component(coverage=figures(60, 100)))
+    assert plain.to_dict()["coverage"] == {"percent": 60.0, "uncovered": 40, "units": 100}
+    written = baseline_update.update_baseline(None, report(comp), {"carbon": STAGING}, version="0.1.0").baseline
+    loaded = baseline.load(write(tmp_path, written.dumps()), "0.1.0")
+    assert loaded.components["carbon"].coverage == CoverageRecord(40.0, 60, 100, "own_tests")
+    assert baseline_update.describe("carbon", loaded.components["carbon"]) == (
+        "carbon: below staging, 0 findings known, own-tests coverage 40% (60 uncovered)"
+    )
+
+
+def test_own_tests_coverage_not_told_apart_cannot_be_recorded() -> None:
+    note = "coverage.py's sysmon core does not record contexts (COVERAGE_CORE=ctrace measures them)"
+    comp = component(coverage=on_own(figures(90, 100), None, note))
+    assert baseline.unrecordable(comp, ()) == [f"carbon: own-tests coverage was not measured ({note})"]
+    assert baseline.snapshot(comp).coverage is None
+    assert baseline.unrecordable(component(coverage=on_own(figures(90, 100), None)), ()) == [
+        "carbon: own-tests coverage was not measured"
+    ]
+
+
+def test_own_tests_coverage_is_compared_on_the_own_figure() -> None:
+    base = base_of(component(coverage=on_own(figures(90, 100), figures(40, 100))))
+    # All tests' figure rose, own tests' fell: a drop, named as own tests'.
+    dropped = baseline.compare(base, component(coverage=on_own(figures(95, 100), figures(30, 100))), STAGING)
+    assert dropped.coverage_drop is not None
+    assert dropped.coverage_drop.source == "own_tests"
+    assert dropped.problems == ["own-tests coverage dropped: 40% (60 uncovered) -> 30% (70 uncovered)"]
+    assert dropped.to_dict()["new"]["coverage"]["source"] == "own_tests"
+    # Own tests above the threshold: coverage does not keep it below, nothing is compared.
+    assert baseline.compare(base, component(coverage=on_own(figures(10, 100), figures(75, 100))), STAGING).held
+    assert baseline.compare(base, component(coverage=on_own(figures(10, 100), figures(45, 100))), STAGING).held
+
+
+def test_a_baseline_recorded_on_another_figure_is_not_compared_across() -> None:
+    on_all = base_of(component(coverage=figures(60, 100)))
+    now = component(coverage=on_own(figures(90, 100), figures(50, 100)))
+    result = baseline.compare(on_all, now, STAGING)
+    assert (result.held, result.coverage_drop) == (False, None)
+    assert result.unverified == [
+        (
+            "coverage: the baseline recorded all-tests coverage and coverage_from is now own_tests; "
+            "record it again with 'tta-maturity baseline --update'"
+        )
+    ]
+    back = baseline.compare(base_of(now), component(coverage=figures(65, 100)), STAGING)
+    assert back.unverified == [
+        (
+            "coverage: the baseline recorded own-tests coverage and coverage_from is now all_tests; "
+            "record it again with 'tta-maturity baseline --update'"
+        )
+    ]
+
+
+def test_update_records_the_figure_now_judged() -> None:
+    old = old_with({}, coverage=(60, 100))
+    now = report(component(coverage=on_own(figures(90, 100), figures(30, 100))))
+    result = baseline_update.update_baseline(old, now, {"carbon": STAGING}, version="0.1.0")
+    assert result.worse == []
+    assert result.changes == [
+        (
+            "carbon: coverage: recorded on own-tests coverage now (coverage_from = own_tests): "
+            "30% (70 uncovered), was all-tests coverage 60% (40 uncovered)"
+        )
+    ]
+    assert result.baseline.components["carbon"].coverage == CoverageRecord(30.0, 70, 100, "own_tests")
+
+
+@pytest.mark.parametrize("value", ["import_only", "mine", 3])
+def test_a_file_with_an_unknown_coverage_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: object) -> None:
+    monkeypatch.chdir(tmp_path)
+    coverage = {"percent": 40.0, "uncovered": 60, "units": 100, "coverage_from": value}
+    content = {**GOOD, "components": {"carbon": {"declared": "staging", "coverage": coverage}}}
+    with pytest.raises(BaselineError) as info:
+        baseline.load(write(tmp_path, content), "0.1.0")
+    assert str(info.value) == (
+        f"tta-maturity-baseline.json: not a tta-maturity baseline (coverage_from {json.dumps(value)} of component "
+        f"'carbon' is not 'all_tests' or 'own_tests'); {FIX}"
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity.config import load
+from pytest_tta_maturity.config import load, own_tests_without_tests
 from pytest_tta_maturity.errors import ConfigError
 
 BASE = """
@@ -287,6 +287,38 @@ BAD = [
         BASE + '[tool.tta-maturity.gates.licence]\ncommand = ""',
         f'{P}: tool.tta-maturity.gates.licence.command = "": must be a list of strings; write it as ["tool", "arg"]',
     ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage_from = "own_test"',
+        f"{P}: {C}.coverage_from = \"own_test\": is not a coverage figure the ladder can judge; did you mean 'own_tests'?",
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage_from = "import_only"',
+        f"{P}: {C}.coverage_from = \"import_only\": is not a coverage figure the ladder can judge; use one of 'all_tests', 'own_tests'",
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage_from = true',
+        f"{P}: {C}.coverage_from = true: is not a coverage figure the ladder can judge; use one of 'all_tests', 'own_tests'",
+    ),
+    (
+        '[tool.tta-maturity]\ncoverage_from = "own-tests"\n' + BASE,
+        f"{P}: tool.tta-maturity.coverage_from = \"own-tests\": is not a coverage figure the ladder can judge; did you mean 'own_tests'?",
+    ),
+    (
+        '[tool.tta-maturity]\ncoverage_from = ["own_tests"]\n' + BASE,
+        f"{P}: tool.tta-maturity.coverage_from = [\"own_tests\"]: is not a coverage figure the ladder can judge; use one of 'all_tests', 'own_tests'",
+    ),
+    (
+        BASE + '[tool.tta-maturity.levels.staging]\ncoverage_from = "own_tests"',
+        f'{P}: tool.tta-maturity.levels.staging.coverage_from = "own_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
+    ),
+    (
+        BASE + '[tool.tta-maturity.gates.lint]\ncoverage_from = "own_tests"',
+        f'{P}: tool.tta-maturity.gates.lint.coverage_from = "own_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
+    ),
+    (
+        BASE + '[tool.tta-maturity.gates.licence]\ncommand = ["x"]\ncoverage_from = "all_tests"',
+        f'{P}: tool.tta-maturity.gates.licence.coverage_from = "all_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
+    ),
 ]
 
 
@@ -333,3 +365,83 @@ def test_file_that_is_not_utf8(project: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load(path)
     assert str(info.value) == "pyproject.toml: is not UTF-8 text; save it as UTF-8"
+
+
+OWN = """
+[tool.tta-maturity]
+coverage_from = "own_tests"
+
+[tool.tta-maturity.components.carbon]
+level = "staging"
+paths = ["src/tta/carbon"]
+tests = ["tests/carbon"]
+
+[tool.tta-maturity.components.model_management]
+level = "development"
+paths = ["src/tta/model_management"]
+coverage_from = "all_tests"
+
+[tool.tta-maturity.components.registry]
+level = "development"
+paths = ["src/tta/model_registry.py"]
+"""
+
+
+def test_coverage_from_defaults_to_all_tests(project: Path) -> None:
+    cfg = load(write(project, BASE))
+    assert cfg.coverage_from == "all_tests"
+    assert (cfg.component("carbon").coverage_from, cfg.component("carbon").coverage_from_own) == ("all_tests", False)
+
+
+def test_coverage_from_top_level_is_every_components_default(project: Path) -> None:
+    cfg = load(write(project, OWN))
+    assert cfg.coverage_from == "own_tests"
+    judged = {c.name: (c.coverage_from, c.coverage_from_own) for c in cfg.components}
+    assert judged == {
+        "carbon": ("own_tests", False),
+        "model_management": ("all_tests", True),
+        "registry": ("own_tests", False),
+    }
+
+
+def test_coverage_from_per_component(project: Path) -> None:
+    cfg = load(write(project, BASE + 'coverage_from = "own_tests"\n'))
+    assert cfg.coverage_from == "all_tests"
+    assert (cfg.component("carbon").coverage_from, cfg.component("carbon").coverage_from_own) == ("own_tests", True)
+
+
+def test_own_tests_without_tests_needs_a_tests_key_or_a_marked_test(project: Path) -> None:
+    cfg = load(write(project, OWN))
+    # carbon has a tests key; model_management is judged on all tests; registry has neither.
+    error = own_tests_without_tests(cfg, cfg.components, set())
+    assert error is not None
+    assert str(error) == (
+        f"{P}: tool.tta-maturity.coverage_from = \"own_tests\": component 'registry' has no tests "
+        '(no tests key and no test marked @pytest.mark.component("registry")); '
+        'add tests = ["tests/registry"] to [tool.tta-maturity.components.registry], '
+        'mark its tests @pytest.mark.component("registry"), or set coverage_from = "all_tests" in that table'
+    )
+    assert (error.key, error.value) == ("tool.tta-maturity.coverage_from", "own_tests")
+    # A marked test is enough; so is leaving the component out of the run.
+    assert own_tests_without_tests(cfg, cfg.components, {"registry"}) is None
+    assert own_tests_without_tests(cfg, [cfg.component("carbon")], set()) is None
+
+
+def test_own_tests_without_tests_names_the_components_own_key(project: Path) -> None:
+    cfg = load(write(project, BASE + 'coverage_from = "own_tests"\n'))
+    error = own_tests_without_tests(cfg, cfg.components, {"other"})
+    assert str(error) == (
+        f"{P}: {C}.coverage_from = \"own_tests\": component 'carbon' has no tests "
+        '(no tests key and no test marked @pytest.mark.component("carbon")); '
+        'add tests = ["tests/carbon"] or mark its tests @pytest.mark.component("carbon")'
+    )
+    assert own_tests_without_tests(cfg, cfg.components, {"carbon"}) is None
+
+
+def test_own_tests_without_tests_reports_the_first_in_order(project: Path) -> None:
+    text = OWN.replace('tests = ["tests/carbon"]\n', "")
+    cfg = load(write(project, text))
+    first = own_tests_without_tests(cfg, cfg.components, set())
+    assert first is not None and "component 'carbon'" in str(first)
+    second = own_tests_without_tests(cfg, cfg.components, {"carbon"})
+    assert second is not None and "component 'registry'" in str(second)

@@ -8,6 +8,7 @@ dropped field or a lenient branch fails a test.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import textwrap
 from pathlib import Path
@@ -274,6 +275,142 @@ def test_the_floor_of_the_ladder(root: Path) -> None:
     result = score_component(cfg, cfg.component("b"), figures(90), TestCounts(passed=1), gates)
     assert (result.achieved, result.meets) == ("experimental", False)
     assert result.next_level == "development"
+
+
+# ---------------------------------------------------------------- coverage judged on own tests
+
+SYSMON = "coverage.py's sysmon core does not record contexts (COVERAGE_CORE=ctrace measures them)"
+
+
+def own(all_tests: float, own_tests: float | None, note: str = "") -> CoverageFigures:
+    """All tests' figures at ``all_tests``, own tests' at ``own_tests`` (``None``: not told apart, ``note`` why)."""
+    found = figures(all_tests)
+    if own_tests is not None:
+        found.sources = {"own_tests": figures(own_tests), "import_only": figures(1.0)}
+    found.sources_note = note
+    return found
+
+
+def judged_on_own(cfg: MaturityConfig, name: str) -> ComponentConfig:
+    return dataclasses.replace(cfg.component(name), coverage_from="own_tests")
+
+
+def test_own_tests_coverage_held_is_judged_not_all_tests(cfg: MaturityConfig) -> None:
+    result = score_component(cfg, judged_on_own(cfg, "b"), own(90, 65), TestCounts(passed=1), passing(cfg))
+    assert (result.achieved, result.meets, result.blockers) == ("development", True, [])
+    assert result.coverage.judged_on == "own_tests"
+    assert result.coverage.percent == 90.0  # the component's figures stay all tests'; judged() is own tests'
+    assert result.next_blockers == [
+        Blocker(
+            "coverage",
+            "coverage",
+            "staging",
+            needed=70.0,
+            measured=65.0,
+            precision=2,
+            gap=5.0,
+            lines=50,
+            source="own_tests",
+        )
+    ]
+    assert result.next_blockers[0].text == "own-tests coverage 65.00% < 70% (+5.00 pts, ~50 lines)"
+
+
+def test_own_tests_coverage_not_held_blocks_though_all_tests_would_hold(cfg: MaturityConfig) -> None:
+    result = score_component(cfg, judged_on_own(cfg, "b"), own(90, 19.4), TestCounts(passed=1), passing(cfg))
+    assert (result.achieved, result.meets) == ("experimental", False)
+    assert [b.text for b in result.blockers] == ["own-tests coverage 19.40% < 60% (+40.60 pts, ~406 lines)"]
+    assert result.blockers[0].source == "own_tests"
+
+
+def test_all_tests_is_judged_by_default_whatever_own_tests_earn(cfg: MaturityConfig) -> None:
+    result = score_component(cfg, cfg.component("b"), own(90, 19.4), TestCounts(passed=1), passing(cfg))
+    assert (result.achieved, result.meets, result.coverage.judged_on) == ("production", True, "all_tests")
+    low = score_component(cfg, cfg.component("b"), own(59.9, 90), TestCounts(passed=1), passing(cfg))
+    assert [b.text for b in low.blockers] == ["coverage 59.90% < 60% (+0.10 pts, ~1 line)"]
+    assert low.blockers[0].source == "all_tests"
+
+
+def test_own_tests_not_told_apart_is_not_measured_never_all_tests(cfg: MaturityConfig) -> None:
+    result = score_component(cfg, judged_on_own(cfg, "b"), own(90, None, SYSMON), TestCounts(passed=1), passing(cfg))
+    assert (result.achieved, result.meets) == ("experimental", False)
+    assert result.blockers == [
+        Blocker("coverage", "not_run", "development", needed=60.0, message=SYSMON, source="own_tests")
+    ]
+    assert result.blockers[0].text == f"coverage: own-tests coverage not measured ({SYSMON})"
+    assert result.undetermined == [
+        Undetermined("coverage", "development", f"own-tests coverage not measured ({SYSMON})")
+    ]
+    assert result.undetermined[0].text == f"coverage: own-tests coverage not measured ({SYSMON})"
+    assert result.next_blockers == []
+
+
+def test_own_tests_figure_unmeasured_keeps_its_own_reason(cfg: MaturityConfig) -> None:
+    coverage = own(90, None, "not this one")
+    coverage.sources = {"own_tests": CoverageFigures.unmeasured("no own test ran")}
+    result = score_component(cfg, judged_on_own(cfg, "b"), coverage, TestCounts(passed=1), passing(cfg))
+    assert [b.text for b in result.blockers] == ["coverage: own-tests coverage not measured (no own test ran)"]
+
+
+def test_own_tests_not_told_apart_without_a_reason(cfg: MaturityConfig, root: Path) -> None:
+    comp = ComponentConfig("c", "experimental", (root / "c",), coverage_from="own_tests")
+    result = score_component(cfg, comp, own(90, None), TestCounts(passed=1), passing(cfg))
+    assert (result.achieved, result.meets, result.blockers) == ("experimental", True, [])
+    assert result.undetermined == [Undetermined("coverage", "development", "own-tests coverage not measured")]
+
+
+def test_own_tests_when_nothing_was_measured_keeps_the_reason(cfg: MaturityConfig) -> None:
+    note = "pytest-cov is not active"
+    result = score_component(
+        cfg, judged_on_own(cfg, "b"), CoverageFigures.unmeasured(note), TestCounts(passed=1), passing(cfg)
+    )
+    assert result.blockers == [
+        Blocker("coverage", "not_run", "development", needed=60.0, message=note, source="own_tests")
+    ]
+    assert result.undetermined == [Undetermined("coverage", "development", f"own-tests coverage not measured ({note})")]
+
+
+def test_own_tests_in_a_partial_run_stays_lenient(cfg: MaturityConfig) -> None:
+    for coverage in (own(90, 19.4), own(90, None, SYSMON)):
+        result = score_component(
+            cfg, judged_on_own(cfg, "b"), coverage, TestCounts(passed=1), passing(cfg), partial="-k"
+        )
+        assert (result.achieved, result.meets, result.blockers) == ("experimental", True, [])
+        assert result.undetermined == [Undetermined("coverage", "development", "partial run (-k)")]
+
+
+def test_score_sets_judged_on_from_the_configuration(root: Path) -> None:
+    cfg = load(write(root, PYPROJECT.replace('paths = ["b"]', 'paths = ["b"]\ncoverage_from = "own_tests"')))
+    given = {"a": own(90, 10), "b": own(90, 65)}
+    report = score(cfg, coverage=given, tests={"b": TestCounts(passed=1)}, gates={}, version="t")
+    a, b = report.components
+    assert (a.coverage.judged_on, b.coverage.judged_on) == ("all_tests", "own_tests")
+    assert b.coverage.judged() == figures(65)
+    assert given["b"].judged_on == "all_tests"  # the measured figures are not changed in place
+    assert b.coverage.to_dict()["judged_on"] == "own_tests"
+
+
+def test_coverage_blocker_on_own_tests_as_data() -> None:
+    short = coverage_blocker(dataclasses.replace(own(90, 59.9), judged_on="own_tests"), 60.0, "development")
+    assert short == Blocker(
+        "coverage",
+        "coverage",
+        "development",
+        needed=60.0,
+        measured=59.9,
+        precision=2,
+        gap=0.1,
+        lines=1,
+        source="own_tests",
+    )
+    data = short.to_dict()
+    assert (data["source"], data["text"]) == ("own_tests", "own-tests coverage 59.90% < 60% (+0.10 pts, ~1 line)")
+    assert Blocker.from_dict(data) == short
+    plain = coverage_blocker(own(59.9, 90), 60.0, "development")
+    assert "source" not in plain.to_dict()
+    assert Blocker.from_dict(plain.to_dict()) == plain
+    with pytest.raises(ValueError, match="unknown coverage source 'mine'"):
+        Blocker.from_dict({**data, "source": "mine"})
 
 
 # ---------------------------------------------------------------- scoring a run

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .blockers import threshold_text
+from .results import COVERAGE_SOURCES, CoverageSource, source_name
 
 
 @dataclass(frozen=True)
@@ -66,18 +67,23 @@ class NewFinding:
 
 @dataclass(frozen=True)
 class CoverageDrop:
-    """Coverage lower than the baseline's: more uncovered statements and branches, and a lower percentage."""
+    """Coverage lower than the baseline's: more uncovered statements and branches, and a lower percentage.
+
+    ``source`` is the figure compared (the one the component is judged on).
+    """
 
     percent: float
     uncovered: int
     baseline_percent: float
     baseline_uncovered: int
+    source: CoverageSource = "all_tests"
 
     @property
     def text(self) -> str:
-        """``coverage dropped: 60% (40 uncovered) -> 50% (60 uncovered)``."""
+        """``coverage dropped: 60% (40 uncovered) -> 50% (60 uncovered)`` (``own-tests coverage dropped: ...``)."""
+        figure = "coverage" if self.source == "all_tests" else f"{source_name(self.source)} coverage"
         return (
-            f"coverage dropped: {threshold_text(self.baseline_percent)}% ({self.baseline_uncovered} uncovered) "
+            f"{figure} dropped: {threshold_text(self.baseline_percent)}% ({self.baseline_uncovered} uncovered) "
             f"-> {threshold_text(self.percent)}% ({self.uncovered} uncovered)"
         )
 
@@ -88,17 +94,22 @@ class CoverageDrop:
             "uncovered": self.uncovered,
             "baseline_percent": self.baseline_percent,
             "baseline_uncovered": self.baseline_uncovered,
+            **({"source": self.source} if self.source != "all_tests" else {}),
             "text": self.text,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CoverageDrop:
         """Rebuild from what ``to_dict`` returned."""
+        source = str(data.get("source", "all_tests"))
+        if source not in COVERAGE_SOURCES:
+            raise ValueError(f"unknown coverage source {source!r}")
         return cls(
             float(data["percent"]),
             int(data["uncovered"]),
             float(data["baseline_percent"]),
             int(data["baseline_uncovered"]),
+            source,
         )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .results import COVERAGE_SOURCES, CoverageSource, source_name
+
 #: What a blocker says about its requirement: coverage below its threshold, a gate with
 #: findings, a gate that failed without findings (tests, custom commands), a tool that
 #: could not measure, or a requirement that was not measured at all.
@@ -28,6 +30,8 @@ class Blocker:
     ``precision``), the points still missing (``gap``) and about how many lines
     and branches must be covered (``lines``). Gate blockers carry the number of
     ``findings``; ``message`` says what went wrong when nothing was counted.
+    ``source`` names the coverage figure a coverage requirement was judged on
+    (``own_tests`` with ``coverage_from = "own_tests"``).
     """
 
     requirement: str
@@ -40,22 +44,32 @@ class Blocker:
     lines: int | None = None
     findings: int = 0
     message: str = ""
+    source: CoverageSource = "all_tests"
+
+    @property
+    def figure(self) -> str:
+        """``coverage``, or ``own-tests coverage`` when judged on another figure than all tests'."""
+        return "coverage" if self.source == "all_tests" else f"{source_name(self.source)} coverage"
 
     @property
     def text(self) -> str:
-        """The blocker in words: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``, ``types: 3 errors``."""
+        """The blocker in words: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``, ``types: 3 errors``.
+
+        Coverage judged on another figure says which: ``own-tests coverage 19.4% < 60% (...)``.
+        """
         name = self.requirement
         if self.kind == "coverage":
             digits = self.precision
             return (
-                f"coverage {self.measured or 0.0:.{digits}f}% < {threshold_text(self.needed or 0.0)}% "
+                f"{self.figure} {self.measured or 0.0:.{digits}f}% < {threshold_text(self.needed or 0.0)}% "
                 f"(+{self.gap or 0.0:.{digits}f} pts, ~{self.lines} {'line' if self.lines == 1 else 'lines'})"
             )
         if self.kind == "error":
             return f"{name}: error ({self.message})" if self.message else f"{name}: error"
         if self.kind == "not_run":
             if name == "coverage":
-                return f"coverage: not measured ({self.message})" if self.message else "coverage: not measured"
+                not_measured = f"coverage: {'' if self.source == 'all_tests' else self.figure + ' '}not measured"
+                return f"{not_measured} ({self.message})" if self.message else not_measured
             return f"{name}: {self.message or 'not run'}"
         if self.kind == "findings":
             if name == "tests":
@@ -75,6 +89,8 @@ class Blocker:
             data["findings"] = self.findings
         if self.message:
             data["message"] = self.message
+        if self.source != "all_tests":
+            data["source"] = self.source
         data["text"] = self.text
         return data
 
@@ -90,6 +106,9 @@ class Blocker:
             return None if value is None else float(value)
 
         lines = data.get("lines")
+        source = str(data.get("source", "all_tests"))
+        if source not in COVERAGE_SOURCES:
+            raise ValueError(f"unknown coverage source {source!r}")
         return cls(
             requirement=str(data["requirement"]),
             kind=kind,
@@ -101,6 +120,7 @@ class Blocker:
             lines=None if lines is None else int(lines),
             findings=int(data.get("findings", 0)),
             message=str(data.get("message", "")),
+            source=source,
         )
 
 
