@@ -31,7 +31,7 @@ from .analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
 from .analysis import start as start_analysis
 from .baseline import Baseline
 from .bucketing import Bucketer, component_files
-from .config import ComponentConfig, MaturityConfig, load
+from .config import ComponentConfig, MaturityConfig, load, own_tests_without_tests
 from .contexts import Attribution, label, unavailable
 from .coverage_adapter import VERSION as COVERAGE_VERSION
 from .coverage_adapter import measurement_core, records_contexts
@@ -80,6 +80,10 @@ class State:
     #: how whose tests ran each line is recorded ("tta-maturity", "pytest-cov" or ""), and why not
     contexts: str = ""
     contexts_note: str = ""
+    #: components with a test at collection, deselected ones included (xdist: the workers' too)
+    tested: set[str] = field(default_factory=lambda: set[str]())
+    #: the run was stopped by a configuration error found after the tests: nothing to score
+    refused: bool = False
 
 
 STATE = pytest.StashKey[State]()
@@ -180,6 +184,11 @@ def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
+def _is_controller_of_workers(config: pytest.Config) -> bool:
+    """Whether this process hands the tests to xdist workers (and collects none itself)."""
+    return config.pluginmanager.has_plugin("dsession")  # registered by pytest-xdist when it distributes
+
+
 def _controller_state(config: pytest.Config) -> State | None:
     """The state, on the process that scores (never on an xdist worker)."""
     return None if _is_worker(config) else _state(config)
@@ -238,16 +247,27 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             attribution[item.nodeid] = owners
     state.attribution = attribution
     state.collected = len(session.items)
+    state.tested.update(name for owners in attribution.values() for name in owners)
     _record_contexts(session.config, state)
-    if _is_worker(session.config):
+    if not _is_worker(session.config):
+        _check_own_tests(state)
+    else:
         workeroutput = cast(dict[str, Any], getattr(session.config, "workeroutput", {}))
         workeroutput[WORKER_KEY] = {
             "attribution": attribution,
             "collected": state.collected,
             "deselected": state.deselected,
+            "tested": sorted(state.tested),
             "contexts": state.contexts,
             "contexts_note": state.contexts_note,
         }
+
+
+def _check_own_tests(state: State) -> None:
+    """A component judged on its own tests must have some: exit 4 with one line otherwise."""
+    error = own_tests_without_tests(state.cfg, state.components, state.tested)
+    if error is not None:
+        raise pytest.UsageError(str(error))
 
 
 def _contexts_mode(config: pytest.Config) -> tuple[str, str]:
@@ -306,8 +326,10 @@ class _Recorder:
             self.state.collect_errors += 1
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
-        """Count deselected tests (on xdist workers too: they collect)."""
+        """Count deselected tests (on xdist workers too: they collect), and whose tests they are."""
         self.state.deselected += len(items)
+        for item in items:
+            self.state.tested.update(str(name) for mark in item.iter_markers("component") for name in mark.args)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Record each test's outcome (on the controller, reports of xdist workers included)."""
@@ -338,6 +360,7 @@ class _XdistHooks:
         self.state.attribution.update(cast(dict[str, list[str]], data.get("attribution", {})))
         self.state.collected = max(self.state.collected, int(data.get("collected", 0)))
         self.state.deselected = max(self.state.deselected, int(data.get("deselected", 0)))
+        self.state.tested.update(str(name) for name in data.get("tested", ()))
         if "contexts" in data and not self.state.contexts_note:  # one worker that could not record is enough
             self.state.contexts, self.state.contexts_note = str(data["contexts"]), str(data.get("contexts_note", ""))
 
@@ -600,8 +623,12 @@ def _partial(session: pytest.Session, state: State) -> Partial | None:
 
 
 def _finish(session: pytest.Session, state: State) -> None:
-    if state.report is not None:
+    if state.report is not None or state.refused:
         return
+    if _is_controller_of_workers(session.config):  # the workers' collections are known only now
+        state.refused = True
+        _check_own_tests(state)
+        state.refused = False
     timings = state.timings
     counts: dict[str, TestCounts] = {c.name: TestCounts() for c in state.components}
     tests_failed = 0

@@ -291,3 +291,48 @@ def test_the_sysmon_core_leaves_the_figures_absent_with_the_reason(
         "measured": False,
         "note": "coverage.py's sysmon core does not record contexts (COVERAGE_CORE=ctrace does)",
     }
+
+
+def judge_beta_on_own_tests(project: Project) -> None:
+    """Declare beta at development (60 %), judged on its own tests."""
+    pyproject = project.path / "pyproject.toml"
+    old = 'level = "experimental"\npaths = ["src/mono/beta.py"]'
+    new = 'level = "development"\npaths = ["src/mono/beta.py"]\ncoverage_from = "own_tests"'
+    pyproject.write_text(pyproject.read_text().replace(old, new))
+
+
+@pytest.mark.parametrize("args", [(), pytest.param(("-n", "2"), marks=needs_xdist)], ids=["serial", "xdist"])
+def test_a_component_judged_on_own_tests_fails_on_that_figure(mono: Project, args: tuple[str, ...]) -> None:
+    judge_beta_on_own_tests(mono)
+    result = mono.run(*RUN, "--cov=src", *args)
+    assert result.ret == 1, result.stdout.str()
+    beta = mono.component("beta")
+    own, everything = beta["coverage"]["sources"]["own_tests"], beta["coverage"]["sources"]["all_tests"]
+    assert beta["coverage"]["judged_on"] == "own_tests"
+    assert own["percent"] < 60 <= everything["percent"]  # all tests would have held development
+    assert beta["blockers"][0].startswith(f"own-tests coverage {own['percent']:.2f}% < 60% ")
+    assert result.stdout.lines[-1].startswith(
+        f"tta-maturity: FAILED: beta below development (own-tests coverage {own['percent']:.2f}% < 60%"
+    )
+
+
+@pytest.mark.parametrize("args", [(), pytest.param(("-n", "2"), marks=needs_xdist)], ids=["serial", "xdist"])
+def test_own_tests_for_a_component_without_tests_is_a_configuration_error(mono: Project, args: tuple[str, ...]) -> None:
+    pyproject = mono.path / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            'paths = ["src/mono/gamma.py"]', 'paths = ["src/mono/gamma.py"]\ncoverage_from = "own_tests"'
+        )
+    )
+    result = mono.run(*RUN, "--cov=src", *args)
+    assert result.ret == 4, result.stdout.str()
+    line = (
+        "ERROR: pyproject.toml: tool.tta-maturity.components.gamma.coverage_from = \"own_tests\": component 'gamma' "
+        'has no tests (no tests key and no test marked @pytest.mark.component("gamma")); add tests = ["tests/gamma"] '
+        'or mark its tests @pytest.mark.component("gamma")'
+    )
+    assert line in result.stderr.lines, result.stderr.str()
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    # a test marked for it, even deselected, is a test of its own
+    mono.write("tests/test_gamma.py", "import pytest\n\n@pytest.mark.component('gamma')\ndef test_g():\n    pass\n")
+    assert mono.run(*RUN, "--cov=src", "--deselect", "tests/test_gamma.py::test_g", *args).ret == 0
