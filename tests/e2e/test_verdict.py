@@ -290,12 +290,12 @@ def test_partial_run_leaves_coverage_and_tests_unjudged(verdict_project: Verdict
     # every measured figure is marked as not judged
     start = result.stdout.lines.index(next(x for x in result.stdout.lines if "= tta-maturity =" in x))
     assert result.stdout.lines[start + 1 : start + 8] == [
-        "component  declared      achieved         coverage  tests                 lint      format  failing  ok    blockers",
-        "alpha      staging       experimental? !  100.00%*  1/1 passed            pass      pass    FAIL     pass  failing: command failed",
-        "beta       development   experimental !   100.00%*  1/1 passed            FAIL (1)  pass    FAIL     pass  lint: 1 finding",
-        "gamma      development   experimental?    50.00%*   skipped (0/0 passed)  pass      pass    FAIL     pass",
-        "delta      experimental  experimental?    50.00%*   skipped (0/0 passed)  pass      pass    FAIL     pass",
-        "epsilon    development   experimental?    10.00%*   skipped (0/0 passed)  pass      pass    FAIL     pass",
+        "component  declared      achieved         coverage  own tests  imports alone  tests                 lint      format  failing  ok    blockers",
+        "alpha      staging       experimental? !  100.00%*  100.00%*   50.00%*        1/1 passed            pass      pass    FAIL     pass  failing: command failed",
+        "beta       development   experimental !   100.00%*  100.00%*   66.67%*        1/1 passed            FAIL (1)  pass    FAIL     pass  lint: 1 finding",
+        "gamma      development   experimental?    50.00%*   0.00%*     50.00%*        skipped (0/0 passed)  pass      pass    FAIL     pass",
+        "delta      experimental  experimental?    50.00%*   0.00%*     50.00%*        skipped (0/0 passed)  pass      pass    FAIL     pass",
+        "epsilon    development   experimental?    10.00%*   0.00%*     10.00%*        skipped (0/0 passed)  pass      pass    FAIL     pass",
         "* partial run (tests selected on the command line (-k)): coverage is not judged",
     ]
     gold.check_run("partial", verdict_project.path, result.stdout.lines)
