@@ -203,7 +203,7 @@ def sources_report() -> Report:
     cfg = _config(
         "/src/project",
         ComponentConfig("carbon", "development", (Path("/src/project/src/carbon"),)),
-        ComponentConfig("model", "staging", (Path("/src/project/src/model"),)),
+        ComponentConfig("model", "staging", (Path("/src/project/src/model"),), coverage_from="own_tests"),
         ComponentConfig("billing", "experimental", (Path("/src/project/src/billing.py"),)),
     )
     carbon = _counts(150, 170, 10, 20)
@@ -212,7 +212,6 @@ def sources_report() -> Report:
     carbon.other_tests = {"billing": 70, "model": 24, NO_COMPONENT: 12}
     model = _counts(92, 100)
     model.missing_lines = {"src/model/core.py": [8, 9]}
-    model.judged_on = "own_tests"
     model.sources = {"own_tests": _counts(85, 100), "import_only": _counts(20, 100)}
     model.other_tests = {"carbon": 7}
     passing = {g: GateResult("pass", tool="ruff 0.17.6") for g in ("lint", "format", "types", "security", "docs")}
