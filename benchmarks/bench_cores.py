@@ -330,10 +330,12 @@ def table(
             parts = []
             for key in keys:
                 s, c = med.get((py.version, "sysmon", key)), med.get((py.version, "ctrace", key))
-                if s and c:
-                    parts.append(f"{key} {s / c:.2f}x")
+                s_cpu, c_cpu = cpu.get((py.version, "sysmon", key)), cpu.get((py.version, "ctrace", key))
+                if s and c and s_cpu and c_cpu:
+                    parts.append(f"{key} {s / c:.2f}x (CPU {s_cpu / c_cpu:.2f}x)")
                     ratios[f"py{py.version} sysmon/ctrace {key}"] = s / c
-            lines.append(f"  Python {py.full}: sysmon / ctrace wall time: " + ", ".join(parts))
+                    ratios[f"py{py.version} sysmon/ctrace CPU {key}"] = s_cpu / c_cpu
+            lines.append(f"  Python {py.full}: sysmon / ctrace wall time (CPU seconds): " + ", ".join(parts))
     spread = [
         f"py{v} {core} {key} {min(c.wall):.1f}-{max(c.wall):.1f}s" for (v, core, key), c in cells.items() if c.wall
     ]
