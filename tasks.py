@@ -9,8 +9,10 @@
                                end-to-end tests against the oldest versions pyproject.toml declares
                                and against the newest ones (`compat oldest` or `compat newest`: one)
     python3 tasks.py bench     set up .venv, run benchmarks/bench_core.py (extra arguments are passed on),
-                               then benchmarks/bench_gates.py; `bench core ARGS` or `bench gates ARGS`
-                               runs only that one, with ARGS
+                               then bench_gates.py and bench_gates_mode.py; `bench core ARGS` (or
+                               `gates`, `gatesmode`, `cores`) runs only that one, with ARGS; `bench cores`
+                               (bench_cores.py: the sysmon and ctrace cores on Python 3.12 and 3.13)
+                               runs only when named
     python3 tasks.py mutate    add mutmut to .venv (the `mutation` extra), mutation-test the verdict core
                                ([tool.mutmut] in pyproject.toml) against the fast tests, print killed and
                                survived per module and every survivor; `--output FILE` also saves it
@@ -448,20 +450,24 @@ BENCHES = {
     "gates": "bench_gates.py",
     "gatesmode": "bench_gates_mode.py",
     "contexts": "bench_contexts.py",
+    "cores": "bench_cores.py",
 }
+#: Run only when named: `cores` needs Python 3.12 and 3.13 besides the one running the benchmarks.
+ONLY_WHEN_NAMED = ("cores",)
 
 
 def task_bench(args: list[str]) -> int:
     """Run the benchmarks (see benchmarks/README.md).
 
-    ``bench core ARGS`` or ``bench gates ARGS`` runs one script with ARGS; otherwise every script
-    runs, the extra arguments going to bench_core.py. The worst exit status is returned.
+    ``bench core ARGS`` (or ``gates``, ``gatesmode``, ``contexts``, ``cores``) runs one script with ARGS; otherwise
+    every script but ``cores`` runs, the extra arguments going to bench_core.py. The worst exit
+    status is returned.
     """
     ensure_venv()
     if args and args[0] in BENCHES:
         plan = {args[0]: args[1:]}
     else:
-        plan = {name: (args if name == "core" else []) for name in BENCHES}
+        plan = {name: (args if name == "core" else []) for name in BENCHES if name not in ONLY_WHEN_NAMED}
     worst = 0
     for name, extra in plan.items():
         status = run([str(venv_python()), str(ROOT / "benchmarks" / BENCHES[name]), *extra], cwd=ROOT)

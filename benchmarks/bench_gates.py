@@ -263,13 +263,35 @@ def build_project(out: Path, components: int, files: int, tests_per_module: int,
     return Project(out, count, cfg, paths, gates, stats, description)
 
 
+#: Where real projects are unpacked and get their venvs (real_projects.py's work folder layout).
+REAL_WORK = HERE / "_work" / "real"
+
+
 def real_project(name: str) -> Project:
     """A real project's unpacked sdist with every component at ``production``; PYTHON becomes its venv's."""
+    REAL_WORK.mkdir(parents=True, exist_ok=True)
+    PYTHON[0] = str(venv_python(REAL_WORK, REAL[name]))
+    root = real_root(name)
+    cfg = load(root / "pyproject.toml")
+    paths = sorted({str(p.relative_to(cfg.root)) for comp in cfg.components for p in comp.paths})
+    checked = cfg.gates_checked()
+    gates = [g for g in ("lint", "format", "types", "security", "docs") if any(g in v for v in checked.values())]
+    count = len({f for p in paths for f in (root / p).rglob("*.py")})
+    stats = {"components": len(cfg.components), "tests": 0}
+    description = (
+        f"{REAL[name].requirement} (sdist): {count} files in {len(cfg.components)} components, all `production`"
+    )
+    if name in REAL_ADDOPTS:
+        description += f" (its pytest addopts: {' '.join(REAL_ADDOPTS[name])})"
+    return Project(root, count, cfg, paths, gates, stats, description)
+
+
+def real_root(name: str) -> Path:
+    """Unpack (once) a real project's sdist, add REAL_ADDOPTS and every component at ``production``
+    to its pyproject.toml (from the kept original), and return its root."""
     spec = REAL[name]
-    work = HERE / "_work" / "real"
-    work.mkdir(parents=True, exist_ok=True)
-    PYTHON[0] = str(venv_python(work, spec))
-    root = fetch(spec, work)
+    REAL_WORK.mkdir(parents=True, exist_ok=True)
+    root = fetch(spec, REAL_WORK)
     pyproject, original = root / "pyproject.toml", root / "pyproject.toml.orig"
     if not original.exists():
         shutil.copy2(pyproject, original)
@@ -285,16 +307,7 @@ def real_project(name: str) -> Project:
             f'[tool.tta-maturity.components.{comp}]\nlevel = "production"\npaths = [{listed}]\ntests = ["tests"]\n\n'
         )
     pyproject.write_text(text, encoding="utf-8")
-    cfg = load(pyproject)
-    paths = sorted({str(p.relative_to(cfg.root)) for comp in cfg.components for p in comp.paths})
-    checked = cfg.gates_checked()
-    gates = [g for g in ("lint", "format", "types", "security", "docs") if any(g in v for v in checked.values())]
-    count = len({f for p in paths for f in (root / p).rglob("*.py")})
-    stats = {"components": len(cfg.components), "tests": 0}
-    description = f"{spec.requirement} (sdist): {count} files in {len(cfg.components)} components, all `production`"
-    if name in REAL_ADDOPTS:
-        description += f" (its pytest addopts: {' '.join(REAL_ADDOPTS[name])})"
-    return Project(root, count, cfg, paths, gates, stats, description)
+    return root
 
 
 def owner(project: Project, filename: str) -> str | None:

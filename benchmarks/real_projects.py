@@ -204,18 +204,22 @@ def fetch(project: Project, work: Path) -> Path:
     return root
 
 
-def venv_python(work: Path, project: Project) -> Path:
-    """Make (once) the project's venv; return its interpreter."""
-    venv = work / "venvs" / project.name
+def venv_python(work: Path, project: Project, base: str | None = None, tag: str = "") -> Path:
+    """Make (once) the project's venv; return its interpreter.
+
+    ``base`` is the interpreter the venv is made from (the one running this script by default);
+    ``tag`` names the venv apart (``werkzeug-py3.13``) when several interpreters need one each.
+    """
+    venv = work / "venvs" / (f"{project.name}-{tag}" if tag else project.name)
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     marker = venv / ".tta-maturity-ready"
-    wanted = "\n".join([project.requirement, *project.test_requirements, *PINS])
+    wanted = "\n".join([project.requirement, *project.test_requirements, *PINS, *([base] if base else [])])
     if marker.is_file() and marker.read_text(encoding="utf-8") == wanted:
         return python
     if venv.exists():
         shutil.rmtree(venv)
     say(f"[{project.name}] making the venv {venv}")
-    run([sys.executable, "-m", "venv", str(venv)], cwd=work)
+    run([base or sys.executable, "-m", "venv", str(venv)], cwd=work)
     root = fetch(project, work)
     install = [str(python), "-m", "pip", "install", "-q", "-e", str(REPO), "-e", str(root)]
     run([*install, *project.test_requirements, *PINS], cwd=work)
@@ -289,13 +293,20 @@ def clean_coverage(root: Path) -> None:
         data.unlink()
 
 
-def check_coverage(python: Path, root: Path, files: dict[Path, str], report: dict[str, Any], row: Row) -> bool:
-    """Each component's figures against ``coverage json --include=<its .py files>`` on the same data."""
+def check_coverage(
+    python: Path, root: Path, files: dict[Path, str], report: dict[str, Any], row: Row, rcfile: str | None = None
+) -> bool:
+    """Each component's figures against ``coverage json --include=<its .py files>`` on the same data.
+
+    ``rcfile``: the coverage configuration the run used when it was not the project's own (``--cov-config``).
+    """
     ok = True
     for comp in report["components"]:
         name = comp["name"]
         mine = sorted(os.fspath(f) for f, owner in files.items() if owner == name and f.suffix == ".py")
         cmd = [str(python), "-m", "coverage", "json", "--include=" + ",".join(mine), "-o", "-"]
+        if rcfile is not None:
+            cmd.append(f"--rcfile={rcfile}")
         proc = run(cmd, cwd=root, check=False)
         if proc.returncode != 0:
             row.problems.append(f"{name}: coverage json failed: {(proc.stdout + proc.stderr).strip()[-300:]}")
