@@ -9,10 +9,10 @@
                                end-to-end tests against the oldest versions pyproject.toml declares
                                and against the newest ones (`compat oldest` or `compat newest`: one)
     python3 tasks.py bench     set up .venv, run benchmarks/bench_core.py (extra arguments are passed on),
-                               then bench_gates.py and bench_gates_mode.py; `bench core ARGS` (or
-                               `gates`, `gatesmode`, `contexts`, `cores`) runs only that one, with ARGS; `bench cores`
-                               (bench_cores.py: the sysmon and ctrace cores on Python 3.12 and 3.13)
-                               runs only when named
+                               then bench_gates.py, bench_gates_mode.py and bench_contexts.py;
+                               `bench core ARGS` (or `gates`, `gatesmode`, `contexts`, `cores`) runs only
+                               that one, with ARGS; `bench cores` (bench_cores.py: the sysmon and ctrace
+                               cores on Python 3.12 and 3.13) runs only when named
     python3 tasks.py mutate    add mutmut to .venv (the `mutation` extra), mutation-test the verdict core
                                ([tool.mutmut] in pyproject.toml) against the fast tests, print killed and
                                survived per module and every survivor; `--output FILE` also saves it
