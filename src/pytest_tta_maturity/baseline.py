@@ -56,7 +56,6 @@ from .model import (
     Report,
 )
 from .model.results import source_name
-from .scoring import judged_figures
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "pytest-tta-maturity"
@@ -321,7 +320,8 @@ def unrecordable(comp: ComponentResult, required: Sequence[str]) -> list[str]:
         reasons.append(
             f"{comp.name}: {failed} failed or errored test{'' if failed == 1 else 's'}; a failed test is never baselined"
         )
-    judged, note = judged_figures(comp.coverage)
+    judged = comp.coverage.judged()
+    note = judged.note
     if not judged.measured:
         what = (
             "coverage" if comp.coverage.judged_on == "all_tests" else f"{source_name(comp.coverage.judged_on)} coverage"

@@ -110,18 +110,6 @@ def gate_results(
     return results
 
 
-def judged_figures(figures: CoverageFigures) -> tuple[CoverageFigures, str]:
-    """The figures the ladder judges (``figures.judged_on``'s) and, when unmeasured, why.
-
-    Judged on own tests, a run that could not tell own tests apart (a measurement core
-    without contexts) has no own figure: it is unmeasured, never all tests' figure instead.
-    """
-    judged = figures.judged()
-    if judged is figures or figures.source(figures.judged_on) is not None:
-        return judged, judged.note
-    return judged, figures.sources_note
-
-
 def coverage_blocker(figures: CoverageFigures, needed: float, level: str = "") -> Blocker:
     """What coverage lacks at a threshold: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``.
 
@@ -129,9 +117,9 @@ def coverage_blocker(figures: CoverageFigures, needed: float, level: str = "") -
     (``own-tests coverage 19.4% < 60% (...)`` with ``coverage_from = "own_tests"``).
     """
     source = figures.judged_on
-    figures, note = judged_figures(figures)
+    figures = figures.judged()
     if not figures.measured:
-        return Blocker("coverage", "not_run", level, needed=needed, message=note, source=source)
+        return Blocker("coverage", "not_run", level, needed=needed, message=figures.note, source=source)
     digits = figures.precision
     scale = 10**digits
     gap = math.ceil(round((needed - figures.raw_percent) * scale, 6)) / scale
@@ -183,7 +171,8 @@ def _coverage_check(figures: CoverageFigures, needed: float, level: str, *, part
         return None  # nothing to measure: 0 % is always held
     if partial is not None:
         return _Check("coverage", held=False, measured=False, judged=False, reason=f"partial run ({partial})")
-    judged, note = judged_figures(figures)
+    judged = figures.judged()
+    note = judged.note
     if not judged.measured:
         what = (
             "not measured"

@@ -146,8 +146,7 @@ class CoverageFigures:
         found = self.sources.get(self.judged_on)
         if found is not None:
             return found
-        what = source_name(self.judged_on)
-        return CoverageFigures.unmeasured(f"{what} coverage: {self.sources_note}" if self.sources_note else "")
+        return CoverageFigures.unmeasured(self.sources_note)  # never all tests' figure instead
 
     @property
     def units(self) -> int:
