@@ -261,7 +261,12 @@ def task_test() -> int:
 #: The compatibility job: the tests that compare the plugin's figures with coverage.py's own report
 #: (tests/unit/test_measure.py, and the oracle tests of tests/e2e/test_core.py) and the core end-to-end
 #: tests, run in a venv with the oldest versions pyproject.toml declares and in one with the newest.
-COMPAT_TESTS = ("tests/unit", "tests/e2e/test_core.py", "tests/e2e/test_static_analysis.py")
+COMPAT_TESTS = (
+    "tests/unit",
+    "tests/e2e/test_core.py",
+    "tests/e2e/test_static_analysis.py",
+    "tests/e2e/test_own_coverage.py",
+)
 #: Besides `[project] dependencies`, the extras whose lower bounds the compatibility job also tests
 #: (pytest-xdist, so that the xdist oracle tests run there too).
 COMPAT_EXTRAS = ("xdist",)

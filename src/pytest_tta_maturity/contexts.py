@@ -90,12 +90,14 @@ class Attribution:
         return cls(str(data.get("static", "")), nodeids, frozenset(str(n) for n in data.get("ran", ())))
 
 
-def unavailable(*, core: str, records: bool, dynamic_context: str | None) -> str:
+def unavailable(*, core: str, records: bool, dynamic_context: str | None, patch: Iterable[str] = ()) -> str:
     """Why this run cannot record whose tests ran each line, or ``""`` when it can.
 
     ``core`` is coverage.py's measurement core and ``records`` whether it records
     dynamic contexts; ``dynamic_context`` is the project's ``[run] dynamic_context``
-    setting, which switches contexts itself.
+    setting, which switches contexts itself; ``patch`` its ``[run] patch`` setting:
+    child processes measured through ``subprocess`` record no test's context, so their
+    lines would pass for import time.
     """
     if not records:
         return f"coverage.py's {core or 'measurement'} core does not record contexts (COVERAGE_CORE=ctrace does)"
@@ -103,5 +105,10 @@ def unavailable(*, core: str, records: bool, dynamic_context: str | None) -> str
         return (
             f"the coverage configuration's dynamic_context = {dynamic_context!r} records its own contexts "
             "(remove it to measure own-tests coverage)"
+        )
+    if "subprocess" in patch:
+        return (
+            "the coverage configuration's patch = ['subprocess'] measures child processes, "
+            "which record no test's context"
         )
     return ""

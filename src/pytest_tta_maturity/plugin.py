@@ -277,8 +277,12 @@ def _contexts_mode(config: pytest.Config) -> tuple[str, str]:
         return "", "coverage was not measured"
     if getattr(config.option, "tta_maturity_no_contexts", False):
         return "", "not recorded (--tta-maturity-no-contexts)"
-    dynamic = cast("str | None", cov.get_option("run:dynamic_context"))
-    why = unavailable(core=measurement_core(cov), records=records_contexts(cov), dynamic_context=dynamic)
+    why = unavailable(
+        core=measurement_core(cov),
+        records=records_contexts(cov),
+        dynamic_context=cast("str | None", cov.get_option("run:dynamic_context")),
+        patch=cast("list[str]", cov.get_option("run:patch") or []),
+    )
     if why:
         return "", why
     if getattr(config.option, "cov_context", None) == "test":

@@ -83,3 +83,10 @@ def test_why_contexts_cannot_be_recorded() -> None:
     assert unavailable(core="", records=False, dynamic_context="test_function").startswith(
         "coverage.py's measurement core does not record contexts"
     )
+
+
+def test_measuring_child_processes_leaves_nothing_to_attribute_them_by() -> None:
+    assert unavailable(core="ctrace", records=True, dynamic_context=None, patch=["subprocess"]) == (
+        "the coverage configuration's patch = ['subprocess'] measures child processes, which record no test's context"
+    )
+    assert unavailable(core="ctrace", records=True, dynamic_context=None, patch=["_exit"]) == ""
