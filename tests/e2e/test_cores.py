@@ -8,27 +8,12 @@ over the same data.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
-from typing import Any
 
 import pytest
 
 from tests.conftest import PYPROJECT, Project
-
-NO_GATES = ("--tta-maturity", "--tta-maturity-no-gates", "--tta-maturity-report=json:report.json")
-
-
-def coverage_json(project: Project, include: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-m", "coverage", "json", "-q", f"--include={include}", "-o", "-"],
-        cwd=project.path,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out)["totals"]
+from tests.e2e.test_core import NO_GATES, coverage_json
 
 
 def expected_core(branch: bool) -> str:

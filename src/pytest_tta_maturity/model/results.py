@@ -161,13 +161,8 @@ class CoverageFigures:
     def to_dict(self) -> dict[str, Any]:
         """Return this as JSON-safe data."""
         return {
-            "percent": self.percent,
-            "covered_lines": self.covered_lines,
-            "num_statements": self.num_statements,
-            "covered_branches": self.covered_branches,
-            "num_branches": self.num_branches,
+            **self.counts(),
             "missing_lines": {k: list(v) for k, v in sorted(self.missing_lines.items())},
-            "raw_percent": self.raw_percent,
             "precision": self.precision,
             "measured": self.measured,
             **({"note": self.note} if self.note else {}),
