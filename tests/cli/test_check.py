@@ -126,6 +126,28 @@ def test_merge_sums_tests_and_takes_the_first_gate_that_ran() -> None:
     assert "tests" not in gates["carbon"]  # scored again from the summed counts
 
 
+def test_shard_attribution_reads_labels_only_when_every_shard_recorded_them() -> None:
+    counts = {"carbon": TestCounts(passed=1), "billing": TestCounts(skipped=2), "model": TestCounts(errors=1)}
+    labelled, other = sample_report(), sample_report()
+    labelled.coverage_contexts = "tta-maturity"
+    other.coverage_contexts = "tta-maturity"
+    attribution, why = shards.shard_attribution([(Path("a.json"), labelled), (Path("b.json"), other)], counts)
+    assert why == ""
+    assert attribution is not None and attribution.ran == frozenset({"carbon", "model"})  # billing's tests skipped
+    other.coverage_contexts = "pytest-cov"
+    why = "it recorded pytest-cov's per-test contexts (--cov-context=test), which name tests, not components"
+    assert shards.shard_attribution([(Path("a.json"), labelled), (Path("b.json"), other)], counts) == (
+        None,
+        f"shard b.json: {why}",
+    )
+    other.coverage_contexts = ""
+    other.components[0].coverage.sources_note = "coverage.py's sysmon core does not record contexts"
+    assert shards.shard_attribution([(Path("b.json"), other)], counts) == (
+        None,
+        "shard b.json: coverage.py's sysmon core does not record contexts",
+    )
+
+
 def test_shard_partial_kinds() -> None:
     sliced = _report(
         {},

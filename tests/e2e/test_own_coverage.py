@@ -211,8 +211,13 @@ def assert_figures_equal_coverage(project: Project, report: str = "report.json",
 
 @pytest.mark.parametrize(
     "args",
-    [(), pytest.param(("-n", "2"), marks=needs_xdist), ("--cov-context=test",)],
-    ids=["serial", "xdist", "beside-cov-context-test"],
+    [
+        (),
+        pytest.param(("-n", "2"), marks=needs_xdist),
+        ("--cov-context=test",),
+        pytest.param(("--cov-context=test", "-n", "2"), marks=needs_xdist),
+    ],
+    ids=["serial", "xdist", "beside-cov-context-test", "beside-cov-context-test-xdist"],
 )
 def test_three_figures_equal_coverage_reports_over_contexts(mono: Project, args: tuple[str, ...]) -> None:
     result = mono.run(*RUN, "--cov=src", *args)
