@@ -55,7 +55,7 @@ from .model import (
     NewFinding,
     Report,
 )
-from .model.results import source_name
+from .model.results import coverage_label, source_name
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "pytest-tta-maturity"
@@ -323,9 +323,7 @@ def unrecordable(comp: ComponentResult, required: Sequence[str]) -> list[str]:
     judged = comp.coverage.judged()
     note = judged.note
     if not judged.measured:
-        what = (
-            "coverage" if comp.coverage.judged_on == "all_tests" else f"{source_name(comp.coverage.judged_on)} coverage"
-        )
+        what = coverage_label(comp.coverage.judged_on)
         reasons.append(f"{comp.name}: {what} was not measured" + (f" ({note})" if note else ""))
     for gate in required:
         result = comp.gates.get(gate)

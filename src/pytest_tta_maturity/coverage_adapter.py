@@ -371,9 +371,14 @@ class Analyser:
         """The measured arcs (or lines) of the file the data knows as ``name``, by context."""
         return (self._by_context or {}).get(name, {})
 
-    def selected_result(self, reporter: FileReporter, name: str, contexts: Iterable[str]) -> FileResult:
+    def selected_result(
+        self, reporter: FileReporter, name: str, contexts: Iterable[str], prepared: Prepared | None = None
+    ) -> FileResult:
         """``reporter``'s file against the part of the data measured in ``contexts``."""
-        return _analyse(_Selected(self, name, tuple(contexts)), self.precision, reporter, name)
+        selected = _Selected(self, name, tuple(contexts))
+        if prepared is not None and not selected.lines(name) and self._has_arcs == prepared.branches:
+            return prepared.unexecuted(self.precision)  # nothing ran in them: what no data gives
+        return _analyse(selected, self.precision, reporter, name)
 
     def result(self, reporter: FileReporter) -> FileResult:
         """``reporter``'s file against the data."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from .config import load
 from .errors import MaturityError
 from .model import COVERAGE_SOURCES, Blocker, ComponentResult, CoverageSource, Report
+from .model.results import coverage_label
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def _judged_lines(
     comp: ComponentResult, target: str | None, blockers: list[Blocker], pyproject: Path | None
 ) -> list[str]:
     """The figure the level is judged on, and how much more to cover for ``target``."""
-    from .report._common import NOT_RECORDED, coverage_label, number, percent_text
+    from .report._common import NOT_RECORDED, number, percent_text
 
     label = coverage_label(comp.coverage.judged_on)
     judged = comp.coverage.judged()

@@ -195,13 +195,14 @@ def measure(
     results: dict[str, list[adapter.FileResult]] = {c.name: [] for c in components}
     missing: dict[str, dict[str, list[int]]] = {c.name: {} for c in components}
     sources = {c.name: _Sources(c.name) for c in components} if attribution is not None else None
+    owners_of = _Owners(attribution) if attribution is not None else None
     for outcome in outcomes:
         name = owner_of[outcome.filename]
         results[name].append(outcome.result)
         if outcome.result.missing:
             missing[name][_relative(outcome.path, below_root)] = outcome.result.missing
-        if sources is not None and attribution is not None:
-            sources[name].add(analyser, attribution, outcome)
+        if sources is not None and owners_of is not None:
+            sources[name].add(analyser, owners_of, outcome)
 
     figures: dict[str, CoverageFigures] = {}
     for comp in components:
@@ -231,6 +232,19 @@ def _figures(numbers: Iterable[adapter.Numbers], precision: int) -> CoverageFigu
     )
 
 
+class _Owners:
+    """Whose tests ran under each context of the data (each context read once, for every file)."""
+
+    def __init__(self, attribution: Attribution) -> None:
+        self.attribution = attribution
+        self._known: dict[str, tuple[str, ...] | None] = {}
+
+    def __call__(self, context: str) -> tuple[str, ...] | None:
+        if context not in self._known:
+            self._known[context] = self.attribution.owners(context)
+        return self._known[context]
+
+
 class _Sources:
     """One component's own-tests and import-only figures, file by file, and what other tests ran."""
 
@@ -240,22 +254,21 @@ class _Sources:
         self.imports: list[adapter.Numbers] = []
         self.others: dict[str, int] = {}
 
-    def add(self, analyser: adapter.Analyser, attribution: Attribution, outcome: FileOutcome) -> None:
+    def add(self, analyser: adapter.Analyser, owners_of: _Owners, outcome: FileOutcome) -> None:
         """Add one file: its figures limited to the component's own contexts, and to import time."""
         data_name = analyser.data_name(outcome.reporter, outcome.prepared)
         parts = analyser.contexts(data_name)
-        owners = {context: attribution.owners(context) for context in parts}
+        owners = {context: owners_of(context) for context in parts}
         imports = [c for c, who in owners.items() if who is None]
         own = [c for c, who in owners.items() if who is None or self.name in who]
-        ran = self.name in attribution.ran
 
         def limited(contexts: list[str]) -> adapter.FileResult:
             if len(contexts) == len(parts):
                 return outcome.result  # every context: the figures from all tests
-            return analyser.selected_result(outcome.reporter, data_name, contexts)
+            return analyser.selected_result(outcome.reporter, data_name, contexts, outcome.prepared)
 
         import_result = limited(imports)
-        own_result = limited(own) if ran else analyser.selected_result(outcome.reporter, data_name, ())
+        own_result = limited(own if self.name in owners_of.attribution.ran else [])
         self.imports.append(import_result.numbers)
         self.own.append(own_result.numbers)
         # Statements that neither imports nor own tests ran, and some test did: whose tests ran them.

@@ -293,10 +293,9 @@ def _contexts_mode(config: pytest.Config) -> tuple[str, str]:
 def _record_contexts(config: pytest.Config, state: State) -> None:
     """Switch coverage.py's context to the running test's components, in the process running the tests."""
     state.contexts, state.contexts_note = _contexts_mode(config)
-    cov = _pytest_cov(config)
-    if state.contexts == "tta-maturity" and cov is not None:
+    if state.contexts == "tta-maturity":
         labels = {nodeid: label(owners) for nodeid, owners in state.attribution.items()}
-        config.pluginmanager.register(_ContextSwitcher(cov, labels), "tta-maturity-contexts")
+        config.pluginmanager.register(_ContextSwitcher(_pytest_cov(config), labels), "tta-maturity-contexts")
 
 
 class _ContextSwitcher:
@@ -305,12 +304,13 @@ class _ContextSwitcher:
     def __init__(self, cov: Any, labels: dict[str, str]) -> None:
         self.cov = cov
         self.labels = labels
+        self.unattributed = label(())
         self.current: str | None = None
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
         """Switch before the test's setup, so that its fixtures count for its components."""
-        wanted = self.labels.get(item.nodeid) or label(())
+        wanted = self.labels.get(item.nodeid, self.unattributed)
         if wanted != self.current:
             with contextlib.suppress(CoverageException):  # coverage stopped (e.g. by the test itself)
                 self.cov.switch_context(wanted)

@@ -23,7 +23,7 @@ from .model import (
     TestCounts,
     Undetermined,
 )
-from .model.results import source_name
+from .model.results import coverage_label
 
 NO_GATES_MESSAGE = "not run (--tta-maturity-no-gates)"
 DECLARED_MESSAGE = "not run (--tta-maturity-gates=declared)"
@@ -175,9 +175,7 @@ def _coverage_check(figures: CoverageFigures, needed: float, level: str, *, part
     note = judged.note
     if not judged.measured:
         what = (
-            "not measured"
-            if figures.judged_on == "all_tests"
-            else f"{source_name(figures.judged_on)} coverage not measured"
+            "not measured" if figures.judged_on == "all_tests" else f"{coverage_label(figures.judged_on)} not measured"
         )
         reason = f"{what} ({note})" if note else what
         return _Check("coverage", False, False, True, coverage_blocker(figures, needed, level), reason)

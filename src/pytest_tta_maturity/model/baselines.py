@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .blockers import threshold_text
-from .results import COVERAGE_SOURCES, CoverageSource, source_name
+from .results import COVERAGE_SOURCES, CoverageSource, coverage_label
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class CoverageDrop:
     @property
     def text(self) -> str:
         """``coverage dropped: 60% (40 uncovered) -> 50% (60 uncovered)`` (``own-tests coverage dropped: ...``)."""
-        figure = "coverage" if self.source == "all_tests" else f"{source_name(self.source)} coverage"
+        figure = coverage_label(self.source)
         return (
             f"{figure} dropped: {threshold_text(self.baseline_percent)}% ({self.baseline_uncovered} uncovered) "
             f"-> {threshold_text(self.percent)}% ({self.uncovered} uncovered)"

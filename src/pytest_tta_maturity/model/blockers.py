@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .results import COVERAGE_SOURCES, CoverageSource, source_name
+from .results import COVERAGE_SOURCES, CoverageSource, coverage_label
 
 #: What a blocker says about its requirement: coverage below its threshold, a gate with
 #: findings, a gate that failed without findings (tests, custom commands), a tool that
@@ -49,7 +49,7 @@ class Blocker:
     @property
     def figure(self) -> str:
         """``coverage``, or ``own-tests coverage`` when judged on another figure than all tests'."""
-        return "coverage" if self.source == "all_tests" else f"{source_name(self.source)} coverage"
+        return coverage_label(self.source)
 
     @property
     def text(self) -> str:

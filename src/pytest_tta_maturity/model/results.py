@@ -243,6 +243,11 @@ def source_name(source: CoverageSource) -> str:
     return source.replace("_", "-")
 
 
+def coverage_label(source: CoverageSource) -> str:
+    """``coverage`` for all tests, ``own-tests coverage``: the words messages use for a figure."""
+    return "coverage" if source == "all_tests" else f"{source_name(source)} coverage"
+
+
 class Outcome(Enum):
     """The outcome of one test across its setup, call and teardown (worst wins)."""
 

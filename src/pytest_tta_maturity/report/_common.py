@@ -57,11 +57,6 @@ NOT_RECORDED = "not recorded in this report"
 JUDGED = "judged"
 
 
-def coverage_label(source: CoverageSource) -> str:
-    """``coverage`` for all tests, ``own-tests coverage``: the words blockers use for a figure."""
-    return "coverage" if source == "all_tests" else f"{source_name(source)} coverage"
-
-
 def has_source(comp: ComponentResult, source: CoverageSource) -> bool:
     """Whether the report holds a measured figure of ``source`` for ``comp``."""
     figures = comp.coverage.source(source)
