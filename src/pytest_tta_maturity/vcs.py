@@ -181,8 +181,8 @@ def _side(text: str, prefix: str) -> str | None:
 def parse_diff(text: str) -> dict[str, FileChange]:
     """The files of a ``git diff --find-renames -U0`` and the new side's added or changed lines."""
     files: dict[str, FileChange] = {}
-    current: dict[str, object] | None = None
-    lines: set[int] = set()
+    current: dict[str, str | None] | None = None
+    lines: set[int] = set[int]()
 
     def close() -> None:
         if current is None:
@@ -200,7 +200,7 @@ def parse_diff(text: str) -> dict[str, FileChange]:
     for line in text.splitlines():
         if line.startswith("diff --git "):
             close()
-            current, lines, in_header = {"status": "modified"}, set(), True
+            current, lines, in_header = dict[str, str | None](status="modified"), set[int](), True
             continue
         if current is None:
             continue

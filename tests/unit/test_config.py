@@ -316,6 +316,26 @@ BAD = [
         f'{P}: tool.tta-maturity.gates.lint.coverage_from = "own_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
     (
+        BASE + "[tool.tta-maturity.levels.staging]\nnew_code_coverage = 180",
+        f"{P}: tool.tta-maturity.levels.staging.new_code_coverage = 180: is outside 0 to 100; write a percentage such as 70",
+    ),
+    (
+        BASE + '[tool.tta-maturity.levels.staging]\nnew_code_coverage = "80%"',
+        f'{P}: tool.tta-maturity.levels.staging.new_code_coverage = "80%": must be a number from 0 to 100; write a percentage such as 70',
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels.staging]\nnew_code_findings = -1",
+        f"{P}: tool.tta-maturity.levels.staging.new_code_findings = -1: must be a whole number of 0 or more; write e.g. new_code_findings = 0",
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels.staging]\nnew_code_findings = 0.5",
+        f"{P}: tool.tta-maturity.levels.staging.new_code_findings = 0.5: must be a whole number of 0 or more; write e.g. new_code_findings = 0",
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels.staging]\nnew_code_coverag = 80",
+        f"{P}: tool.tta-maturity.levels.staging.new_code_coverag = 80: unknown key; did you mean 'new_code_coverage'?",
+    ),
+    (
         BASE + '[tool.tta-maturity.gates.licence]\ncommand = ["x"]\ncoverage_from = "all_tests"',
         f'{P}: tool.tta-maturity.gates.licence.coverage_from = "all_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
@@ -351,6 +371,18 @@ def test_bad_configuration_is_one_line_naming_key_value_and_fix(project: Path, t
         load(path)
     assert str(info.value) == message
     assert "\n" not in str(info.value)
+
+
+def test_new_code_requirements_hold_on_the_levels_above(project: Path) -> None:
+    text = BASE + "[tool.tta-maturity.levels.staging]\nnew_code_coverage = 80\nnew_code_findings = 0\n"
+    text += "[tool.tta-maturity.levels.production]\nnew_code_coverage = 90\n"
+    ladder = load(write(project, text)).ladder
+    assert [(lv.new_code_coverage, lv.new_code_findings) for lv in ladder.levels] == [
+        (None, None),
+        (None, None),
+        (80.0, 0),
+        (90.0, 0),
+    ]
 
 
 def test_missing_file(project: Path) -> None:

@@ -7,7 +7,26 @@ from typing import Any
 
 from .baselines import BaselineResult
 from .blockers import Blocker, Undetermined
-from .results import SCHEMA_VERSION, CoverageFigures, GateResult, TestCounts
+from .results import SCHEMA_VERSION, CoverageFigures, GateResult, NewCode, TestCounts
+
+
+@dataclass(frozen=True)
+class NewCodeRun:
+    """The change a run judged new code against: the ref asked for, the merge base, HEAD, and how many files."""
+
+    ref: str
+    base: str
+    head: str = ""
+    files: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        return {"ref": self.ref, "base": self.base, "head": self.head, "files": self.files}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NewCodeRun:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(str(data["ref"]), str(data["base"]), str(data.get("head", "")), int(data.get("files", 0)))
 
 
 @dataclass
@@ -35,6 +54,8 @@ class ComponentResult:
     undetermined: list[Undetermined] = field(default_factory=lambda: list[Undetermined]())
     #: how the run compares with the baseline, for a component below its level that has one
     baseline: BaselineResult | None = None
+    #: its part of the change (``--tta-maturity-new-code``)
+    new_code: NewCode | None = None
 
     @property
     def determined(self) -> bool:
@@ -70,6 +91,7 @@ class ComponentResult:
             "undetermined": [u.text for u in self.undetermined],
             "undetermined_details": [u.to_dict() for u in self.undetermined],
             **({"baseline": self.baseline.to_dict()} if self.baseline is not None else {}),
+            **({"new_code": self.new_code.to_dict()} if self.new_code is not None else {}),
         }
 
     @classmethod
@@ -89,6 +111,7 @@ class ComponentResult:
             next_blockers=[Blocker.from_dict(b) for b in data.get("next_blocker_details", [])],
             undetermined=[Undetermined.from_dict(u) for u in data.get("undetermined_details", [])],
             baseline=BaselineResult.from_dict(data["baseline"]) if data.get("baseline") else None,
+            new_code=NewCode.from_dict(data["new_code"]) if data.get("new_code") else None,
         )
 
 
@@ -126,6 +149,8 @@ class Report:
     #: how the run recorded whose tests ran each line: "tta-maturity" (its own context labels),
     #: "pytest-cov" (``--cov-context=test``), "" (not recorded)
     coverage_contexts: str = ""
+    #: the change new code was judged against (``--tta-maturity-new-code``)
+    new_code: NewCodeRun | None = None
 
     @property
     def promotable(self) -> list[str]:
@@ -180,6 +205,7 @@ class Report:
             **({"coverage_core": self.coverage_core} if self.coverage_core else {}),
             **({"coverage_version": self.coverage_version} if self.coverage_version else {}),
             **({"coverage_contexts": self.coverage_contexts} if self.coverage_contexts else {}),
+            **({"new_code": self.new_code.to_dict()} if self.new_code is not None else {}),
             "summary": {
                 "components": len(self.components),
                 "meeting": meeting,
@@ -210,4 +236,5 @@ class Report:
             coverage_core=str(data.get("coverage_core", "")),
             coverage_version=str(data.get("coverage_version", "")),
             coverage_contexts=str(data.get("coverage_contexts", "")),
+            new_code=NewCodeRun.from_dict(data["new_code"]) if data.get("new_code") else None,
         )
