@@ -69,9 +69,7 @@ class Ladder:
                 held_cov = float(new_cov[name])
             if name in new_found:
                 held_found = int(new_found[name])
-            levels.append(
-                Level(name, float(coverage.get(name, default_cov)), own, tuple(needed), held_cov, held_found)
-            )
+            levels.append(Level(name, float(coverage.get(name, default_cov)), own, tuple(needed), held_cov, held_found))
         return cls(tuple(levels))
 
     @property

@@ -226,6 +226,8 @@ def measure(
         if not results[comp.name]:
             # Never "100 % of 0 statements": no file of this component was measured or analysed.
             figures[comp.name] = CoverageFigures.unmeasured(_nothing_reported(comp.name in has_code))
+            if new_code is not None:  # no file reported: no statement of it is new
+                figures[comp.name].new_code = new_code[comp.name].figures(analyser.precision)
             continue
         figures[comp.name] = _figures((r.numbers for r in results[comp.name]), analyser.precision)
         figures[comp.name].missing_lines = missing[comp.name]

@@ -40,11 +40,13 @@ from .errors import MaturityError
 from .gates import Cache, GateOutcome, RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure import measure_components
-from .model import CoverageFigures, Outcome, Report, TestCounts
+from .model import CoverageFigures, GateResult, NewCode, NewCodeRun, Outcome, Report, TestCounts
+from .newcode import new_findings
 from .partial import Partial, RunFacts, Selection, partial_run
 from .project import CACHE_KEY, FULL_CACHE_KEY, now
 from .report import formats, terminal
 from .scoring import gate_results, score
+from .vcs import Change, change_since
 
 WORKER_KEY = "tta_maturity"
 
@@ -84,6 +86,8 @@ class State:
     tested: set[str] = field(default_factory=lambda: set[str]())
     #: the run was stopped by a configuration error found after the tests: nothing to score
     refused: bool = False
+    #: the change new code is judged against (``--tta-maturity-new-code``)
+    change: Change | None = None
 
 
 STATE = pytest.StashKey[State]()
@@ -158,6 +162,8 @@ def pytest_configure(config: pytest.Config) -> None:
     cache = getattr(config, "cache", None)
     state.failed_last_time = cache is not None and bool(cast(Cache, cache).get("cache/lastfailed", None))
     state.project_selection = _project_selection(config)
+    if not _is_worker(config):
+        state.change = _change(config, state)
     for spec in state.report_specs:
         try:
             formats.parse_spec(spec)
@@ -166,6 +172,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_Recorder(state), "tta-maturity-recorder")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHooks(state), "tta-maturity-xdist")
+
+
+def _change(config: pytest.Config, state: State) -> Change | None:
+    """The change since the merge base of ``--tta-maturity-new-code`` (or its ini key); exit 4 when git cannot say."""
+    ref = str(getattr(config.option, "tta_maturity_new_code", None) or config.getini("tta_maturity_new_code") or "")
+    ref = ref.strip()
+    if not ref:
+        return None
+    started = time.perf_counter()
+    try:
+        change = change_since(ref, state.cfg.root)
+    except MaturityError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    state.timings["new_code_git"] = time.perf_counter() - started
+    return change
 
 
 # Options with which pytest shows something instead of running the tests: nothing to score.
@@ -504,6 +525,7 @@ def _measured(
 ) -> dict[str, CoverageFigures]:
     """The figures from the analysis worker; from this process when it cannot give them."""
     attribution = _attribution(state, cov, counts)
+    changed = state.change.lines_by_path() if state.change is not None else None
     if worker is not None:
         try:
             data = cov.get_data()
@@ -513,6 +535,7 @@ def _measured(
                 measured=len(data.measured_files()),
                 attribution=attribution,
                 unattributed=state.contexts_note,
+                changed=changed,
             )
         except AnalysisFailed as exc:
             state.notes.append(f"the coverage analysis worker failed ({exc}); the files were analysed after the tests")
@@ -523,7 +546,7 @@ def _measured(
             state.timings["measure_in_worker"] = worker.stats.get("measure_seconds", 0.0)
             return figures
     return measure_components(
-        cov, state.cfg, state.components, attribution=attribution, unattributed=state.contexts_note
+        cov, state.cfg, state.components, attribution=attribution, unattributed=state.contexts_note, changed=changed
     )
 
 
@@ -626,6 +649,26 @@ def _partial(session: pytest.Session, state: State) -> Partial | None:
     return partial_run(facts)
 
 
+def _new_code(
+    state: State, figures: dict[str, CoverageFigures], gates: dict[str, dict[str, GateResult]]
+) -> NewCodeRun | None:
+    """Give each component's figures their new code, findings on new lines included (baseline's stay known)."""
+    change = state.change
+    if change is None:
+        return None
+    changed = change.lines_by_path()
+    for comp in state.components:
+        found = figures.get(comp.name)
+        if found is None:
+            found = figures[comp.name] = CoverageFigures.unmeasured()
+        if found.new_code is None:
+            found.new_code = NewCode.unmeasured(found.note or "coverage was not measured")
+        entry = state.baseline.components.get(comp.name) if state.baseline is not None else None
+        known = {gate: entry.counts(gate) for gate in entry.findings} if entry is not None else None
+        found.new_code.findings = new_findings(gates.get(comp.name, {}), state.cfg.root, changed, known)
+    return NewCodeRun(change.ref, change.base, change.head, len(change.files))
+
+
 def _finish(session: pytest.Session, state: State) -> None:
     if state.report is not None or state.refused:
         return
@@ -661,6 +704,7 @@ def _finish(session: pytest.Session, state: State) -> None:
     gates = gate_results(
         state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates, mode=state.gates_mode
     )
+    new_code = _new_code(state, figures, gates)
     state.report = score(
         state.cfg,
         coverage=figures,
@@ -675,6 +719,7 @@ def _finish(session: pytest.Session, state: State) -> None:
         warn_only=state.warn_only,
         version=__version__,
         components=state.components,
+        new_code=new_code,
     )
     if state.baseline is not None:
         baseline.apply(state.report, state.baseline, baseline.required_gates(state.cfg))

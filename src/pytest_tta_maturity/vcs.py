@@ -40,7 +40,7 @@ def git(args: Sequence[str], cwd: Path | str, *, check: bool = True) -> subproce
     env.pop("GIT_EXTERNAL_DIFF", None)
     try:
         # git itself, with an argument list: nothing goes through a shell.
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(  # noqa: S603, RUF100
             [exe, "-c", "core.quotepath=off", "--no-pager", *args],
             cwd=cwd,
             capture_output=True,
@@ -100,7 +100,7 @@ def show(commit: str, path: str, cwd: Path | str) -> bytes | None:
     if exe is None:
         raise GitError("git is not installed (or not on PATH)")
     # git itself, with an argument list.
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(  # noqa: S603, RUF100
         [exe, "--no-pager", "cat-file", "blob", f"{commit}:{path}"],
         cwd=cwd,
         capture_output=True,
@@ -175,7 +175,7 @@ def _side(text: str, prefix: str) -> str | None:
     value = _unquote(text.rstrip("\t"))
     if value == "/dev/null":
         return None
-    return value[len(prefix) :] if value.startswith(prefix) else value
+    return value.removeprefix(prefix)
 
 
 def parse_diff(text: str) -> dict[str, FileChange]:
@@ -308,7 +308,7 @@ def change_since(ref: str, cwd: Path | str) -> Change:
         raise GitError(f"{option}: '{ref}' and HEAD have no commit in common; name a ref HEAD was branched from")
     files = diff(base, top)
     for path in untracked(top):
-        if path not in files:
+        if path not in files or files[path].status == "deleted":  # removed from the index, still here
             count = _count_lines(top / path)
             files[path] = FileChange(path, "untracked", frozenset(range(1, count + 1)))
     return Change(ref=ref, base=base, head=head(top), top=top, files=files)

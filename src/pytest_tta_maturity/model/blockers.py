@@ -10,8 +10,11 @@ from .results import COVERAGE_SOURCES, CoverageSource, coverage_label
 #: What a blocker says about its requirement: coverage below its threshold, a gate with
 #: findings, a gate that failed without findings (tests, custom commands), a tool that
 #: could not measure, or a requirement that was not measured at all.
-BlockerKind = Literal["coverage", "findings", "failed", "error", "not_run"]
-BLOCKER_KINDS: tuple[BlockerKind, ...] = ("coverage", "findings", "failed", "error", "not_run")
+BlockerKind = Literal["coverage", "findings", "failed", "error", "not_run", "new_code"]
+BLOCKER_KINDS: tuple[BlockerKind, ...] = ("coverage", "findings", "failed", "error", "not_run", "new_code")
+#: The requirements a level may hold on a change's new lines.
+NEW_CODE_COVERAGE = "new_code_coverage"
+NEW_CODE_FINDINGS = "new_code_findings"
 
 _NOUNS = {"types": ("error", "errors"), "format": ("file to reformat", "files to reformat")}
 
@@ -58,6 +61,16 @@ class Blocker:
         Coverage judged on another figure says which: ``own-tests coverage 19.4% < 60% (...)``.
         """
         name = self.requirement
+        if self.kind == "new_code":
+            digits = self.precision
+            text = f"new code {self.measured or 0.0:.{digits}f}% < {threshold_text(self.needed or 0.0)}%"
+            return f"{text} (uncovered: {self.message})" if self.message else text
+        if name == NEW_CODE_FINDINGS and self.kind == "findings":
+            noun = "finding" if self.findings == 1 else "findings"
+            text = f"new code: {self.findings} {noun} > {threshold_text(self.needed or 0.0)}"
+            return f"{text} ({self.message})" if self.message else text
+        if name == NEW_CODE_COVERAGE and self.kind == "not_run":
+            return f"new code: coverage not measured ({self.message})" if self.message else "new code: not measured"
         if self.kind == "coverage":
             digits = self.precision
             return (
@@ -85,8 +98,12 @@ class Blocker:
             data.update(
                 needed=self.needed, measured=self.measured, precision=self.precision, gap=self.gap, lines=self.lines
             )
+        elif self.kind == "new_code":
+            data.update(needed=self.needed, measured=self.measured, precision=self.precision)
         else:
             data["findings"] = self.findings
+            if self.requirement == NEW_CODE_FINDINGS:
+                data["needed"] = self.needed
         if self.message:
             data["message"] = self.message
         if self.source != "all_tests":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import COVERAGE_SOURCES, ComponentResult, CoverageFigures, CoverageSource, Report
+from ..model import COVERAGE_SOURCES, ComponentResult, CoverageFigures, CoverageSource, NewCode, NewCodeRun, Report
 from ..model.blockers import threshold_text
-from ..model.results import source_name
+from ..model.results import NO_NEW_CODE, source_name
 from ..registry import BUILTIN_GATES
 
 _INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -273,3 +273,25 @@ def line_ranges(lines: list[int]) -> list[tuple[int, int]]:
 def ranges_text(lines: list[int]) -> str:
     """``3-4, 9, 12-20``."""
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in line_ranges(lines))
+
+
+def new_code_cell(new: NewCode | None) -> str:
+    """New code in a cell: ``75.0% of 8``, ``no new code``, ``not measured``; findings after a comma."""
+    if new is None:
+        return ""
+    if not new.measured:
+        text = "not measured"
+    elif not new.statements:
+        text = NO_NEW_CODE
+    else:
+        text = f"{new.percent:.{new.precision}f}% of {new.statements}"
+    count = new.finding_count
+    if count:
+        text += f", {count} {'finding' if count == 1 else 'findings'}"
+    return text
+
+
+def new_code_heading(run: NewCodeRun) -> str:
+    """``new code since origin/main (merge base 1a2b3c4d): 3 files changed``."""
+    files = "file" if run.files == 1 else "files"
+    return f"new code since {run.ref} (merge base {run.base[:8]}): {run.files} {files} changed"

@@ -23,6 +23,8 @@ from ._common import (
     gate_names,
     gate_text,
     has_source,
+    new_code_cell,
+    new_code_heading,
     number,
     ranges_text,
     run_notes,
@@ -130,6 +132,19 @@ def _details(comp: ComponentResult) -> str:
             for gate, f in findings
         )
         parts.append(f"<details><summary>findings ({len(findings)})</summary><ul>{items}</ul></details>")
+    new = comp.new_code
+    if new is not None:
+        items = "".join(
+            f"<li><code>{esc(path)}</code>: {esc(ranges_text(lines))}</li>"
+            for path, lines in sorted(new.missing_lines.items())
+        )
+        items += "".join(
+            f"<li><code>{esc(f.path)}:{f.line}</code> {esc(gate)} <code>{esc(f.code)}</code> {esc(f.message)}</li>"
+            for gate, found in sorted(new.findings.items())
+            for f in found
+        )
+        summary = f"new code: {new_code_cell(new)}"
+        parts.append(f'<details class="new-code"><summary>{esc(summary)}</summary><ul>{items}</ul></details>')
     missing = comp.coverage.missing_lines
     if missing:
         items = "".join(
@@ -166,6 +181,8 @@ def render(report: Report) -> str:
     ]
     notes = run_notes(report) + [as_sentence(text) for text in sources_absent(report)]
     body = [f'<p class="note">{esc(note)}</p>' for note in notes]
+    if report.new_code is not None:
+        body.append(f'<p class="note">{esc(new_code_heading(report.new_code))}</p>')
     if any(c.undetermined for c in report.components):
         body.append(f'<p class="note">{esc(UNDETERMINED_LEGEND)}</p>')
     columns = ["component", "declared", "achieved", "coverage", "against threshold", *gates, "blockers"]

@@ -20,7 +20,10 @@ from ._common import (
     coverage_text,
     gate_names,
     gate_text,
+    new_code_cell,
+    new_code_heading,
     number,
+    ranges_text,
     run_notes,
     shows_sources,
     source_cell,
@@ -80,6 +83,31 @@ def render(report: Report) -> str:
         for comp in report.below:
             lines.append(f"- **{escape(comp.name)}**: below {escape(comp.declared)}, holds {escape(comp.achieved)}")
             lines.extend(f"  - {escape(blocker.text)}" for blocker in comp.blockers)
+    if report.new_code is not None:
+        lines.extend(["", "### New code", "", escape(as_sentence(new_code_heading(report.new_code))), ""])
+        lines.append(_row(["component", "new statements", "covered", "new code", "files"]))
+        lines.append(_row(["---", "---:", "---:", "---", "---"]))
+        for comp in report.components:
+            new = comp.new_code
+            if new is None:
+                continue
+            files = ", ".join(f"`{clean(path)}`" for path in new.files)
+            cells = [escape(comp.name), str(new.statements), str(new.covered), escape(new_code_cell(new)), files]
+            lines.append(_row(cells))
+        for comp in report.components:
+            new = comp.new_code
+            if new is None or not (new.missing_lines or new.findings):
+                continue
+            lines.extend(["", f"**{escape(comp.name)}**:", ""])
+            lines.extend(
+                f"- `{clean(path)}`: {ranges_text(found)} not run by any test"
+                for path, found in sorted(new.missing_lines.items())
+            )
+            lines.extend(
+                f"- `{clean(f.path)}:{f.line}` {escape(gate)} `{clean(f.code)}` {escape(f.message)}"
+                for gate, items in sorted(new.findings.items())
+                for f in items
+            )
     compared = [comp for comp in report.components if comp.baseline is not None]
     if compared:
         lines.extend(["", "### Baseline", "", "| component | baseline | known | new |", "| --- | --- | ---: | ---: |"])
