@@ -113,6 +113,7 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
     if comp.undetermined:
         lines.append(f"undetermined (not measured in this run, so {comp.achieved} is all that is proven):")
         lines.extend(f"  - {u.text}" for u in comp.undetermined)
+    lines.extend(_new_code_lines(report, comp))
     if comp.tests.details:
         lines.append("failed tests:")
         lines.extend(f"  {t.outcome.value}: {t.nodeid}" for t in comp.tests.details)
@@ -150,6 +151,30 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
                 lines.append(f"  {str(block).ljust(width)}  {_plural(block.size, 'line')}")
             if len(blocks) > limit:
                 lines.append(f"  ... and {len(blocks) - limit} smaller blocks")
+    return lines
+
+
+def _new_code_lines(report: Report, comp: ComponentResult) -> list[str]:
+    """The change's new code in this component: its uncovered new lines first, then findings on new lines."""
+    from .report._common import new_code_cell, ranges_text
+
+    new = comp.new_code
+    if report.new_code is None or new is None:
+        return []
+    run = report.new_code
+    lines = [f"new code since {run.ref} (merge base {run.base[:8]}): {new_code_cell(new)}"]
+    if not new.measured and new.note:
+        lines.append(f"  not measured: {new.note}")
+    if new.missing_lines:
+        total = sum(len(v) for v in new.missing_lines.values())
+        lines.append(f"  uncovered new lines ({_plural(total, 'line')}):")
+        lines.extend(f"    {path}: {ranges_text(found)}" for path, found in sorted(new.missing_lines.items()))
+    if new.missing_branches:
+        lines.append("  new branches never taken:")
+        lines.extend(f"    {path}: {', '.join(arcs)}" for path, arcs in sorted(new.missing_branches.items()))
+    for gate, found in sorted(new.findings.items()):
+        lines.append(f"  {gate} on new lines: {_plural(len(found), 'finding')}")
+        lines.extend(f"    {f.path}:{f.line} {f.code} {f.message}" for f in found)
     return lines
 
 

@@ -12,8 +12,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .model import Finding, GateResult, NewCode
-from .vcs import lines_in
+from .baseline import Baseline
+from .model import CoverageFigures, Finding, GateResult, NewCode, NewCodeRun
+from .vcs import Change, lines_in
 
 #: A finding's identity in a baseline: path, code, message.
 Key = tuple[str, str, str]
@@ -65,3 +66,29 @@ def finding_texts(new: NewCode) -> list[str]:
         for gate, items in sorted(new.findings.items())
         for f in sorted(items, key=lambda f: (f.path, f.line, f.code))
     ]
+
+
+def attach(
+    figures: dict[str, CoverageFigures],
+    gates: Mapping[str, Mapping[str, GateResult]],
+    names: list[str],
+    root: Path,
+    change: Change,
+    baseline: Baseline | None = None,
+) -> NewCodeRun:
+    """Give each named component's figures their new code, findings on new lines included.
+
+    A component whose coverage was not measured gets new code that is not measured either,
+    with the same reason; the findings a ``baseline`` records for it stay known.
+    """
+    changed = change.lines_by_path()
+    for name in names:
+        found = figures.get(name)
+        if found is None:
+            found = figures[name] = CoverageFigures.unmeasured()
+        if found.new_code is None:
+            found.new_code = NewCode.unmeasured(found.note or "coverage was not measured")
+        entry = baseline.components.get(name) if baseline is not None else None
+        known = {gate: entry.counts(gate) for gate in entry.findings} if entry is not None else None
+        found.new_code.findings = new_findings(gates.get(name, {}), root, changed, known)
+    return NewCodeRun(change.ref, change.base, change.head, len(change.files))

@@ -40,8 +40,8 @@ from .errors import MaturityError
 from .gates import Cache, GateOutcome, RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure import measure_components
-from .model import CoverageFigures, GateResult, NewCode, NewCodeRun, Outcome, Report, TestCounts
-from .newcode import new_findings
+from .model import CoverageFigures, GateResult, NewCodeRun, Outcome, Report, TestCounts
+from .newcode import attach
 from .partial import Partial, RunFacts, Selection, partial_run
 from .project import CACHE_KEY, FULL_CACHE_KEY, now
 from .report import formats, terminal
@@ -652,21 +652,11 @@ def _partial(session: pytest.Session, state: State) -> Partial | None:
 def _new_code(
     state: State, figures: dict[str, CoverageFigures], gates: dict[str, dict[str, GateResult]]
 ) -> NewCodeRun | None:
-    """Give each component's figures their new code, findings on new lines included (baseline's stay known)."""
-    change = state.change
-    if change is None:
+    """Each component's new code, findings on new lines included (the baseline's stay known)."""
+    if state.change is None:
         return None
-    changed = change.lines_by_path()
-    for comp in state.components:
-        found = figures.get(comp.name)
-        if found is None:
-            found = figures[comp.name] = CoverageFigures.unmeasured()
-        if found.new_code is None:
-            found.new_code = NewCode.unmeasured(found.note or "coverage was not measured")
-        entry = state.baseline.components.get(comp.name) if state.baseline is not None else None
-        known = {gate: entry.counts(gate) for gate in entry.findings} if entry is not None else None
-        found.new_code.findings = new_findings(gates.get(comp.name, {}), state.cfg.root, changed, known)
-    return NewCodeRun(change.ref, change.base, change.head, len(change.files))
+    names = [c.name for c in state.components]
+    return attach(figures, gates, names, state.cfg.root, state.change, state.baseline)
 
 
 def _finish(session: pytest.Session, state: State) -> None:

@@ -135,6 +135,12 @@ def feature_branch(proj: Project, *, branch: bool = False) -> None:
     proj.write("src/app/zones.py", "import os\n\nZONES = 3\n\n\ndef far(zone):\n    return zone > ZONES\n")
 
 
+def cli(path: Path, *args: str) -> str:
+    done = subprocess.run([str(BIN / "tta-maturity"), *args], cwd=path, capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout
+
+
 def oracle_lines(path: Path, base: str) -> dict[str, set[int]]:
     """``git diff -U0 base`` (working tree) and the untracked files: new lines per file."""
     out = git(path, "-c", "core.quotepath=off", "diff", "-U0", "--find-renames", "--no-color", base)
@@ -255,6 +261,18 @@ def test_new_code_equals_git_diff_with_coveragepys_analysis_and_ruff(feature: Pr
     )
     markdown = (path / "report.md").read_text()
     assert "- `src/app/billing.py`: 10 not run by any test" in markdown
+
+    # the command, on the saved report: explain lists the uncovered new lines; report renders the same markdown
+    explained = cli(path, "explain", "billing", "--report-file", "report.json")
+    assert f"new code since main (merge base {base[:8]}): 75.0% of 4" in explained
+    assert explained.index("    src/app/billing.py: 10") < explained.index("coverage: 85.7%")
+    assert cli(path, "report", "report.json", "--format", "markdown") == markdown
+    # check, from the run's coverage data and report, reads the change again and gives the same new code
+    cli(path, "check", "--coverage-file", ".coverage", "--results", "report.json", "--report", "json:check.json")
+    checked = json.loads((path / "check.json").read_text())
+    assert checked["new_code"] == report["new_code"]
+    for got, ran in zip(checked["components"], report["components"], strict=True):
+        assert got["new_code"] == ran["new_code"]
 
 
 def test_branches_of_new_code(pytester: pytest.Pytester) -> None:
