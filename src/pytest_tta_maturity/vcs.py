@@ -267,7 +267,18 @@ def untracked(top: Path) -> list[str]:
 def diff(base: str, top: Path) -> dict[str, FileChange]:
     """``git diff --find-renames -U0 base`` of the working tree (committed, staged and unstaged changes)."""
     done = git(
-        ["diff", "--find-renames", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "--end-of-options", base],
+        [
+            "diff",
+            "--find-renames",
+            "-U0",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--src-prefix=a/",  # whatever diff.noprefix or diff.mnemonicPrefix say
+            "--dst-prefix=b/",
+            "--end-of-options",
+            base,
+        ],
         top,
     )
     files = parse_diff(done.stdout)

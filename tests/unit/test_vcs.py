@@ -146,3 +146,12 @@ def test_git_missing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert str(caught.value) == (
         "git is not installed (or not on PATH); install git or run without --tta-maturity-new-code"
     )
+
+
+def test_the_users_diff_settings_change_nothing(repo: Path) -> None:
+    run(repo, "config", "diff.noprefix", "true")
+    run(repo, "config", "diff.external", "false")
+    run(repo, "config", "color.ui", "always")
+    run(repo, "checkout", "-q", "-b", "feature")
+    (repo / "a.py").write_text("one\ntwo\n3\nfour\n")
+    assert vcs.change_since("main", repo).files["a.py"].lines == frozenset({3})
