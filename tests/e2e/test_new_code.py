@@ -18,7 +18,7 @@ from typing import Any
 import coverage
 import pytest
 
-from tests.conftest import Project
+from tests.conftest import Project, needs_xdist
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -200,9 +200,15 @@ def feature(pytester: pytest.Pytester) -> Project:
 COMPONENT_FILES = {"billing": ["src/app/billing.py"], "shipping": ["src/app/shipping.py", "src/app/zones.py"]}
 
 
-def test_new_code_equals_git_diff_with_coveragepys_analysis_and_ruff(feature: Project) -> None:
+@pytest.mark.parametrize(
+    "workers", [pytest.param((), id="serial"), pytest.param(("-n", "2"), id="xdist", marks=needs_xdist)]
+)
+def test_new_code_equals_git_diff_with_coveragepys_analysis_and_ruff(
+    feature: Project, workers: tuple[str, ...]
+) -> None:
     path = feature.path
     result = feature.run(
+        *workers,
         "--tta-maturity",
         "--tta-maturity-new-code=main",
         "--tta-maturity-gates=declared",
