@@ -214,6 +214,7 @@ def test_new_code_equals_git_diff_with_coveragepys_analysis_and_ruff(
         "--tta-maturity-gates=declared",
         "--tta-maturity-report=json:report.json",
         "--tta-maturity-report=markdown:report.md",
+        "--tta-maturity-report=html:report.html",
         "-p",
         "no:randomly",
     )
@@ -267,6 +268,8 @@ def test_new_code_equals_git_diff_with_coveragepys_analysis_and_ruff(
     )
     markdown = (path / "report.md").read_text()
     assert "- `src/app/billing.py`: 10 not run by any test" in markdown
+    page = (path / "report.html").read_text()
+    assert "<summary>new code: 75.0% of 4</summary><ul><li><code>src/app/billing.py</code>: 10</li>" in page
 
     # the command, on the saved report: explain lists the uncovered new lines; report renders the same markdown
     explained = cli(path, "explain", "billing", "--report-file", "report.json")
