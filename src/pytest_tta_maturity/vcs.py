@@ -300,8 +300,16 @@ def change_since(ref: str, cwd: Path | str) -> Change:
     Raises :class:`GitError` (one line, naming ``ref`` and the fix) when ``cwd`` is not in a
     git repository, git is missing, ``ref`` is unknown, or a shallow clone lacks the merge base.
     """
-    top = toplevel(cwd)
     option = f"--tta-maturity-new-code={ref}"
+    if shutil.which("git") is None:
+        raise GitError(f"{option}: git is not installed (or not on PATH); install git, or run without the option")
+    done = git(["rev-parse", "--show-toplevel"], cwd, check=False)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise GitError(
+            f"{option}: {cwd} is not in a git repository ({last_line(done.stderr)}); "
+            "run it in a git checkout, or without the option"
+        )
+    top = Path(done.stdout.strip())
     sha = resolve(ref, top)
     if sha is None:
         fix = "fetch it (git fetch origin) or name an existing branch, tag or commit"

@@ -330,4 +330,8 @@ def test_not_a_repository_is_one_line_exit_4(pytester: pytest.Pytester) -> None:
         proj.write(f"tests/test_{name}.py", "def test_x():\n    pass\n")
     result = proj.run("--tta-maturity", "--tta-maturity-new-code=main", "-p", "no:cacheprovider")
     assert result.ret == 4
-    result.stderr.fnmatch_lines(["ERROR: * is not in a git repository (*)"])
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --tta-maturity-new-code=main: * is not in a git repository (*); run it in a git checkout, or without the option"
+        ]
+    )

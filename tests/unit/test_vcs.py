@@ -103,8 +103,13 @@ def test_parse_diff_quoted_paths_and_pure_renames() -> None:
 
 
 def test_not_a_repository(tmp_path: Path) -> None:
-    with pytest.raises(GitError, match="is not in a git repository"):
+    with pytest.raises(GitError) as caught:
         vcs.change_since("main", tmp_path)
+    message = str(caught.value)
+    assert message.startswith(f"--tta-maturity-new-code=main: {tmp_path} is not in a git repository (fatal: not a git")
+    assert message.endswith("); run it in a git checkout, or without the option")
+    with pytest.raises(GitError, match="is not in a git repository"):
+        vcs.toplevel(tmp_path)
 
 
 def test_unknown_ref(repo: Path) -> None:
@@ -144,7 +149,7 @@ def test_git_missing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(GitError) as caught:
         vcs.change_since("main", repo)
     assert str(caught.value) == (
-        "git is not installed (or not on PATH); install git or run without --tta-maturity-new-code"
+        "--tta-maturity-new-code=main: git is not installed (or not on PATH); install git, or run without the option"
     )
 
 
