@@ -11,8 +11,12 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from packaging.version import VERSION_PATTERN, InvalidVersion, Version
+
+from .errors import MISSING, ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,6 +29,7 @@ __all__ = [
     "close_match",
     "did_you_mean",
     "find_version",
+    "read_toml",
     "skipped_dir",
     "tomllib",
     "version_at_least",
@@ -78,3 +83,17 @@ def version_at_least(version: str, minimum: str) -> bool:
         return Version(version) >= Version(minimum)
     except InvalidVersion:
         return False
+
+
+def read_toml(file: Path) -> dict[str, Any]:
+    """Read a TOML file; a missing or malformed file is a ``ConfigError``."""
+    try:
+        with file.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(file, "", MISSING, "not found", "create it, or run 'tta-maturity init'") from None
+    except tomllib.TOMLDecodeError as exc:
+        detail = str(exc).replace("\n", " ")
+        raise ConfigError(file, "", MISSING, f"is not valid TOML ({detail})", "fix the TOML syntax") from None
+    except UnicodeDecodeError:
+        raise ConfigError(file, "", MISSING, "is not UTF-8 text", "save it as UTF-8") from None

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from ._util import did_you_mean, tomllib
+from ._util import did_you_mean, read_toml
 from .errors import MISSING, ConfigError
+from .gates.config import DEFAULT_TIMEOUT, GateConfig
+from .gates.registry import BUILTIN_GATES, BY_NAME
 from .ladder import DEFAULT_LADDER, LEVEL_NAMES, Ladder
 from .model import CoverageSource
-from .registry import BUILTIN_GATES, BY_NAME
 
 TABLE = "tool.tta-maturity"
 
@@ -32,8 +33,6 @@ MISPLACED = {"coverage_from": "set coverage_from in [tool.tta-maturity] or in a 
 LEVEL_KEYS = ("coverage", "gates", "new_code_coverage", "new_code_findings")
 BUILTIN_GATE_KEYS = ("tool", "timeout", "args")
 CUSTOM_GATE_KEYS = ("command", "timeout", "level")
-
-DEFAULT_TIMEOUT = 600.0
 
 
 @dataclass(frozen=True)
@@ -49,23 +48,6 @@ class ComponentConfig:
     coverage_from: CoverageSource = "all_tests"
     #: Whether ``coverage_from`` was written in the component's own table (else it is the default).
     coverage_from_own: bool = False
-
-
-@dataclass(frozen=True)
-class GateConfig:
-    """Options of one gate: built-in (``tool``, ``args``) or custom (``command``)."""
-
-    name: str
-    tool: str = ""
-    timeout: float = DEFAULT_TIMEOUT
-    args: tuple[str, ...] = ()
-    command: tuple[str, ...] = ()
-    level: str | None = None
-
-    @property
-    def custom(self) -> bool:
-        """Whether this is a custom (command) gate rather than a built-in one."""
-        return self.name not in BUILTIN_GATES
 
 
 @dataclass(frozen=True)
@@ -236,20 +218,6 @@ def find_pyproject(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
-
-
-def read_toml(file: Path) -> dict[str, Any]:
-    """Read a TOML file; a missing or malformed file is a ``ConfigError``."""
-    try:
-        with file.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(file, "", MISSING, "not found", "create it, or run 'tta-maturity init'") from None
-    except tomllib.TOMLDecodeError as exc:
-        detail = str(exc).replace("\n", " ")
-        raise ConfigError(file, "", MISSING, f"is not valid TOML ({detail})", "fix the TOML syntax") from None
-    except UnicodeDecodeError:
-        raise ConfigError(file, "", MISSING, "is not UTF-8 text", "save it as UTF-8") from None
 
 
 def load(file: Path, *, plugin_gates: bool = False) -> MaturityConfig:

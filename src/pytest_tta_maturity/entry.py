@@ -2,7 +2,7 @@
 
 pytest imports entry points before coverage starts, so whatever is imported here
 runs unmeasured. This module is therefore kept small and imports nothing of the
-package: it registers the options, points pytest-cov at the components' folders
+package but :mod:`.activation` (which imports nothing of it either): it registers the options, points pytest-cov at the components' folders
 (from a tolerant first read of pyproject.toml; the full validation comes later
 and reports every mistake), and registers :mod:`pytest_tta_maturity.plugin`
 once pytest-cov has started. That keeps the plugin's own code measurable when
@@ -19,13 +19,14 @@ from typing import Any, cast
 
 import pytest
 
+from .activation import GATES_MODES, enabled, pyproject_path
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 PLUGIN_NAME = "tta-maturity-plugin"
-GATES_MODES = ("all", "declared")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -105,25 +106,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Which gates run: all (default) or declared (like --tta-maturity-gates).",
     )
     parser.addini("tta_maturity", type="bool", default=False, help="Turn pytest-tta-maturity on (like --tta-maturity).")
-
-
-def enabled(config: pytest.Config, namespace: Any) -> bool:
-    """Whether ``--tta-maturity`` or the ``tta_maturity`` ini key turned the plugin on."""
-    return bool(getattr(namespace, "tta_maturity", False)) or bool(config.getini("tta_maturity"))
-
-
-def pyproject_path(config: pytest.Config) -> Path:
-    """The pyproject.toml holding ``[tool.tta-maturity]``: pytest's own if it is one, else the rootdir's."""
-    inipath = config.inipath
-    if inipath is not None and inipath.name == "pyproject.toml":
-        return inipath
-    candidate = config.rootpath / "pyproject.toml"
-    if candidate.is_file():
-        return candidate
-    for folder in (config.invocation_params.dir, *config.invocation_params.dir.parents):
-        if (folder / "pyproject.toml").is_file():
-            return folder / "pyproject.toml"
-    return candidate
 
 
 def component_folders(pyproject: Path) -> list[str]:

@@ -1,6 +1,6 @@
 """The maturity ladder: levels, their coverage thresholds and the gates they need.
 
-The gates themselves (names, tools) are listed in :mod:`.registry`.
+The gates themselves (names, tools) are listed in :mod:`.gates.registry`.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from coverage.exceptions import CoverageException
 
 from . import __version__, baseline, hookspecs
 from ._util import did_you_mean
+from .activation import GATES_MODES, enabled, pyproject_path
 from .analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
 from .analysis import start as start_analysis
 from .baseline import Baseline
@@ -35,9 +36,9 @@ from .config import ComponentConfig, MaturityConfig, load, own_tests_without_tes
 from .contexts import Attribution, label, unavailable
 from .coverage_adapter import VERSION as COVERAGE_VERSION
 from .coverage_adapter import measurement_core, records_contexts
-from .entry import GATES_MODES, enabled, pyproject_path
 from .errors import MaturityError
-from .gates import Cache, GateOutcome, RunningGates, start_gates
+from .gates import Cache, GateOutcome
+from .gates.runner import RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure import measure_components
 from .model import CoverageFigures, GateResult, NewCodeRun, Outcome, Report, TestCounts

@@ -14,7 +14,8 @@ from typing import Any, cast
 
 import iniconfig
 
-from .config import find_pyproject, read_toml
+from ._util import read_toml
+from .config import find_pyproject
 from .errors import ConfigError, ReportError, UsageError, display_path
 from .model import Report
 from .report import formats

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity.gates import GateOutcome, start_gates
+from pytest_tta_maturity.gates import GateOutcome
+from pytest_tta_maturity.gates.runner import start_gates
 from pytest_tta_maturity.model import Finding
 
 from .conftest import FakeBin, MemoryCache, Project

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity.gates import GateContext, GateRun, GateSpec, start_gates
+from pytest_tta_maturity.gates import GateContext, GateRun, GateSpec
 from pytest_tta_maturity.gates.process import GATE_NICENESS
+from pytest_tta_maturity.gates.runner import start_gates
 from pytest_tta_maturity.model import Finding
 
 from .conftest import FakeBin, Project

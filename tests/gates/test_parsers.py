@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from pytest_tta_maturity._util import find_version, version_at_least
-from pytest_tta_maturity.config import GateConfig, MaturityConfig, load
+from pytest_tta_maturity.config import MaturityConfig, load
 from pytest_tta_maturity.errors import GateError
 from pytest_tta_maturity.gates import GateContext, GateRun, GateSpec, relative_path
 from pytest_tta_maturity.gates.bandit import parse_bandit
+from pytest_tta_maturity.gates.config import GateConfig
 from pytest_tta_maturity.gates.process import one_line
+from pytest_tta_maturity.gates.registry import builtin_spec
 from pytest_tta_maturity.gates.ruff import (
     parse_docs,
     parse_format,
@@ -23,7 +25,6 @@ from pytest_tta_maturity.gates.ruff import (
 from pytest_tta_maturity.gates.runner import resolve_spec
 from pytest_tta_maturity.gates.spec import Parser
 from pytest_tta_maturity.gates.typecheck import parse_mypy, parse_pyright, project_python_files
-from pytest_tta_maturity.registry import builtin_spec
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path("/project/root")

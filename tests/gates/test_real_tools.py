@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from pytest_tta_maturity.gates import GateOutcome, start_gates
+from pytest_tta_maturity.gates import GateOutcome
 from pytest_tta_maturity.gates.process import locate
+from pytest_tta_maturity.gates.runner import start_gates
 
 from .conftest import MemoryCache, Project
 

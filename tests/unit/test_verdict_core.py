@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from pytest_tta_maturity.bucketing import Bucketer, component_files, python_files
-from pytest_tta_maturity.config import ComponentConfig, GateConfig, MaturityConfig, load, parse, toml_quote
+from pytest_tta_maturity.config import ComponentConfig, MaturityConfig, load, parse, toml_quote
 from pytest_tta_maturity.errors import ConfigError
 from pytest_tta_maturity.gates import GateOutcome
+from pytest_tta_maturity.gates.config import GateConfig
 from pytest_tta_maturity.model import Blocker, CoverageFigures, Finding, GateResult, TestCounts, Undetermined
 from pytest_tta_maturity.partial import covers
 from pytest_tta_maturity.scoring import (

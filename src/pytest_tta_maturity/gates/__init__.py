@@ -1,10 +1,12 @@
 """Quality gates: start tool processes, collect and parse their JSON into findings.
 
 This is the seam between the plugin (or the CLI) and the gate tools. The core calls
-:func:`start_gates` when the session starts and :meth:`RunningGates.collect` after the
-tests; it then buckets each outcome's findings per component by path.
+:func:`.runner.start_gates` when the session starts and :meth:`.runner.RunningGates.collect`
+after the tests; it then buckets each outcome's findings per component by path. This package
+exports only what a gate is (:mod:`.spec`), so that the configuration can read
+:mod:`.config` and :mod:`.registry` without importing the runner.
 
-The built-in gates are listed in :mod:`pytest_tta_maturity.registry`: ``lint``,
+The built-in gates are listed in :mod:`.registry`: ``lint``,
 ``format``, ``security`` and ``docs`` run ruff (``security`` can run bandit),
 ``types`` runs pyright (or basedpyright, or mypy); a configured ``command`` makes a
 custom pass/fail gate. Other plugins add gates as :class:`GateSpec` objects through
@@ -12,13 +14,13 @@ the ``pytest_tta_maturity_gates`` hook; the core passes them as ``extra``.
 
 Modules: :mod:`.spec` (what a gate is), one module per tool family (:mod:`.ruff`,
 :mod:`.typecheck`, :mod:`.bandit`, :mod:`.custom`), :mod:`.runner` (orchestration),
-:mod:`.process` (process control) and :mod:`.cache` (the gate cache).
+:mod:`.process` (process control), :mod:`.cache` (the gate cache), :mod:`.config` (a gate's
+options) and :mod:`.registry` (the built-in gates).
 """
 
 from __future__ import annotations
 
 from ..model import GateOutcome
-from .runner import RunningGates, start_gates
 from .spec import PYTHON_SUFFIXES, Cache, GateContext, GateRun, GateSpec, load_json, relative_path
 
 __all__ = [
@@ -28,8 +30,6 @@ __all__ = [
     "GateOutcome",
     "GateRun",
     "GateSpec",
-    "RunningGates",
     "load_json",
     "relative_path",
-    "start_gates",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..config import GateConfig
+from .config import GateConfig
 from .spec import GateContext, GateSpec
 
 

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from ..config import read_toml
+from .._util import read_toml
 from ..errors import ConfigError, GateError
 from ..model import Finding
 from .spec import Arguments, GateContext, GateRun, GateSpec, Parser, load_json

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import IO
 
 from .._util import find_version
-from ..config import DEFAULT_TIMEOUT, MaturityConfig
+from ..config import MaturityConfig
 from ..errors import GateError
 from ..model import GateOutcome
-from ..registry import TOOL_GATES, builtin_spec
 from . import cache as gate_cache
+from .config import DEFAULT_TIMEOUT
 from .custom import custom_spec
 from .process import Process, locate, one_line, spawn
+from .registry import TOOL_GATES, builtin_spec
 from .spec import Cache, GateContext, GateRun, GateSpec
 
 VERSION_TIMEOUT = 60.0

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .._util import PYTHON_SUFFIXES
-from ..config import GateConfig
 from ..errors import GateError
 from ..model import Finding
+from .config import GateConfig
 
 
 class Cache(Protocol):

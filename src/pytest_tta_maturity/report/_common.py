@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ..gates.registry import BUILTIN_GATES
 from ..model import COVERAGE_SOURCES, ComponentResult, CoverageFigures, CoverageSource, NewCode, NewCodeRun, Report
 from ..model.blockers import threshold_text
 from ..model.results import NO_NEW_CODE, source_name
-from ..registry import BUILTIN_GATES
 
 _INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

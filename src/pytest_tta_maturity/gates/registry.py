@@ -1,9 +1,9 @@
 """The built-in gates in one table: each gate's name, the tools that can run it, and how to build its spec.
 
-:mod:`.ladder` and :mod:`.config` read the names and tools; the :mod:`.gates` package builds
+:mod:`pytest_tta_maturity.ladder` and :mod:`pytest_tta_maturity.config` read the names and tools; the runner builds
 the :class:`~pytest_tta_maturity.gates.spec.GateSpec` of the configured tool. A new built-in
 gate, or a new tool for one, is one row here plus its spec function under ``gates/``. The
-spec functions import their module when called, so reading the table imports nothing heavy
+tool modules import only :mod:`.spec` and the standard library, so reading the table is cheap
 (and the configuration never imports the gate runner).
 """
 
@@ -11,58 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
 
-if TYPE_CHECKING:
-    from .gates.spec import GateSpec
-
-
-def _lint() -> GateSpec:
-    from .gates.ruff import lint_spec
-
-    return lint_spec()
-
-
-def _format() -> GateSpec:
-    from .gates.ruff import format_spec
-
-    return format_spec()
-
-
-def _security() -> GateSpec:
-    from .gates.ruff import security_spec
-
-    return security_spec()
-
-
-def _docs() -> GateSpec:
-    from .gates.ruff import docs_spec
-
-    return docs_spec()
-
-
-def _bandit() -> GateSpec:
-    from .gates.bandit import bandit_spec
-
-    return bandit_spec()
-
-
-def _pyright() -> GateSpec:
-    from .gates.typecheck import pyright_spec
-
-    return pyright_spec("pyright")
-
-
-def _basedpyright() -> GateSpec:
-    from .gates.typecheck import pyright_spec
-
-    return pyright_spec("basedpyright")
-
-
-def _mypy() -> GateSpec:
-    from .gates.typecheck import mypy_spec
-
-    return mypy_spec()
+from .bandit import bandit_spec
+from .ruff import docs_spec, format_spec, lint_spec, security_spec
+from .spec import GateSpec
+from .typecheck import mypy_spec, pyright_spec
 
 
 @dataclass(frozen=True)
@@ -97,11 +51,18 @@ class BuiltinGate:
 #: Every built-in gate, in the order the ladder adds them.
 BUILTIN: tuple[BuiltinGate, ...] = (
     BuiltinGate("tests", (("pytest", None),)),
-    BuiltinGate("lint", (("ruff", _lint),)),
-    BuiltinGate("format", (("ruff", _format),)),
-    BuiltinGate("types", (("pyright", _pyright), ("basedpyright", _basedpyright), ("mypy", _mypy))),
-    BuiltinGate("security", (("ruff", _security), ("bandit", _bandit))),
-    BuiltinGate("docs", (("ruff", _docs),)),
+    BuiltinGate("lint", (("ruff", lint_spec),)),
+    BuiltinGate("format", (("ruff", format_spec),)),
+    BuiltinGate(
+        "types",
+        (
+            ("pyright", partial(pyright_spec, "pyright")),
+            ("basedpyright", partial(pyright_spec, "basedpyright")),
+            ("mypy", mypy_spec),
+        ),
+    ),
+    BuiltinGate("security", (("ruff", security_spec), ("bandit", bandit_spec))),
+    BuiltinGate("docs", (("ruff", docs_spec),)),
 )
 
 BY_NAME: dict[str, BuiltinGate] = {gate.name: gate for gate in BUILTIN}
