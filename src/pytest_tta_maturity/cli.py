@@ -9,6 +9,7 @@ refused, 2 for a usage or configuration error. Errors are one line on stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -433,6 +434,22 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+#: What a command-line tool killed by SIGPIPE exits with in a POSIX shell (128 + 13), as `git log | head -1`.
+EXIT_PIPE_CLOSED = 141
+
+
+def _output_cut_short() -> int:
+    """The reader of our output went away (``tta-maturity status | head -1``): stop quietly, as other tools do.
+
+    Standard output is pointed at the null device so that Python's own flush at exit does not fail
+    again and print a second error.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_PIPE_CLOSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
     parser = build_parser()
@@ -450,7 +467,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here when the output fitted in the buffer
+        return status
+    except BrokenPipeError:
+        return _output_cut_short()
     except Refused as exc:
         print(f"{PROG} {args.command}: {_one_line(str(exc))}", file=sys.stderr)
         for line in exc.lines:

@@ -131,6 +131,18 @@ def test_python_dash_m(project: Path) -> None:
     assert done.stdout.splitlines()[1].startswith("component")
 
 
+def test_a_closed_pipe_stops_quietly(project: Path) -> None:
+    """`tta-maturity status | head -1`: the reader is gone before the table is written; no error line, exit 141."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pytest_tta_maturity", "status"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # as `head` does once it has its line
+    err = child.stderr.read()
+    child.stderr.close()
+    assert (child.wait(timeout=60), err) == (141, b"")
+
+
 # ---------------------------------------------------------------- status
 
 
