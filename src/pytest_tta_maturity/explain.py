@@ -228,7 +228,11 @@ def _source_lines(comp: ComponentResult) -> list[str]:
         lines.append(sources_absent_text(figures.sources_note or NOT_RECORDED))
     ran = other_tests(comp)
     if ran:
-        lines.append("all-tests coverage that only other components' tests give:")
+        total = comp.coverage.other_tests_total
+        counted = f" {statements_text(total)}" if total is not None else ""
+        lines.append(f"all-tests coverage that only other components' tests give:{counted}")
         width = max(len(name) for name, _ in ran)
         lines.extend(f"  {name.ljust(width)}  {statements_text(count)}" for name, count in ran)
+        if total is None or sum(count for _, count in ran) > total:
+            lines.append("  (a statement that the tests of several components ran counts for each of them)")
     return lines

@@ -313,7 +313,9 @@ class _Sources:
         self.name = name
         self.own: list[adapter.Numbers] = []
         self.imports: list[adapter.Numbers] = []
-        self.others: dict[str, int] = {}
+        #: per other component, the statements (file, line) only its tests ran: a set, so a statement run in
+        #: several of its contexts counts once, and the union over all of them counts each statement once
+        self.others: dict[str, set[tuple[str, int]]] = {}
 
     def add(self, analyser: adapter.Analyser, owners_of: _Owners, outcome: FileOutcome) -> None:
         """Add one file: its figures limited to the component's own contexts, and to import time."""
@@ -340,10 +342,9 @@ class _Sources:
             if who is None or self.name in who:
                 continue
             lines = {n for item in parts[context] for n in (item if analyser.has_arcs() else (item,)) if n > 0}
-            ran_here = len(outcome.reporter.translate_lines(lines) & gap)
-            if ran_here:
-                for other in who or (NO_COMPONENT,):
-                    self.others[other] = self.others.get(other, 0) + ran_here
+            ran_here = {(data_name, n) for n in outcome.reporter.translate_lines(lines) & gap}
+            for other in who or (NO_COMPONENT,) if ran_here else ():
+                self.others.setdefault(other, set()).update(ran_here)
 
     def fill(self, figures: CoverageFigures, precision: int) -> None:
         """Put the sums into the component's (all-tests) ``figures``."""
@@ -351,4 +352,5 @@ class _Sources:
             "own_tests": _figures(self.own, precision),
             "import_only": _figures(self.imports, precision),
         }
-        figures.other_tests = self.others
+        figures.other_tests = {name: len(statements) for name, statements in self.others.items()}
+        figures.other_tests_total = len(set[tuple[str, int]]().union(*self.others.values()))

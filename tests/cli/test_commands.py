@@ -389,10 +389,11 @@ def test_explain_shows_the_three_figures_and_what_other_components_tests_ran(
         "  all tests      84.2% (150/170 statements, 10/20 branches), judged",
         "  own tests      17.9% (30/170 statements, 4/20 branches)",
         "  imports alone  11.6% (22/170 statements, 0/20 branches)",
-        "all-tests coverage that only other components' tests give:",
+        "all-tests coverage that only other components' tests give: 90 statements",
         "  billing         70 statements",
         "  model           24 statements",
         "  (no component)  12 statements",
+        "  (a statement that the tests of several components ran counts for each of them)",
         "largest uncovered blocks (2 blocks, 4 lines):",
         "  src/carbon/ledger.py:12-14  3 lines",
         "  src/carbon/ledger.py:40     1 line",
@@ -414,7 +415,7 @@ def test_explain_judged_on_own_tests_counts_what_to_cover_on_them(run_cli: Run, 
         "  imports alone  20.0% (20/100 statements)",
     ]
     assert result.out.splitlines()[8:10] == [
-        "all-tests coverage that only other components' tests give:",
+        "all-tests coverage that only other components' tests give: 7 statements",
         "  carbon  7 statements",
     ]
 

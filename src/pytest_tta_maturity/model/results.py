@@ -132,6 +132,9 @@ class CoverageFigures:
     )
     sources_note: str = ""
     other_tests: dict[str, int] = field(default_factory=lambda: dict[str, int]())
+    #: the statements only other tests ran, each counted once (a statement that the tests of several
+    #: components ran counts in each of their ``other_tests`` entries); ``None`` in an older report
+    other_tests_total: int | None = None
     #: the figures of the change's new lines (``--tta-maturity-new-code``); kept apart in the JSON
     new_code: NewCode | None = None
 
@@ -171,6 +174,7 @@ class CoverageFigures:
             "judged_on": self.judged_on,
             **({"sources": self._sources_dict()} if self.measured else {}),
             **({"other_tests": dict(sorted(self.other_tests.items()))} if self.other_tests else {}),
+            **({"other_tests_total": self.other_tests_total} if self.other_tests else {}),
         }
 
     def counts(self) -> dict[str, Any]:
@@ -219,6 +223,8 @@ class CoverageFigures:
         figures.sources = sources
         figures.sources_note = notes[0] if notes else ""
         figures.other_tests = {str(k): int(v) for k, v in cast("dict[str, Any]", data.get("other_tests") or {}).items()}
+        total = data.get("other_tests_total")
+        figures.other_tests_total = None if total is None else int(total)
         return figures
 
     @classmethod
