@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402 - the generator beside this script
+from generate import generate
 
 BOOT = """\
 import os, sys
