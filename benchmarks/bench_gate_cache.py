@@ -81,7 +81,7 @@ def one_round(project: Path, log: Path) -> dict[str, tuple[float, int]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="the gate cache after an unrelated pyproject edit and its revert")
     parser.add_argument("--files", type=int, default=120)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
