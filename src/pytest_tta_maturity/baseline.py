@@ -59,7 +59,6 @@ from .model.results import coverage_label, source_name
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "pytest-tta-maturity"
-DEFAULT_FILE = "tta-maturity-baseline.json"
 #: The code of the one finding a failing gate without per-file findings (a custom command) stands for.
 FAILED_GATE = "failed"
 

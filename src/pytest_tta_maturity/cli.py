@@ -34,7 +34,6 @@ from .report import formats
 from .shards import combine_shards
 
 PROG = "tta-maturity"
-COMPONENTS = ("tool", "tta-maturity", "components")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -10,7 +10,7 @@ module uses coverage.py's Python file reporter and parser, its per-file
 arithmetic (``analysis_from_file_reporter``, ``Numbers``), the report's
 include/omit matching and the name of the measurement core.
 
-Supported: coverage.py 7.5 to 7.x (``dependencies`` in pyproject.toml); the
+Supported: coverage.py 7.10.3 to 7.x (``dependencies`` in pyproject.toml); the
 oracle tests, run against the oldest and the newest of that range, check that
 figures from kept facts equal ``coverage report``. Nothing else in the package
 imports from coverage.py's undocumented modules.

@@ -68,11 +68,6 @@ def shows_sources(report: Report) -> bool:
     return any(has_source(c, s) for c in report.components for s in OTHER_SOURCES)
 
 
-def judged_elsewhere(comp: ComponentResult) -> bool:
-    """Whether the level is judged on another figure than the one from all tests."""
-    return comp.coverage.judged_on != "all_tests"
-
-
 def source_cell(comp: ComponentResult, source: CoverageSource) -> str:
     """``19.40%``, ``19.40% (judged)`` when the level is judged on it, ``""`` when the report has no such figure.
 
