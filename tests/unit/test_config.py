@@ -385,6 +385,52 @@ def test_new_code_requirements_hold_on_the_levels_above(project: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "coverage", "ladder"),
+    [
+        (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = 100', 100.0, None),
+        (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = 0', 0.0, None),
+        (
+            BASE
+            + "[tool.tta-maturity.levels.staging]\ncoverage = 60\n[tool.tta-maturity.levels.production]\ncoverage = 60",
+            None,
+            [0.0, 60.0, 60.0, 60.0],
+        ),
+        (BASE + "[tool.tta-maturity.levels.production]\ncoverage = 100", None, [0.0, 60.0, 70.0, 100.0]),
+    ],
+    ids=["coverage 100", "coverage 0", "equal thresholds on the ladder", "production at 100"],
+)
+def test_the_bounds_themselves_are_accepted(
+    project: Path, text: str, coverage: float | None, ladder: list[float] | None
+) -> None:
+    """Both sides of each bound: the rejected values are in BAD, the edge values here load."""
+    cfg = load(write(project, text))
+    if coverage is not None:
+        assert [c.coverage for c in cfg.components if c.name == "carbon"] == [coverage]
+    if ladder is not None:
+        assert [lv.coverage for lv in cfg.ladder.levels] == ladder
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = 100.01',
+            f"{P}: {C}.coverage = 100.01: is outside 0 to 100; write a percentage such as 70",
+        ),
+        (
+            BASE + "[tool.tta-maturity.levels.production]\ncoverage = 69.99",
+            f"{P}: tool.tta-maturity.levels.production.coverage = 69.99: is below staging's 70; thresholds must not go down the ladder",
+        ),
+    ],
+    ids=["just above 100", "just below the level under it"],
+)
+def test_just_past_each_bound_is_refused(project: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load(write(project, text))
+    assert str(info.value) == message
+
+
 def test_missing_file(project: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load(project / "nope" / "pyproject.toml")
