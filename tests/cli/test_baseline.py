@@ -222,6 +222,20 @@ def test_update_refuses_anything_worse_and_writes_nothing(run_cli: Run, project:
     assert baseline_file(project).read_bytes() == before
 
 
+def test_update_only_tightens_a_gate_the_declared_level_does_not_need(run_cli: Run, project: Path) -> None:
+    """development does not need types: a second type error neither refuses the update nor is recorded."""
+    save(project, comp("model", "development", lint=(F401,), types=(TYPE,)))
+    assert run_cli("baseline").status == 0
+    save(project, comp("model", "development", lint=(F401,), types=(TYPE, TYPE)))
+    result = run_cli("baseline", "--update")
+    assert (result.status, result.err) == (0, "")
+    recorded = json.loads(baseline_file(project).read_text())["components"]["model"]["findings"]
+    assert [k["count"] for k in recorded["types"]] == [1]
+    save(project, comp("model", "development", lint=(F401,)))  # the type error fixed: the count goes down
+    assert run_cli("baseline", "--update").status == 0
+    assert json.loads(baseline_file(project).read_text())["components"]["model"]["findings"].get("types", []) == []
+
+
 def test_allow_lower_records_worse_with_the_date_and_reason(run_cli: Run, project: Path) -> None:
     legacy(project)
     assert run_cli("baseline").status == 0
