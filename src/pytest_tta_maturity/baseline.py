@@ -352,6 +352,13 @@ def compare(
     A partial run does not judge coverage, so it is not compared either.
     """
     result = BaselineResult(failed_tests=comp.tests.failed + comp.tests.errors)
+    needed = set(gates)
+    for gate in sorted(set(base.findings) - needed):
+        state = comp.gates.get(gate)
+        if state is not None and state.status in ("pass", "fail"):  # measured: what is still there of it
+            recorded = base.counts(gate)
+            counts = finding_counts(state, gate)
+            result.not_needed[gate] = sum(min(recorded.get(key, 0), len(items)) for key, items in counts.items())
     for gate in gates:
         if gate == "tests":
             continue
@@ -382,6 +389,8 @@ def compare(
             result.coverage_drop = CoverageDrop(
                 now.percent, now.uncovered, base.coverage.percent, base.coverage.uncovered, now.source
             )
+        else:
+            result.coverage_held = True
     return result
 
 

@@ -99,9 +99,9 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
     base = comp.baseline
     if base is not None:
         if base.held:
-            lines.append(f"baseline: held (known {base.known_count}): nothing new since it was recorded")
+            lines.append(f"baseline: held ({base.known_text}): nothing new since it was recorded")
         else:
-            lines.append(f"baseline: broken (known {base.known_count}); new since it was recorded:")
+            lines.append(f"baseline: broken ({base.known_text}); new since it was recorded:")
             lines.extend(f"  - {problem}" for problem in base.problems)
     new_keys = {(n.gate, n.path, n.code, n.message) for n in (base.new if base is not None else [])}
     if target is not None:

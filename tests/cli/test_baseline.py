@@ -386,9 +386,9 @@ def test_the_table_verdict_and_explain_show_known_and_new(run_cli: Run, project:
     assert [c.name for c in report.failing] == ["billing"]
     assert [c.name for c in report.held] == ["carbon"]
     lines = terminal.render(report)
-    assert lines[2].split("  ")[-1] == "below staging, baseline held (known 2)"
+    assert lines[2].split("  ")[-1] == "below staging, baseline held (coverage not lower; known 2: lint 2)"
     assert lines[1].endswith(
-        "below development, baseline broken (lint 1, coverage drop; known 1): "
+        "below development, baseline broken (lint 1, coverage drop; known 1: lint 1): "
         "coverage 57.1% < 60% (+2.9 pts, ~2 lines); lint: 2 findings"
     )
     assert lines[-1] == (
@@ -398,7 +398,7 @@ def test_the_table_verdict_and_explain_show_known_and_new(run_cli: Run, project:
     )
     explained = explain_lines(report, report.components[0])
     assert explained[1:4] == [
-        "baseline: broken (known 1); new since it was recorded:",
+        "baseline: broken (known 1: lint 1); new since it was recorded:",
         "  - lint: src/billing.py:1 F401 `os` imported but unused",
         "  - coverage dropped: 80% (10 uncovered) -> 57.1% (30 uncovered)",
     ]

@@ -127,7 +127,9 @@ def test_held_baseline_passes_and_a_new_finding_fails(
 
     held = legacy.run(*RUN, *workers)
     assert held.ret == 0, held.stdout.str()
-    held.stdout.fnmatch_lines(["legacy *experimental *below development, baseline held (known 2)"])
+    held.stdout.fnmatch_lines(
+        ["legacy *experimental *below development, baseline held (coverage not lower; known 2: lint 2)"]
+    )
     held.stdout.fnmatch_lines(
         ["tta-maturity: 1 of 2 components meet their declared levels, the others hold their baseline (legacy)"]
     )

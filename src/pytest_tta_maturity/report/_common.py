@@ -212,7 +212,7 @@ def status_word(report: Report) -> str:
 
 
 def baseline_text(comp: ComponentResult) -> str:
-    """``below staging, baseline held (known 12)`` for a component compared with its baseline, else ``""``."""
+    """``below staging, baseline held (known 12: lint 12)`` for a component compared with its baseline, else ``""``."""
     if comp.baseline is None:
         return ""
     return f"below {comp.declared}, {comp.baseline.text}"

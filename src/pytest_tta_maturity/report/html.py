@@ -106,8 +106,7 @@ def _details(comp: ComponentResult) -> str:
     parts: list[str] = []
     if comp.baseline is not None:
         result = comp.baseline
-        known = ", ".join(f"{gate} {count}" for gate, count in sorted(result.known.items()) if count) or "none"
-        parts.append(f'<p class="baseline">{esc(baseline_text(comp))}; known findings: {esc(known)}</p>')
+        parts.append(f'<p class="baseline">{esc(baseline_text(comp))}</p>')
         if result.problems:
             items = "".join(f"<li>{esc(problem)}</li>" for problem in result.problems)
             parts.append(f'<p>new since the baseline:</p><ul class="new">{items}</ul>')

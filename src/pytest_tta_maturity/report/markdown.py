@@ -110,14 +110,14 @@ def render(report: Report) -> str:
             )
     compared = [comp for comp in report.components if comp.baseline is not None]
     if compared:
-        lines.extend(["", "### Baseline", "", "| component | baseline | known | new |", "| --- | --- | ---: | ---: |"])
+        lines.extend(["", "### Baseline", "", "| component | baseline | known | new |", "| --- | --- | --- | ---: |"])
         for comp in compared:
             result = comp.baseline
             if result is None:
                 continue
             state = "held" if result.held else "**broken**"
             new = sum(result.new_counts.values()) + (1 if result.coverage_drop else 0) + result.failed_tests
-            lines.append(_row([escape(comp.name), state, str(result.known_count), str(new)]))
+            lines.append(_row([escape(comp.name), state, escape(result.known_text), str(new)]))
         for comp in compared:
             if comp.baseline is not None and comp.baseline.problems:
                 lines.extend(["", f"New in **{escape(comp.name)}** since the baseline:", ""])
