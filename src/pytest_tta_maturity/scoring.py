@@ -117,7 +117,7 @@ def gate_results(
 
 
 def coverage_blocker(figures: CoverageFigures, needed: float, level: str = "") -> Blocker:
-    """What coverage lacks at a threshold: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``.
+    """What coverage lacks at a threshold: ``coverage 65.2% < 70% (+4.8 pts, ~12 statements)``.
 
     ``figures`` are a component's; the blocker is about the figure it is judged on
     (``own-tests coverage 19.4% < 60% (...)`` with ``coverage_from = "own_tests"``).
@@ -140,6 +140,7 @@ def coverage_blocker(figures: CoverageFigures, needed: float, level: str = "") -
         gap=gap,
         lines=lines,
         source=source,
+        branches=bool(figures.num_branches),
     )
 
 

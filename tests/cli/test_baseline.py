@@ -389,7 +389,7 @@ def test_the_table_verdict_and_explain_show_known_and_new(run_cli: Run, project:
     assert lines[2].split("  ")[-1] == "below staging, baseline held (coverage not lower; known 2: lint 2)"
     assert lines[1].endswith(
         "below development, baseline broken (lint 1, coverage drop; known 1: lint 1): "
-        "coverage 57.1% < 60% (+2.9 pts, ~2 lines); lint: 2 findings"
+        "coverage 57.1% < 60% (+2.9 pts, ~2 statements); lint: 2 findings"
     )
     assert lines[-1] == (
         "tta-maturity: FAILED: billing below development, new since the baseline: "

@@ -282,7 +282,7 @@ def test_explain_a_component_below_its_level(run_cli: Run, project: Path) -> Non
     assert result.out.splitlines() == [
         "carbon: declared staging, holds development: below its level",
         "blockers for staging:",
-        "  - coverage 65.22% < 70% (+4.79 pts, ~5 lines)",
+        "  - coverage 65.22% < 70% (+4.79 pts, ~5 statements)",
         "  - types: 2 errors",
         "  - security: error (bandit is not installed (looked beside /usr/bin/python3 and on PATH); pip install bandit)",
         "findings:",
@@ -489,7 +489,7 @@ def test_promote_refused_below_the_level(run_cli: Run, project: Path) -> None:
         == "tta-maturity promote: not promoting carbon to production: the last report shows it holds development\n"
     )
     assert result.out.splitlines() == [
-        "  - coverage 65.22% < 70% (+4.79 pts, ~5 lines)",
+        "  - coverage 65.22% < 70% (+4.79 pts, ~5 statements)",
         "  - types: 2 errors",
         "  - security: error (bandit is not installed (looked beside /usr/bin/python3 and on PATH); pip install bandit)",
     ]

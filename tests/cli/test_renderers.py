@@ -113,7 +113,7 @@ def test_junit_one_testcase_per_requirement_and_blockers_fail() -> None:
     assert set(cases) == {(f"tta-maturity.{c}", n) for c in ("carbon", "model_management") for n in every}
     coverage = cases[("tta-maturity.carbon", "coverage")].find("failure")
     assert coverage is not None
-    assert coverage.get("message") == "coverage 65.22% < 70% (+4.79 pts, ~5 lines)"
+    assert coverage.get("message") == "coverage 65.22% < 70% (+4.79 pts, ~5 statements)"
     assert "src/tta/carbon/x.py: 3-4, 10-14, 30" in (coverage.text or "")
     types = cases[("tta-maturity.carbon", "types")].find("failure")
     assert types is not None

@@ -39,7 +39,7 @@ def test_init_baseline_a_passing_run_and_a_new_finding(
     assert first.ret == 1
     assert last_line(first) == (
         "tta-maturity: FAILED: billing below development (lint: 2 findings), "
-        "carbon below development (coverage 56.2% < 60% (+3.8 pts, ~3 lines); lint: 2 findings)"
+        "carbon below development (coverage 56.2% < 60% (+3.8 pts, ~3 statements or branches); lint: 2 findings)"
     )
 
     capsys.readouterr()

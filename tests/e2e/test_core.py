@@ -138,7 +138,7 @@ def test_terminal_section_and_promotion(project: Project) -> None:
         1,
         "tta-maturity promote: not promoting cart to production: the last report shows it holds staging\n",
     )
-    assert refused.stdout == "  - coverage 76.47% < 80% (+3.53 pts, ~1 line)\n"
+    assert refused.stdout == "  - coverage 76.47% < 80% (+3.53 pts, ~1 statement or branch)\n"
     before = (project.path / "pyproject.toml").read_text()
     promoted = tta(project, "promote", "cart", "--to", "staging")
     assert (promoted.returncode, promoted.stdout) == (0, "cart: development -> staging in pyproject.toml\n")
@@ -180,7 +180,10 @@ def test_below_level_fails_with_last_line_naming_why(project: Project) -> None:
     result.stdout.fnmatch_lines(["*2 passed*"])
     last = result.stdout.lines[-1]
     assert last.startswith("tta-maturity: FAILED: ")
-    assert last == "tta-maturity: FAILED: cart below development (coverage 35.29% < 60% (+24.71 pts, ~5 lines))"
+    assert (
+        last
+        == "tta-maturity: FAILED: cart below development (coverage 35.29% < 60% (+24.71 pts, ~5 statements or branches))"
+    )
     assert "pricing" not in last
 
 

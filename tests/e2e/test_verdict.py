@@ -61,7 +61,7 @@ def verdicts(comps: dict[str, dict[str, Any]]) -> dict[str, tuple[str, bool, lis
 
 
 #: epsilon's blocker wherever coverage is judged: 3 of 6 statements and 1 of 4 branches
-EPSILON = ("experimental", False, ["coverage 40.00% < 60% (+20.00 pts, ~2 lines)"])
+EPSILON = ("experimental", False, ["coverage 40.00% < 60% (+20.00 pts, ~2 statements or branches)"])
 
 
 def read(project: Project, name: str) -> list[str]:
@@ -104,7 +104,7 @@ def test_pass_and_fail_of_built_in_and_custom_gates(verdict_project: VerdictProj
     assert result.stdout.lines[-1] == (
         "tta-maturity: FAILED: alpha below staging (failing: command failed), "
         "beta below development (lint: 1 finding), "
-        "epsilon below development (coverage 40.00% < 60% (+20.00 pts, ~2 lines))"
+        "epsilon below development (coverage 40.00% < 60% (+20.00 pts, ~2 statements or branches))"
     )
     assert "tta_maturity_gates_run 1" in read(verdict_project, "report.prom")
     gold.check_run("full", verdict_project.path, result.stdout.lines)
@@ -366,7 +366,7 @@ def test_coverage_override_and_the_tests_gate(pytester: pytest.Pytester) -> None
         "idle": 60.0,
         "orphan": 60.0,
     }
-    short = "coverage 85.00% < 90% (+5.00 pts, ~1 line)"
+    short = "coverage 85.00% < 90% (+5.00 pts, ~1 statement)"
     assert verdicts(comps) == {
         "override_lowers": ("staging", True, []),
         "override_raises": ("experimental", False, [short]),
@@ -375,8 +375,8 @@ def test_coverage_override_and_the_tests_gate(pytester: pytest.Pytester) -> None
         "idle": ("experimental", False, ["tests: every attributed test was skipped"]),
         "orphan": ("experimental", False, ["tests: no test is attributed to this component"]),
     }
-    assert comps["override_lowers"]["next_blockers"] == ["coverage 55.00% < 80% (+25.00 pts, ~5 lines)"]
-    assert comps["above_never_less"]["next_blockers"] == ["coverage 65.00% < 70% (+5.00 pts, ~1 line)"]
+    assert comps["override_lowers"]["next_blockers"] == ["coverage 55.00% < 80% (+25.00 pts, ~5 statements)"]
+    assert comps["above_never_less"]["next_blockers"] == ["coverage 65.00% < 70% (+5.00 pts, ~1 statement)"]
     assert comps["idle"]["tests"] == {"passed": 0, "failed": 0, "skipped": 1, "errors": 0, "details": []}
     assert comps["idle"]["gates"]["tests"] == {
         "status": "fail",

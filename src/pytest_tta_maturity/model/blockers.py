@@ -48,6 +48,8 @@ class Blocker:
     findings: int = 0
     message: str = ""
     source: CoverageSource = "all_tests"
+    #: whether ``lines`` counts branches too (branch coverage on): what coverage.py's percentage is over
+    branches: bool = False
 
     @property
     def figure(self) -> str:
@@ -56,7 +58,7 @@ class Blocker:
 
     @property
     def text(self) -> str:
-        """The blocker in words: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``, ``types: 3 errors``.
+        """The blocker in words: ``coverage 65.2% < 70% (+4.8 pts, ~12 statements)``, ``types: 3 errors``.
 
         Coverage judged on another figure says which: ``own-tests coverage 19.4% < 60% (...)``.
         """
@@ -75,7 +77,7 @@ class Blocker:
             digits = self.precision
             return (
                 f"{self.figure} {self.measured or 0.0:.{digits}f}% < {threshold_text(self.needed or 0.0)}% "
-                f"(+{self.gap or 0.0:.{digits}f} pts, ~{self.lines} {'line' if self.lines == 1 else 'lines'})"
+                f"(+{self.gap or 0.0:.{digits}f} pts, ~{self.lines} {self.units})"
             )
         if self.kind == "error":
             return f"{name}: error ({self.message})" if self.message else f"{name}: error"
@@ -91,12 +93,24 @@ class Blocker:
             return f"{name}: {self.findings} {singular if self.findings == 1 else plural}"
         return f"{name}: {self.message or 'failed'}"
 
+    @property
+    def units(self) -> str:
+        """What ``lines`` counts: ``statements``, or ``statements or branches`` with branch coverage on."""
+        if self.branches:
+            return "statement or branch" if self.lines == 1 else "statements or branches"
+        return "statement" if self.lines == 1 else "statements"
+
     def to_dict(self) -> dict[str, Any]:
         """Return this as JSON-safe data (``text`` included for readers of the JSON)."""
         data: dict[str, Any] = {"requirement": self.requirement, "kind": self.kind, "level": self.level}
         if self.kind == "coverage":
             data.update(
-                needed=self.needed, measured=self.measured, precision=self.precision, gap=self.gap, lines=self.lines
+                needed=self.needed,
+                measured=self.measured,
+                precision=self.precision,
+                gap=self.gap,
+                lines=self.lines,
+                branches=self.branches,
             )
         elif self.kind == "new_code":
             data.update(needed=self.needed, measured=self.measured, precision=self.precision)
@@ -138,6 +152,7 @@ class Blocker:
             findings=int(data.get("findings", 0)),
             message=str(data.get("message", "")),
             source=source,
+            branches=bool(data.get("branches", False)),
         )
 
 
