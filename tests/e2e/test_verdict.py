@@ -384,3 +384,20 @@ def test_coverage_override_and_the_tests_gate(pytester: pytest.Pytester) -> None
         "details": [],
         "message": "every attributed test was skipped",
     }
+
+
+@pytest.mark.parametrize(("level", "status"), [("development", 1), ("experimental", 5)])
+def test_no_tests_collected_with_a_component_below_its_level_exits_1(
+    pytester: pytest.Pytester, level: str, status: int
+) -> None:
+    """pytest's 5 (no tests collected) becomes 1 when a component is below its level; else it stays 5."""
+    project = Project(pytester)
+    project.write(
+        "pyproject.toml",
+        f'[tool.tta-maturity.components.app]\nlevel = "{level}"\npaths = ["src/app"]\n',
+    )
+    project.write("src/app/__init__.py", "def f():\n    return 1\n")
+    project.write("tests/test_nothing.py", "# no tests yet\n")
+    result = project.run("--tta-maturity", "--tta-maturity-no-gates", "--tta-maturity-report=json:report.json")
+    assert result.ret == status, result.stdout.str()
+    assert project.component("app")["meets"] is (level == "experimental")
