@@ -402,7 +402,7 @@ def apply(report: Report, base: Baseline, required: Mapping[str, Sequence[str]])
     """
     for comp in report.components:
         entry = base.components.get(comp.name)
-        if comp.meets or entry is None:
+        if comp.meets is not False or entry is None:
             comp.baseline = None
             continue
         comp.baseline = compare(entry, comp, required.get(comp.name, ()), partial=report.partial)

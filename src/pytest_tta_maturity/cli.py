@@ -82,7 +82,11 @@ def _component(report: Report, name: str) -> ComponentResult:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Print when a report was made and whether by a full run, then its table; exit 1 when some component is below."""
+    """Print when a report was made and whether by a full run, then its table; exit as the run did (1 when it failed).
+
+    A run fails when a test failed or a component is below its level without holding its baseline
+    (``Report.failed``, warn-only included): ``status`` says the same.
+    """
     named = args.report or args.report_file
     report, path = _report_for(args, args.report)
     line = f"{display_path(path) if named else 'last report'}: {_made(report, path)}"
@@ -91,7 +95,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(line)
     for row in _terminal_lines(report):
         print(row)
-    return 1 if report.failing else 0
+    return 1 if report.failed else 0
 
 
 def _when(report: Report, path: Path) -> str:
@@ -144,7 +148,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         pyproject = None
     for line in explain_lines(report, comp, pyproject, limit=args.limit):
         print(line)
-    return 0 if comp.meets else 1
+    return 1 if comp.meets is False else 0
 
 
 # ---------------------------------------------------------------- promote

@@ -84,9 +84,12 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
     """What stands between ``comp`` and its declared level (or, when it holds it, the next one)."""
 
     lines: list[str] = []
-    if not comp.meets:
+    if comp.meets is False:
         target, blockers = comp.declared, comp.blockers
         lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}: below its level")
+    elif comp.meets is None:
+        target, blockers = comp.declared, comp.blockers
+        lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}: not judged in this run")
     elif comp.next_level is None:
         target, blockers = None, []
         lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}, the top of the ladder")

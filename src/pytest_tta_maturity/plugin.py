@@ -70,6 +70,9 @@ class State:
     interrupted: bool = False
     crashed_workers: list[str] = field(default_factory=lambda: list[str]())
     notes: list[str] = field(default_factory=lambda: list[str]())
+    #: the tests pytest's cache recorded as failed last time (``cache/lastfailed``)
+    last_failed: frozenset[str] = frozenset()
+    #: some collected test of this run failed last time: pytest's ``--lf`` then narrows the run to them
     failed_last_time: bool = False
     #: what the project's own ``addopts`` alone select (a full run selects no more than this)
     project_selection: Selection = field(default_factory=Selection)
@@ -161,7 +164,11 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     state = config.stash[STATE] = _make_state(config, config.option)
     cache = getattr(config, "cache", None)
-    state.failed_last_time = cache is not None and bool(cast(Cache, cache).get("cache/lastfailed", None))
+    if cache is not None:
+        recorded = cast(Cache, cache).get("cache/lastfailed", None)
+        state.last_failed = (
+            frozenset(str(k) for k in cast("dict[str, Any]", recorded)) if isinstance(recorded, dict) else frozenset()
+        )
     state.project_selection = _project_selection(config)
     if not _is_worker(config):
         state.change = _change(config, state)
@@ -269,6 +276,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             attribution[item.nodeid] = owners
     state.attribution = attribution
     state.collected = len(session.items)
+    # pytest's --lf runs only the known failures among the collected tests, and the whole selection
+    # when none of them is collected ("run-last-failure: N known failures not in selected tests").
+    state.failed_last_time = any(item.nodeid in state.last_failed for item in session.items)
     state.tested.update(name for owners in attribution.values() for name in owners)
     _record_contexts(session.config, state)
     if not _is_worker(session.config):
@@ -280,6 +290,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             "collected": state.collected,
             "deselected": state.deselected,
             "tested": sorted(state.tested),
+            "failed_last_time": state.failed_last_time,
             "contexts": state.contexts,
             "contexts_note": state.contexts_note,
         }
@@ -387,6 +398,7 @@ class _XdistHooks:
         self.state.collected = max(self.state.collected, int(data.get("collected", 0)))
         self.state.deselected = max(self.state.deselected, int(data.get("deselected", 0)))
         self.state.tested.update(str(name) for name in data.get("tested", ()))
+        self.state.failed_last_time = self.state.failed_last_time or bool(data.get("failed_last_time", False))
         if "contexts" in data and not self.state.contexts_note:  # one worker that could not record is enough
             self.state.contexts, self.state.contexts_note = str(data["contexts"]), str(data.get("contexts_note", ""))
 
@@ -394,14 +406,14 @@ class _XdistHooks:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Print the failing verdict as the very last line of the run."""
     state = _controller_state(config)
-    if state is None or state.report is None or not state.report.failing:
+    if state is None or state.report is None or not terminal.last_line(state.report):
         return
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        line = terminal.verdict(state.report)
-        if state.warn_only:
-            line += " (warn only)"
-        cast("pytest.TerminalReporter", reporter).write_line(line, red=not state.warn_only, yellow=state.warn_only)
+        failed = state.report.failed
+        cast("pytest.TerminalReporter", reporter).write_line(
+            terminal.verdict(state.report), red=failed, yellow=not failed
+        )
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -476,7 +488,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         return
     terminalreporter.write_sep("=", "tta-maturity")
     # A failing verdict is printed by pytest_unconfigure, as the run's last line.
-    for line in terminal.render(state.report, with_verdict=not state.report.failing):
+    for line in terminal.render(state.report, with_verdict=not terminal.last_line(state.report)):
         terminalreporter.write_line(line)
     for note in state.notes:
         terminalreporter.write_line(f"note: {note}", yellow=True)

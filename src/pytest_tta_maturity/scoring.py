@@ -343,11 +343,15 @@ def score_component(
         if next_level is not None
         else []
     )
+    # Not claimed either way when no judged requirement failed but one was not judged (a partial run's
+    # coverage, the tool gates under --tta-maturity-no-gates): the declared level is then unknown.
+    meets: bool | None = False if blockers else (True if achieved >= declared else None)
     return ComponentResult(
         name=comp.name,
         declared=comp.level,
         achieved=levels[achieved].name,
-        meets=not blockers,
+        meets=meets,
+        needs=list(cfg.ladder.level(comp.level).gates),
         coverage=figures,
         tests=counts,
         gates=all_gates,

@@ -392,9 +392,9 @@ def test_the_table_verdict_and_explain_show_known_and_new(run_cli: Run, project:
         "coverage 57.1% < 60% (+2.9 pts, ~2 statements); lint: 2 findings"
     )
     assert lines[-1] == (
-        "tta-maturity: FAILED: billing below development, new since the baseline: "
-        "lint: src/billing.py:1 F401 `os` imported but unused; "
-        "coverage dropped: 80% (10 uncovered) -> 57.1% (30 uncovered)"
+        "tta-maturity: FAILED: 1 of 3 components meet their declared levels; 1 below: billing (new since the "
+        "baseline: lint: src/billing.py:1 F401 `os` imported but unused; coverage dropped: 80% (10 uncovered) "
+        "-> 57.1% (30 uncovered)); 1 below its level holds its baseline: carbon."
     )
     explained = explain_lines(report, report.components[0])
     assert explained[1:4] == [

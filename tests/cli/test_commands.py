@@ -202,7 +202,7 @@ def test_status_of_a_named_report(run_cli: Run, project: Path, tmp_path: Path) -
     by_option = run_cli("status", "--report-file", str(path))
     assert by_position == by_option
     assert by_position.status == 0
-    assert by_position.out.splitlines()[-1] == "tta-maturity: all 1 components meet their declared levels"
+    assert by_position.out.splitlines()[-1] == "tta-maturity: PASSED: All 1 components meet their declared levels."
 
 
 def test_status_uses_pytest_cache_dir_setting(run_cli: Run, project: Path) -> None:

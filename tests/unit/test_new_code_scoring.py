@@ -84,7 +84,7 @@ def test_partial_run_does_not_judge_new_code_coverage_but_judges_findings(cfg: M
     assert [b.text for b in comp.blockers] == ["new code: 1 finding > 0 (a/x.py:3 F401 (lint))"]
     assert comp.undetermined == []  # development is out of reach by its findings: nothing above it counts
     comp = run(cfg, new(4, 1), partial=True, partial_reason="-k").components[0]
-    assert comp.meets and comp.blockers == []
+    assert (comp.meets, comp.blockers) == (None, [])  # not judged: nothing failed, new-code coverage unmeasured
     assert [u.text for u in comp.undetermined][:2] == [
         "coverage: partial run (-k)",
         "new_code_coverage: partial run (-k)",
@@ -93,7 +93,7 @@ def test_partial_run_does_not_judge_new_code_coverage_but_judges_findings(cfg: M
 
 def test_without_the_option_new_code_is_neither_judged_nor_claimed(cfg: MaturityConfig) -> None:
     comp = run(cfg, None).components[0]
-    assert comp.meets and comp.blockers == []
+    assert (comp.meets, comp.blockers) == (None, [])  # not claimed: the level's new-code requirement was not measured
     assert comp.achieved == "experimental"  # development's new-code needs were not measured
     assert [u.text for u in comp.undetermined][:2] == [
         "new_code_coverage: not measured (no --tta-maturity-new-code)",

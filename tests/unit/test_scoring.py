@@ -119,7 +119,7 @@ def test_partial_run_does_not_judge_coverage_nor_claim_a_level(cfg: MaturityConf
     cov = {"a": figures(10, 100), "b": figures(10, 100)}
     report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, partial=True, partial_reason="-k", tests={"a": PASSING})
     a, b = report.components
-    assert [c.meets for c in report.components] == [True, True]
+    assert [c.meets for c in report.components] == [None, None]  # not judged in a partial run, never claimed
     assert [c.achieved for c in report.components] == ["experimental", "experimental"]
     assert [u.text for u in a.undetermined] == ["coverage: partial run (-k)"]
     assert [u.text for u in b.undetermined] == [
@@ -150,7 +150,7 @@ def test_no_gates_requires_coverage_and_tests_only_and_claims_no_gated_level(cfg
     gates = gate_results(cfg, cfg.components, {}, {}, no_gates=True)
     report = run(cfg, cov, gates, no_gates=True)
     a, b = report.components
-    assert [c.meets for c in report.components] == [True, True]
+    assert [c.meets for c in report.components] == [None, None]  # the gates were not measured: not claimed
     assert [c.achieved for c in report.components] == ["experimental", "experimental"]
     assert [u.text for u in a.undetermined] == [
         "lint: not run (--tta-maturity-no-gates)",

@@ -376,7 +376,7 @@ def test_own_tests_in_a_partial_run_stays_lenient(cfg: MaturityConfig) -> None:
         result = score_component(
             cfg, judged_on_own(cfg, "b"), coverage, TestCounts(passed=1), passing(cfg), partial="-k"
         )
-        assert (result.achieved, result.meets, result.blockers) == ("experimental", True, [])
+        assert (result.achieved, result.meets, result.blockers) == ("experimental", None, [])
         assert result.undetermined == [Undetermined("coverage", "development", "partial run (-k)")]
 
 

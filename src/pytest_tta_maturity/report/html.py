@@ -193,8 +193,10 @@ def render(report: Report) -> str:
         achieved = esc(achieved_text(comp))
         if comp.held_by_baseline:
             achieved = f"{achieved} (below, baseline held)"
-        elif not comp.meets:
+        elif comp.meets is False:
             achieved = f'<span class="below">{achieved}</span>'
+        elif comp.meets is None:
+            achieved = f"{achieved} (not judged)"
         cells = [
             f'<th scope="row">{esc(comp.name)}</th>',
             f"<td>{esc(comp.declared)}</td>",
@@ -207,7 +209,10 @@ def render(report: Report) -> str:
             if result is None:
                 cells.append("<td></td>")
             else:
-                cells.append(f'<td class="st-{GATE_WORDS[result.status]}">{esc(gate_text(comp, gate))}</td>')
+                # tests where the declared level does not need them: a figure, not a verdict
+                figure = gate == "tests" and comp.needed(gate) is False
+                kind = "figure" if figure else GATE_WORDS[result.status]
+                cells.append(f'<td class="st-{kind}">{esc(gate_text(comp, gate))}</td>')
         cells.append(f"<td>{_details(comp)}</td>")
         body.append(f'<tr data-component="{esc(comp.name)}">' + "".join(cells) + "</tr>")
     body.append("</tbody></table>")

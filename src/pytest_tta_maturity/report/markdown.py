@@ -63,8 +63,10 @@ def render(report: Report) -> str:
         achieved = escape(achieved_text(comp))
         if comp.held_by_baseline:
             achieved = f"{achieved} (below, baseline held)"
-        elif not comp.meets:
+        elif comp.meets is False:
             achieved = f"**{achieved}** (below)"
+        elif comp.meets is None:
+            achieved = f"{achieved} (not judged)"
         star = "\\*" if report.partial and comp.coverage.measured else ""
         cover = coverage_text(comp) + star
         others = [escape(text) + star if (text := source_cell(comp, s)) else "" for s in sources]

@@ -18,6 +18,7 @@ from ._common import (
     source_cell,
     sources_absent,
     undetermined_groups,
+    verdict_line,
 )
 
 
@@ -66,27 +67,13 @@ def _blockers_cell(comp: ComponentResult) -> str:
 
 
 def verdict(report: Report) -> str:
-    """One line: every component meets its level (or holds its baseline), or which do not and why."""
-    failing = report.failing
-    total = len(report.components)
-    if not failing:
-        if report.held:
-            names = ", ".join(c.name for c in report.held)
-            meeting = total - len(report.held)
-            return (
-                f"tta-maturity: {meeting} of {total} components meet their declared levels, "
-                f"the others hold their baseline ({names})"
-            )
-        return f"tta-maturity: all {total} components meet their declared levels"
-    parts: list[str] = []
-    for comp in failing:
-        if comp.baseline is not None:
-            parts.append(
-                f"{comp.name} below {comp.declared}, new since the baseline: {'; '.join(comp.baseline.problems)}"
-            )
-        else:
-            parts.append(f"{comp.name} below {comp.declared} ({'; '.join(b.text for b in comp.blockers)})")
-    return "tta-maturity: FAILED: " + ", ".join(parts)
+    """The last line: ``tta-maturity: FAILED: `` and the sentence every format writes."""
+    return f"tta-maturity: {verdict_line(report)}"
+
+
+def last_line(report: Report) -> bool:
+    """Whether the verdict is printed after pytest's own summary: when the run fails or a component is below."""
+    return report.failed or bool(report.failing)
 
 
 def render(report: Report, *, with_verdict: bool = True) -> list[str]:
@@ -119,7 +106,7 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
         lines.append("tools: " + ", ".join(tools))
     for comp in report.components:
         for gate, result in comp.gates.items():
-            if result.status == "error" and result.message and comp.meets:
+            if result.status == "error" and result.message and comp.meets is not False:
                 lines.append(f"{comp.name}: {gate}: error ({result.message})")
     for comp in report.components:
         if comp.baseline is not None and not comp.baseline.held:
