@@ -317,7 +317,8 @@ def test_a_component_judged_on_own_tests_fails_on_that_figure(mono: Project, arg
     assert own["percent"] < 60 <= everything["percent"]  # all tests would have held development
     assert beta["blockers"][0].startswith(f"own-tests coverage {own['percent']:.2f}% < 60% ")
     assert result.stdout.lines[-1].startswith(
-        f"tta-maturity: FAILED: beta below development (own-tests coverage {own['percent']:.2f}% < 60%"
+        f"tta-maturity: FAILED: 3 of 4 components meet their declared levels; "
+        f"1 below: beta (own-tests coverage {own['percent']:.2f}% < 60%"
     )
 
 

@@ -102,9 +102,8 @@ def test_pass_and_fail_of_built_in_and_custom_gates(verdict_project: VerdictProj
     report = verdict_project.report()
     assert (report["failed"], report["summary"]["promotable"]) == (True, ["delta"])
     assert result.stdout.lines[-1] == (
-        "tta-maturity: FAILED: alpha below staging (failing: command failed), "
-        "beta below development (lint: 1 finding), "
-        "epsilon below development (coverage 40.00% < 60% (+20.00 pts, ~2 statements or branches))"
+        "tta-maturity: FAILED: 2 of 5 components meet their declared levels; 3 below: alpha (failing: command failed), "
+        "beta (lint: 1 finding), epsilon (coverage 40.00% < 60% (+20.00 pts, ~2 statements or branches))."
     )
     assert "tta_maturity_gates_run 1" in read(verdict_project, "report.prom")
     gold.check_run("full", verdict_project.path, result.stdout.lines)
@@ -161,7 +160,9 @@ def test_no_gates_skips_every_tool_gate_and_claims_no_level(verdict_project: Ver
         }
     # the tool gates are not judged, so beta's lint finding does not count; not measured, so
     # no component holds more than experimental
-    assert verdicts(comps) == {**{name: ("experimental", True, []) for name in LEVELS}, "epsilon": EPSILON}
+    # not judged, not claimed: only delta's experimental level needs no gate
+    judged = {name: ("experimental", True if level == "experimental" else None, []) for name, level in LEVELS.items()}
+    assert verdicts(comps) == {**judged, "epsilon": EPSILON}
     unmeasured = [f"{g}: {NO_GATES}" for g in ("lint", "ok", "format", "failing")]
     assert {name: c["undetermined"] for name, c in comps.items()} == {
         **{name: unmeasured for name in LEVELS},
@@ -275,9 +276,9 @@ def test_partial_run_leaves_coverage_and_tests_unjudged(verdict_project: Verdict
     assert verdicts(comps) == {
         "alpha": ("experimental", False, ["failing: command failed"]),
         "beta": ("experimental", False, ["lint: 1 finding"]),
-        "gamma": ("experimental", True, []),
-        "delta": ("experimental", True, []),
-        "epsilon": ("experimental", True, []),
+        "gamma": ("experimental", None, []),  # not judged in a partial run: never claimed
+        "delta": ("experimental", True, []),  # experimental needs nothing: held
+        "epsilon": ("experimental", None, []),
     }
     partial = "partial run (tests selected on the command line (-k))"
     assert comps["gamma"]["gates"]["tests"]["message"] == "no attributed test ran in this partial run"
@@ -294,7 +295,7 @@ def test_partial_run_leaves_coverage_and_tests_unjudged(verdict_project: Verdict
         "alpha      staging       experimental? !  100.00%*  100.00%*   50.00%*        1/1 passed            pass      pass    FAIL     pass  failing: command failed",
         "beta       development   experimental !   100.00%*  100.00%*   66.67%*        1/1 passed            FAIL (1)  pass    FAIL     pass  lint: 1 finding",
         "gamma      development   experimental?    50.00%*   0.00%*     50.00%*        skipped (0/0 passed)  pass      pass    FAIL     pass",
-        "delta      experimental  experimental?    50.00%*   0.00%*     50.00%*        skipped (0/0 passed)  pass      pass    FAIL     pass",
+        "delta      experimental  experimental?    50.00%*   0.00%*     50.00%*        0 tests               pass      pass    FAIL     pass",
         "epsilon    development   experimental?    10.00%*   0.00%*     10.00%*        skipped (0/0 passed)  pass      pass    FAIL     pass",
         "* partial run (tests selected on the command line (-k)): coverage is not judged",
     ]
