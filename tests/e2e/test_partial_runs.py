@@ -45,6 +45,12 @@ def a_test_failed_last_time(project: Project) -> None:
     project.run(*BASE)
 
 
+def the_test_that_failed_was_deleted(project: Project) -> None:
+    """pytest's --lf then runs the whole selection ("run-last-failure: 1 known failures not in selected tests")."""
+    a_test_failed_last_time(project)
+    project.path.joinpath("tests/test_flaky.py").unlink()
+
+
 def one_test_never_runs(project: Project) -> None:
     project.write("conftest.py", SKIPS_DESCRIBE)
 
@@ -78,6 +84,7 @@ CASES = {
     "--ignore": Case(("--ignore", "tests/test_pricing.py"), *selected("--ignore")),
     "--ignore-glob": Case(("--ignore-glob=*pricing*",), *selected("--ignore-glob")),
     "--lf after a failure": Case(("--lf",), *selected("--lf"), setup=a_test_failed_last_time),
+    "--lf whose failure is gone: pytest runs everything": Case(("--lf",), setup=the_test_that_failed_was_deleted),
     "-x, --sw and --lf with nothing failing": Case(("-x", "--sw", "--lf")),
     "a node id": Case(("tests/test_cart.py::test_total",), *selected("paths or node ids")),
     "a path": Case(("tests/test_cart.py",), *selected("paths or node ids")),
