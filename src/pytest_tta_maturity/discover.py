@@ -18,14 +18,15 @@ Nothing is imported or run. The rules, in the order they apply:
   leaves out. Each is listed for review.
 - **Containers are split, one level.** A package is a container when its own code is small beside
   its parts: it has at least two parts, at least one of them a sub-package, and the code lines of
-  its parts outweigh its own (its ``__init__.py`` and the modules that are not parts). Parts are
+  its parts outweigh its own (its ``__init__.py`` and the modules that are not parts); a package
+  holding ``*_component.py`` modules needs no sub-package. Parts are
   the sub-packages and, for each sub-package ``X``, the modules ``X.py`` and ``X_*.py`` beside it,
   which join ``X``; a module named ``*_component.py`` also counts as a part. A container becomes
   one component per sub-package (with its modules) and one per remaining module. Only the first
   level is split (``depth``, default 1); a part deeper down is split only when it holds
   ``*_component.py`` modules, the convention that says "a container of components". A package
-  whose parts import each other heavily (more than half of its parts import a sibling part) is
-  never split: it is one component, however many modules it has.
+  whose parts import each other heavily (more than half of its parts and own modules import
+  another of them) is never split: it is one component, however many modules it has.
 - **Names** are the part's own (``carbon``, ``model_management``; ``x_component.py`` gives ``x``);
   two parts of one name take their container's name as a prefix (``app-core``).
 - **Tests by their imports.** A test file (pytest's ``python_files``, ``test_*.py`` and
@@ -41,12 +42,13 @@ import ast
 import fnmatch
 import glob
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 from .config import read_toml
+from .coverage_adapter import omit_patterns
 from .errors import ConfigError
 
 T = TypeVar("T")
@@ -113,6 +115,7 @@ class Layout:
     omit: tuple[str, ...]
     depth: int = DEFAULT_DEPTH
     skipped: list[Doubt] = field(default_factory=list[Doubt])
+    _omit: Callable[[str], bool] | None = field(default=None, repr=False)
 
     def names(self, path: Path) -> list[str]:
         """The dotted names of ``path`` (a module or a package folder) under every import root holding it."""
@@ -148,10 +151,10 @@ class Layout:
         return None
 
     def omitted(self, file: Path) -> bool:
-        """Whether coverage.py's ``omit`` patterns leave ``file`` out (matched as coverage does, on the full path)."""
-        full = file.as_posix()
-        rel = _rel(file, self.root) if self.root in file.parents else full
-        return any(fnmatch.fnmatch(full, p) or fnmatch.fnmatch(rel, p) for p in self.omit)
+        """Whether coverage.py's ``omit`` patterns leave ``file`` out (matched as coverage.py matches them)."""
+        if self._omit is None:
+            self._omit = omit_patterns(self.omit, self.root.as_posix())
+        return self._omit(file.as_posix())
 
     def skip(self, path: Path, why: str) -> None:
         self.skipped.append(Doubt("skipped", _rel(path, self.root), why=why))
@@ -334,7 +337,8 @@ def _groups(unit: Path, layout: Layout) -> _Container | None:
             and not layout.is_test(entry.name)
         ):
             modules.append(entry)
-    if not packages:
+    marked = any(m.stem.endswith(PART_SUFFIXES) for m in modules)
+    if not packages and not marked:
         return None
     names = [p.name for p in packages]
     grouped: dict[str, list[Path]] = {p.name: [p] for p in packages}
@@ -355,19 +359,20 @@ def _groups(unit: Path, layout: Layout) -> _Container | None:
     parts_size = sum(code_lines(u) for part in parts for u in part)
     if parts_size <= own_size:
         return None
-    marked = any(m.stem.endswith(PART_SUFFIXES) for m in modules)
     return _Container(parts, own, marked)
 
 
 def _coupled(container: _Container, layout: Layout) -> bool:
-    """Whether more than half of the container's parts import one of their sibling parts."""
+    """Whether more than half of the container's parts and own modules (what a split would make
+    components) import another of them."""
+    members = [*container.parts, *([m] for m in container.own)]
     owners: dict[str, int] = {}
-    for index, part in enumerate(container.parts):
-        for unit in part:
+    for index, member in enumerate(members):
+        for unit in member:
             owners.update(dict.fromkeys(layout.names(unit), index))
     coupled = 0
-    for index, part in enumerate(container.parts):
-        for file in (f for unit in part for f in _python_files(unit)):
+    for index, member in enumerate(members):
+        for file in (f for unit in member for f in _python_files(unit)):
             if layout.is_test(file.name):
                 continue
             try:
@@ -377,7 +382,7 @@ def _coupled(container: _Container, layout: Layout) -> bool:
             if any(_owner(name, owners) not in (None, index) for name in names):
                 coupled += 1
                 break
-    return coupled * 2 > len(container.parts)
+    return coupled * 2 > len(members)
 
 
 def _split(

@@ -7,9 +7,11 @@ existing table, the table is the user's word:
 
 - every declared component keeps its name and every key (``level``, ``tests``,
   ``coverage``...); a component found again (same name, or exactly the same
-  paths under another name) gains the paths and test files found for it that
-  it does not list yet; paths and tests that no longer exist leave it, and a
-  component whose paths are all gone is removed;
+  paths under another name) gains the new paths found for it (not those in
+  ``proposed``: those were taken out by hand), and, when it has no ``tests``
+  key, the test files that import it; ``tests`` written by hand are kept as
+  written; paths and tests that no longer exist leave it, and a component
+  whose paths are all gone is removed;
 - a declared component is never split, merged or renamed;
 - a found component is added only when some of its files belong to no
   declared component and none of its paths is in ``proposed``: a path ``init``
@@ -313,13 +315,14 @@ def _merge(
             taken.add(id(same[0]))
             result.renamed[same[0].name] = name
 
+    before = {_normal(p) for p in proposed}
     owned: list[str] = []  # the paths of every component kept
     for name, values in declared.items():
         item = match.get(name)
         paths = _strings(values.get("paths"))
         alive = [p for p in paths if (root / p).exists()]
-        if item is not None:
-            alive += [p for p in item.paths if not _under(root, p, alive)]
+        if item is not None:  # new code found for it; a path proposed before and taken out stays out
+            alive += [p for p in item.paths if not _under(root, p, alive) and _normal(p) not in before]
         if not alive:
             editor.remove(name)
             result.removed.append(name)
@@ -328,14 +331,13 @@ def _merge(
             editor.set(name, "paths", alive)
         tests = _strings(values.get("tests"))
         alive_tests = [p for p in tests if (root / p).exists()]
-        if item is not None:
+        if item is not None and "tests" not in values:  # tests written by hand are kept as written
             alive_tests += [p for p in item.tests if not _under(root, p, alive_tests)]
         if alive_tests != tests:
             editor.set(name, "tests", alive_tests)
         owned.extend(alive)
         result.kept.append((name, str(values.get("level", ""))))
 
-    before = {_normal(p) for p in proposed}
     for item in found:
         if id(item) in taken or _covered(root, item, owned):
             continue

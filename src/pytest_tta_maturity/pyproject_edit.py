@@ -253,15 +253,22 @@ class ComponentsEditor:
         self.components.remove(name)
 
     def set_setting(self, table: str, key: str, value: Any) -> None:
-        """Set ``key`` of ``[tool.tta-maturity.TABLE]``; the table is added after the others when missing."""
+        """Set ``key`` of ``[tool.tta-maturity.TABLE]``; the table is added after the others when missing
+        (what ended the table before it, blank lines and comments, moves below it, as :meth:`add` does)."""
         if table in self.tta:
             item: Any = self.tta[table]
             item[key] = _value(key, value)
             return
-        new = new_table({key: value}, blank_line_after=True)
+        new = new_table({key: value})
         self.tta.add(table, new)
-        if self.doc.as_string().endswith("\n\n"):
-            _take_trailing(new.value.body, comments_only=False)
+        new.trivia.indent = ""
+        before = self._table_before(new)
+        if before is None:
+            return
+        body = before.value.body
+        trailing = _take_trailing(body, comments_only=False)
+        body.append((None, Whitespace("\n")))
+        new.value.body.extend(trailing)
 
     def remove_setting(self, key: str) -> None:
         """Remove a whole key of ``[tool.tta-maturity]`` other than the components (``levels``, ``gates``)."""
