@@ -28,6 +28,16 @@ from .model import ComponentResult, Report
 
 
 @dataclass
+class Recorded:
+    """What ``tta-maturity baseline`` prints, the new file text (``None``: write nothing), and whether
+    some component could not be recorded (the command then exits 1)."""
+
+    lines: list[str]
+    text: str | None
+    blocked: bool = False
+
+
+@dataclass
 class Update:
     """The outcome of recording a report over an old baseline."""
 
@@ -45,8 +55,12 @@ def update_baseline(
     allow_lower: bool = False,
     reason: str = "",
     today: str = "",
+    blocked: Sequence[str] = (),
 ) -> Update:
     """The new baseline: ``report``'s components below their level, never looser than ``old``.
+
+    The components named in ``blocked`` (what they would record is not known) keep
+    their old entry, or stay out of the file.
 
     ``required`` maps each component to the gates its declared level needs: only
     those (and coverage) can make an update looser; other gates only tighten.
@@ -64,7 +78,7 @@ def update_baseline(
                 fresh.components[name] = entry
     for comp in report.components:
         previous = old.components.get(comp.name) if old is not None else None
-        if comp.meets is None:  # not judged in that run: what was recorded stays
+        if comp.meets is None or comp.name in blocked:  # not judged, or not recordable: what was recorded stays
             if previous is not None:
                 fresh.components[comp.name] = previous
             continue
@@ -177,12 +191,14 @@ def record(
     allow_lower: bool = False,
     reason: str = "",
     today: str = "",
-) -> tuple[list[str], str | None]:
+) -> Recorded:
     """Record ``report`` (a full report) into the baseline at ``path`` (``old``: its current content).
 
     ``required`` maps every declared component to the gates its declared level needs. Returns what
-    to print and the new file text (``None``: write nothing); raises :class:`Refused` (nothing is
-    written) when the record would be unknown or, without ``allow_lower``, worse.
+    to print and the new file text. A component below its level whose record would be unknown (a
+    failed test, coverage not measured, a gate that could not run) is left as it was and named, with
+    the ways forward; the others are recorded. Raises :class:`Refused` (nothing is written) when the
+    whole report cannot be used or, without ``allow_lower``, something is worse.
     """
     shown = display_path(path)
     if old is not None:
@@ -211,11 +227,18 @@ def record(
                 f"not recording: the report names component '{comp.name}', which the configuration "
                 "no longer declares; run pytest --tta-maturity again"
             )
-    problems = [line for comp in report.below for line in unrecordable(comp, required[comp.name])]
-    if problems:
-        raise Refused(f"not recording {shown}: what it would record is not known", problems)
+    problems = {comp.name: unrecordable(comp, required[comp.name]) for comp in report.below}
+    problems = {name: lines for name, lines in problems.items() if lines}
+    blocked = _blocked_lines(problems, old)
     result = update_baseline(
-        old, report, required, version=version, allow_lower=allow_lower, reason=reason, today=today
+        old,
+        report,
+        required,
+        version=version,
+        allow_lower=allow_lower,
+        reason=reason,
+        today=today,
+        blocked=list(problems),
     )
     if result.worse and not allow_lower:
         count = len(result.worse)
@@ -225,6 +248,36 @@ def record(
             f"{'it' if count == 1 else 'them'}",
             [f"  - {w}" for w in result.worse],
         )
+    lines, text = _outcome(result, old, shown, version)
+    if problems and text is None and old is None:
+        lines = [f"not recording {shown}: nothing below its level can be recorded"]
+    return Recorded(lines + blocked, text, bool(problems))
+
+
+def _blocked_lines(problems: Mapping[str, Sequence[str]], old: Baseline | None) -> list[str]:
+    """The components that block, why, and the ways forward."""
+    if not problems:
+        return []
+    names = sorted(problems)
+    lines = [f"not recorded (what it would record is not known): {', '.join(names)}"]
+    lines.extend(f"  - {line}" for name in names for line in problems[name])
+    kept = [name for name in names if old is not None and name in old.components]
+    if kept:
+        lines.append(f"  their earlier entry is kept: {', '.join(kept)}")
+    failing = [name for name in names if any("failed or errored test" in line for line in problems[name])]
+    if failing:
+        lines.append(
+            "  a failed test is never baselined: fix it, deselect it (--deselect in addopts), or mark it "
+            "@pytest.mark.xfail(reason=...)"
+        )
+    lines.append(
+        "  then run pytest --tta-maturity and tta-maturity baseline --update "
+        "(a component new to the file needs --allow-lower --reason TEXT)"
+    )
+    return lines
+
+
+def _outcome(result: Update, old: Baseline | None, shown: str, version: str) -> tuple[list[str], str | None]:
     new = result.baseline
     if old is None:
         if not new.components:

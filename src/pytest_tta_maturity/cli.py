@@ -18,7 +18,7 @@ from typing import NoReturn
 
 from . import __version__, init, pyproject_edit
 from ._util import did_you_mean
-from .config import MaturityConfig, find_pyproject, load
+from .config import MAX_DEPTH, MaturityConfig, find_pyproject, load
 from .errors import MaturityError, Refused, ReportError, UsageError, display_path
 from .explain import explain_lines
 from .model import ComponentResult, Report
@@ -207,7 +207,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         pyproject = root / "pyproject.toml"
     else:
         pyproject = find_pyproject(Path.cwd()) or Path.cwd().resolve() / "pyproject.toml"
-    plan = init.plan(pyproject, force=args.force)
+    if args.depth is not None and not 0 <= args.depth <= MAX_DEPTH:
+        raise UsageError(
+            f"init --depth {args.depth}: must be a whole number from 0 to {MAX_DEPTH} "
+            "(0: no container is split, 1: the first level, the default)"
+        )
+    plan = init.plan(pyproject, force=args.force, depth=args.depth, show_all=args.all)
     if args.dry_run:
         sys.stdout.write(pyproject_edit.unified_diff(plan.before, plan.after, pyproject.name))
         for line in plan.summary(dry_run=True):
@@ -250,7 +255,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     old = baseline.load(path, __version__) if path.exists() else None
     report, _ = _full_report_for(args)
     required = {c.name: cfg.ladder.level(c.level).gates for c in cfg.components}
-    lines, text = baseline_update.record(
+    recorded = baseline_update.record(
         report,
         required,
         path,
@@ -261,11 +266,11 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         reason=" ".join(args.reason.split()),
         today=datetime.date.today().isoformat(),
     )
-    if text is not None:
-        formats.atomic_write(path, text)
-    for line in lines:
+    if recorded.text is not None:
+        formats.atomic_write(path, recorded.text)
+    for line in recorded.lines:
         print(line)
-    return 0
+    return 1 if recorded.blocked else 0
 
 
 # ---------------------------------------------------------------- check
@@ -349,16 +354,27 @@ def build_parser() -> argparse.ArgumentParser:
     init_cmd = command(
         "init",
         "write a starting [tool.tta-maturity] from the components found",
-        "Find the components (packages at the top level or under src/, containers split into their parts, "
-        "uv workspace members) and the test files that import each, and declare them at level 'experimental' "
-        "in pyproject.toml, keeping the rest of the file byte for byte.",
+        "Find the components (packages at the top level or under src/, containers split one level into their "
+        "parts, uv workspace members) and the test files that import each, declare them at level 'experimental' "
+        "in pyproject.toml, keeping the rest of the file byte for byte, and print the table it wrote.",
+    )
+    init_cmd.add_argument(
+        "--depth",
+        type=int,
+        metavar="N",
+        help="how many levels of containers to split (0: none; default: [tool.tta-maturity.init] depth, else 1)",
+    )
+    init_cmd.add_argument(
+        "--all", action="store_true", help="list every entry to review, not the first 10 of each kind"
     )
     init_cmd.add_argument(
         "--force",
         action="store_true",
         help="bring an existing [tool.tta-maturity] up to date, keeping declared levels and hand-written keys",
     )
-    init_cmd.add_argument("--dry-run", action="store_true", help="print the change as a unified diff; write nothing")
+    init_cmd.add_argument(
+        "--dry-run", action="store_true", help="print the change as a unified diff and the table; write nothing"
+    )
     init_cmd.set_defaults(func=cmd_init)
 
     status = command("status", "the table from the last report", "Print the table of a report.")

@@ -23,7 +23,11 @@ from .model import CoverageSource
 
 TABLE = "tool.tta-maturity"
 
-TOP_KEYS = ("components", "levels", "gates", "baseline", "coverage_from")
+TOP_KEYS = ("components", "levels", "gates", "baseline", "coverage_from", "init")
+#: The keys of ``[tool.tta-maturity.init]``: what ``tta-maturity init`` reads and records.
+INIT_KEYS = ("depth", "proposed")
+#: The deepest split ``init`` can be asked for.
+MAX_DEPTH = 9
 DEFAULT_BASELINE = "tta-maturity-baseline.json"
 COMPONENT_KEYS = ("level", "paths", "tests", "coverage", "coverage_from")
 #: What ``coverage_from`` may name: the coverage figure the ladder judges.
@@ -229,6 +233,40 @@ def load(file: Path, *, plugin_gates: bool = False) -> MaturityConfig:
     return parse(read_toml(file), file, plugin_gates=plugin_gates)
 
 
+@dataclass(frozen=True)
+class InitSettings:
+    """``[tool.tta-maturity.init]``: how deep ``init`` splits, and the paths it proposed before."""
+
+    depth: int | None = None
+    proposed: tuple[str, ...] = ()
+
+
+def _init_table(reader: _Reader, raw: Any) -> InitSettings:
+    key = f"{TABLE}.init"
+    table = reader.table(key, raw)
+    reader.check_keys(key, table, INIT_KEYS)
+    depth: int | None = None
+    if "depth" in table:
+        value = table["depth"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DEPTH:
+            raise reader.error(
+                f"{key}.depth", value, f"must be a whole number from 0 to {MAX_DEPTH}", "write e.g. depth = 1"
+            )
+        depth = value
+    proposed: list[str] = []
+    if "proposed" in table:
+        proposed = reader.strings(f"{key}.proposed", table["proposed"], '["src/components/carbon"]')
+    return InitSettings(depth, tuple(proposed))
+
+
+def init_settings(document: Mapping[str, Any], file: Path) -> InitSettings:
+    """``[tool.tta-maturity.init]`` of ``document`` (validated; empty when absent)."""
+    tool = document.get("tool")
+    top: Any = cast(dict[str, Any], tool).get("tta-maturity") if isinstance(tool, dict) else None
+    raw: Any = cast(dict[str, Any], top).get("init", {}) if isinstance(top, dict) else {}
+    return _init_table(_Reader(file), raw)
+
+
 def parse(document: Mapping[str, Any], file: Path, *, plugin_gates: bool = False) -> MaturityConfig:
     """Validate an already-read TOML document (see :func:`load`)."""
     reader = _Reader(file)
@@ -251,6 +289,7 @@ def parse(document: Mapping[str, Any], file: Path, *, plugin_gates: bool = False
         reader.coverage_from(f"{TABLE}.coverage_from", top["coverage_from"]) if "coverage_from" in top else None
     )
     components = _components(reader, top.get("components"), default_from or "all_tests")
+    _init_table(reader, top.get("init", {}))
     baseline = None
     if "baseline" in top:
         raw_baseline = top["baseline"]

@@ -46,6 +46,7 @@ __all__ = [
     "Prepared",
     "file_reporter",
     "measurement_core",
+    "omit_patterns",
     "read_facts",
     "records_contexts",
     "report_filter",
@@ -106,6 +107,15 @@ def run_omit(cov: coverage.Coverage) -> Callable[[str], bool]:
         return lambda _filename: False
     matcher = GlobMatcher(prep_patterns(patterns), "run_omit")
     return matcher.match
+
+
+def omit_patterns(patterns: Iterable[str], root: str) -> Callable[[str], bool]:
+    """Whether ``[tool.coverage.run] omit`` ``patterns`` leave a file out, as coverage.py started in ``root``
+    would match them (for ``tta-maturity init``, which reads the settings without running coverage)."""
+    anchored = [p if p.startswith(("*", "/")) else f"{root.rstrip('/')}/{p}" for p in patterns]
+    if not anchored:
+        return lambda _filename: False
+    return GlobMatcher(prep_patterns(anchored), "init_omit").match
 
 
 def report_filter(cov: coverage.Coverage) -> Callable[[str], bool]:

@@ -1,20 +1,25 @@
 """``tta-maturity init``: a starting ``[tool.tta-maturity]`` from the components found in the project.
 
 Without ``--force`` the tables are appended to pyproject.toml (created when
-missing) and nothing else in the file changes. With ``--force`` over an existing
-table, the components are brought up to date in place:
+missing) and nothing else in the file changes; ``[tool.tta-maturity.init]``
+``proposed`` records the paths ``init`` proposed. With ``--force`` over an
+existing table, the table is the user's word:
 
-- what you declared is never taken away: a component found again (same name,
-  or exactly the same paths under another name) keeps its name, its level and
-  every key; the paths and test files found for it that it does not cover yet
-  are added to its ``paths`` and ``tests``;
-- a found component whose every file already belongs to a kept component (a
-  hand-made grouping) is not added;
-- a declared component that is exactly a container ``init`` now splits is
-  replaced by its parts, each keeping its level and other keys;
-- paths and tests that are gone leave a component; one whose paths are all gone
-  is removed;
-- the other tables of ``[tool.tta-maturity]`` (``levels``, ``gates``, ...) are kept.
+- every declared component keeps its name and every key (``level``, ``tests``,
+  ``coverage``...); a component found again (same name, or exactly the same
+  paths under another name) gains the new paths found for it (not those in
+  ``proposed``: those were taken out by hand), and, when it has no ``tests``
+  key, the test files that import it; ``tests`` written by hand are kept as
+  written; paths and tests that no longer exist leave it, and a component
+  whose paths are all gone is removed;
+- a declared component is never split, merged or renamed;
+- a found component is added only when some of its files belong to no
+  declared component and none of its paths is in ``proposed``: a path ``init``
+  proposed before that no component declares now was removed by hand, and is
+  listed for review, never added again (delete it from ``proposed`` to have it
+  proposed again);
+- ``proposed`` gains the paths found this time; the other tables of
+  ``[tool.tta-maturity]`` (``levels``, ``gates``, ...) are kept.
 """
 
 from __future__ import annotations
@@ -27,8 +32,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from . import pyproject_edit as edit
-from .config import TABLE, parse
-from .discover import Doubt, Found, discover
+from .config import TABLE, init_settings, parse
+from .discover import DEFAULT_DEPTH, Doubt, Found, discover
 from .errors import Refused, display_path
 
 HEADER = (
@@ -36,12 +41,22 @@ HEADER = (
     "then `tta-maturity promote NAME --to LEVEL` once a component holds a higher level.",
 )
 START_LEVEL = "experimental"
-#: How many entries of each kind the "to review" list shows.
+#: How many entries of each kind the "to review" list shows (``--all``: every one).
 REVIEW_LIMIT = 10
 #: The keys ``init`` writes; every other key of a component is the user's and is kept.
 WRITTEN = ("paths", "tests")
 
 Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table ``init`` prints: a component as the file declares it afterwards."""
+
+    name: str
+    level: str
+    tests: int  # how many test files its ``tests`` hold
+    paths: tuple[str, ...]
 
 
 @dataclass
@@ -55,10 +70,11 @@ class InitPlan:
     names: list[str] = field(default_factory=list[str])  # every component declared afterwards
     added: list[str] = field(default_factory=list[str])  # new, at experimental
     kept: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])  # (name, declared level)
-    split: list[tuple[str, list[str]]] = field(default_factory=list[tuple[str, list[str]]])
     removed: list[str] = field(default_factory=list[str])
+    rows: list[Row] = field(default_factory=list[Row])
     review: list[str] = field(default_factory=list[str])
     renamed: dict[str, str] = field(default_factory=dict[str, str])  # found name -> name in the file
+    not_again: list[Found] = field(default_factory=list[Found])  # removed by hand, not proposed again
 
     def summary(self, *, dry_run: bool = False) -> list[str]:
         """What was (or, with ``dry_run``, would be) written, for the terminal."""
@@ -66,45 +82,86 @@ class InitPlan:
         count = f"{len(self.names)} component{'' if len(self.names) == 1 else 's'}"
         if self.created:
             verb = "would write" if dry_run else "wrote"
-            lines = [f"{verb} [{TABLE}] to {shown}: {count} at {START_LEVEL} ({', '.join(self.names)})"]
+            lines = [f"{verb} [{TABLE}] to {shown}: {count} at {START_LEVEL}"]
         else:
             verb = "would update" if dry_run else "updated"
             lines = [f"{verb} [{TABLE}] in {shown}: {count}"]
             if self.kept:
                 lines.append("  kept with their declared levels: " + ", ".join(f"{n} ({lv})" for n, lv in self.kept))
-            for name, parts in self.split:
-                lines.append(f"  split into its parts, each keeping its level: {name} -> {', '.join(parts)}")
             if self.added:
                 lines.append(f"  new at {START_LEVEL}: " + ", ".join(self.added))
             if self.removed:
                 lines.append("  removed (their paths are gone): " + ", ".join(self.removed))
+        lines.extend(table_lines(self.rows))
         if self.review:
             lines.append("to review (init could not decide these):")
             lines.extend(f"  - {line}" for line in self.review)
         return lines
 
 
-def review_lines(doubts: Sequence[Doubt], found: Sequence[Found], renamed: Mapping[str, str]) -> list[str]:
-    """The "to review" list: at most :data:`REVIEW_LIMIT` lines of each kind."""
+def table_lines(rows: Sequence[Row]) -> list[str]:
+    """The components as a table: name, level, number of test files, paths."""
+    if not rows:
+        return []
+    head = ("component", "level", "tests", "paths")
+    cells = [(r.name, r.level, str(r.tests), ", ".join(r.paths)) for r in rows]
+    name_w = max(len(c[0]) for c in [head, *cells])
+    level_w = max(len(c[1]) for c in [head, *cells])
+    tests_w = max(len(c[2]) for c in [head, *cells])
+
+    def line(cell: tuple[str, str, str, str]) -> str:
+        return f"  {cell[0]:<{name_w}}  {cell[1]:<{level_w}}  {cell[2]:>{tests_w}}  {cell[3]}".rstrip()
+
+    return [line(head), *(line(c) for c in cells)]
+
+
+def review_lines(
+    doubts: Sequence[Doubt],
+    found: Sequence[Found],
+    renamed: Mapping[str, str],
+    declared: Sequence[str],
+    not_again: Sequence[Found] = (),
+    *,
+    show_all: bool = False,
+) -> list[str]:
+    """The "to review" list: at most :data:`REVIEW_LIMIT` lines of each kind, or every one with ``show_all``."""
     paths = {f.name: f.paths for f in found}
+    groups: list[list[str]] = [
+        [f"{d.subject}: {d.why}; declare it by hand if it is one" for d in doubts if d.kind == "skipped"],
+        [
+            f"{f.name}: removed by hand, not proposed again ({', '.join(f.paths)}); delete its paths from "
+            f"[{TABLE}.init] proposed to have init propose it"
+            for f in not_again
+        ],
+    ]
+    untested: list[str] = []
+    for doubt in doubts:
+        name = renamed.get(doubt.subject, doubt.subject)
+        if doubt.kind == "untested" and name in declared:
+            shown = ", ".join(paths.get(doubt.subject, ()))
+            untested.append(f"{name}: no test file imports it ({shown}); it stays without tests")
+    groups.append(untested)
+    groups.append(
+        [
+            f"{d.subject}: imports none of the components; "
+            "add it to a component's tests or mark its tests @pytest.mark.component(NAME)"
+            for d in doubts
+            if d.kind == "orphan"
+        ]
+    )
+    groups.append(
+        [
+            f"{d.subject}: cannot be read{f' (line {d.line})' if d.line else ''}; its imports are unknown"
+            for d in doubts
+            if d.kind == "unreadable"
+        ]
+    )
     lines: list[str] = []
-    for kind in ("untested", "orphan", "unreadable"):
-        mine = [d for d in doubts if d.kind == kind]
-        for doubt in mine[:REVIEW_LIMIT]:
-            if kind == "untested":
-                name = renamed.get(doubt.subject, doubt.subject)
-                shown = ", ".join(paths.get(doubt.subject, ()))
-                lines.append(f"{name}: no test file imports it ({shown}); it stays without tests")
-            elif kind == "orphan":
-                lines.append(
-                    f"{doubt.subject}: imports none of the components; "
-                    "add it to a component's tests or mark its tests @pytest.mark.component(NAME)"
-                )
-            else:
-                where = f" (line {doubt.line})" if doubt.line else ""
-                lines.append(f"{doubt.subject}: cannot be read{where}; its imports are unknown")
-        if len(mine) > REVIEW_LIMIT:
-            lines.append(f"... and {len(mine) - REVIEW_LIMIT} more like these")
+    for group in groups:
+        shown = group if show_all else group[:REVIEW_LIMIT]
+        lines.extend(shown)
+        if len(group) > len(shown):
+            lines.append(f"... and {len(group) - len(shown)} more like these (init --all lists every one)")
     return lines
 
 
@@ -115,8 +172,17 @@ def _values(found: Found) -> Values:
     return values
 
 
-def plan(pyproject: Path, *, force: bool) -> InitPlan:
-    """The new text of ``pyproject`` (which may not exist yet); nothing is written."""
+def _proposed(found: Sequence[Found], before: Sequence[str], root: Path) -> list[str]:
+    """The record of what ``init`` proposed: what it proposed before (still there) and what it found now."""
+    paths = {p for p in before if (root / p).exists()} | {p for f in found for p in f.paths}
+    return sorted(paths)
+
+
+def plan(pyproject: Path, *, force: bool, depth: int | None = None, show_all: bool = False) -> InitPlan:
+    """The new text of ``pyproject`` (which may not exist yet); nothing is written.
+
+    ``depth``: how many levels of containers to split (default: ``[tool.tta-maturity.init] depth``, else 1).
+    """
     pyproject = pyproject.resolve()
     root = pyproject.parent
     result = InitPlan(pyproject)
@@ -126,23 +192,30 @@ def plan(pyproject: Path, *, force: bool) -> InitPlan:
     exists = isinstance(tool, dict) and "tta-maturity" in tool
     if exists and not force:
         raise Refused(f"{display_path(pyproject)} already has [{TABLE}]; pass --force to bring it up to date")
+    settings = init_settings(data, pyproject)
+    if depth is None:
+        depth = settings.depth if settings.depth is not None else DEFAULT_DEPTH
 
-    found = discover(root, data)
+    found = discover(root, data, depth)
     if not found.components:
         raise Refused(
             f"no package found in {display_path(root)} (folders with __init__.py at the top or under src/, "
             f"also in uv workspace members); add [{TABLE}.components.NAME] by hand"
         )
+    proposed = _proposed(found.components, settings.proposed, root)
     hand = f"edit [{TABLE}] by hand"
     if not exists:
         tables = [(f.name, _values(f)) for f in found.components]
-        result.after = edit.append_text(result.before, edit.render_tables(HEADER, tables))
+        record: Values = {"proposed": proposed}
+        result.after = edit.append_text(result.before, edit.render_tables(HEADER, tables, {"init": record}))
         result.names = result.added = [name for name, _ in tables]
 
         def add_all(tta: Values) -> None:
             tta["components"] = dict(tables)
+            tta["init"] = record
 
         expected = edit.expected_after(data, add_all)
+        final: Mapping[str, Values] = dict(tables)
     else:
         result.created = False
         declared = cast(Values, cast(Values, tool)["tta-maturity"])
@@ -152,17 +225,35 @@ def plan(pyproject: Path, *, force: bool) -> InitPlan:
         doc = edit.parse_document(result.before, pyproject, hand)
         editor = _Edits(edit.ComponentsEditor(doc, pyproject, "edit it by hand and run init --force again"))
         editor.mirror.update(copy.deepcopy(cast(dict[str, Values], components)))
-        _merge(root, cast(Mapping[str, Values], components), list(found.components), editor, result)
+        _merge(root, cast(Mapping[str, Values], components), list(found.components), settings.proposed, editor, result)
+        old_record = declared.get("init", {})
+        if list(settings.proposed) != proposed or not isinstance(old_record, dict):
+            editor.editor.set_setting("init", "proposed", proposed)
+        init_record = {**cast(Values, old_record), "proposed": proposed}
 
         def replay(tta: Values) -> None:
             tta["components"] = editor.mirror
+            tta["init"] = init_record
 
         result.after = editor.editor.text(edit.newline_of(result.before))
         expected = edit.expected_after(data, replay)
-    result.review = review_lines(found.doubts, found.components, result.renamed)
+        final = editor.mirror
+    result.rows = _rows(root, final, found.test_files)
+    result.review = review_lines(
+        found.doubts, found.components, result.renamed, result.names, result.not_again, show_all=show_all
+    )
     edit.checked(result.after, expected, pyproject, hand)
     parse(edit.loads(result.after, pyproject), pyproject)  # validates the paths it wrote
     return result
+
+
+def _rows(root: Path, components: Mapping[str, Values], tests: Sequence[Path]) -> list[Row]:
+    rows: list[Row] = []
+    for name, values in components.items():
+        listed = [(root / p).resolve() for p in _strings(values.get("tests"))]
+        count = sum(1 for t in tests if any(t == p or p in t.parents for p in listed))
+        rows.append(Row(name, str(values.get("level", "")), count, tuple(_strings(values.get("paths")))))
+    return rows
 
 
 class _Edits:
@@ -203,6 +294,7 @@ def _merge(
     root: Path,
     declared: Mapping[str, Values],
     found: list[Found],
+    proposed: Sequence[str],
     editor: _Edits,
     result: InitPlan,
 ) -> None:
@@ -223,23 +315,14 @@ def _merge(
             taken.add(id(same[0]))
             result.renamed[same[0].name] = name
 
-    inherited: dict[int, Values] = {}
+    before = {_normal(p) for p in proposed}
     owned: list[str] = []  # the paths of every component kept
     for name, values in declared.items():
         item = match.get(name)
         paths = _strings(values.get("paths"))
-        if item is None:
-            parts = [f for f in found if id(f) not in taken and len(paths) == 1 and _normal(paths[0]) in f.within]
-            if parts:
-                keep = {k: v for k, v in values.items() if k not in WRITTEN}
-                for part in parts:
-                    inherited[id(part)] = keep
-                result.split.append((name, [p.name for p in parts]))
-                editor.remove(name)
-                continue
         alive = [p for p in paths if (root / p).exists()]
-        if item is not None:
-            alive += [p for p in item.paths if not _under(root, p, alive)]
+        if item is not None:  # new code found for it; a path proposed before and taken out stays out
+            alive += [p for p in item.paths if not _under(root, p, alive) and _normal(p) not in before]
         if not alive:
             editor.remove(name)
             result.removed.append(name)
@@ -248,7 +331,7 @@ def _merge(
             editor.set(name, "paths", alive)
         tests = _strings(values.get("tests"))
         alive_tests = [p for p in tests if (root / p).exists()]
-        if item is not None:
+        if item is not None and "tests" not in values:  # tests written by hand are kept as written
             alive_tests += [p for p in item.tests if not _under(root, p, alive_tests)]
         if alive_tests != tests:
             editor.set(name, "tests", alive_tests)
@@ -258,16 +341,15 @@ def _merge(
     for item in found:
         if id(item) in taken or _covered(root, item, owned):
             continue
+        if any(_normal(p) in before for p in item.paths):
+            result.not_again.append(item)
+            continue
         name = item.name
         while name in declared or name in editor.names():
             name = f"{name}-new"
         result.renamed[item.name] = name
-        values = _values(item)
-        if id(item) in inherited:
-            values = {**values, **inherited[id(item)]}
-        editor.add(name, values)
-        if id(item) not in inherited:
-            result.added.append(name)
+        editor.add(name, _values(item))
+        result.added.append(name)
     result.names = editor.names()
 
 

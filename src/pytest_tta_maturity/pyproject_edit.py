@@ -131,17 +131,25 @@ def _lookup(doc: TOMLDocument, path: Sequence[str]) -> object:
 # ---------------------------------------------------------------- init
 
 
-def render_tables(header: Sequence[str], tables: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
-    """``[tool.tta-maturity.components.NAME]`` tables as tomlkit writes them, after ``header`` comment lines.
+def render_tables(
+    header: Sequence[str],
+    tables: Sequence[tuple[str, Mapping[str, Any]]],
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
+) -> str:
+    """``[tool.tta-maturity.components.NAME]`` tables as tomlkit writes them, after ``header`` comment lines,
+    then the ``settings`` tables (``[tool.tta-maturity.KEY]``).
 
     Arrays longer than a line are written one item per line.
     """
     doc = tomlkit.document()
     components = tomlkit.table(is_super_table=True)
+    settings = settings or {}
     for index, (name, values) in enumerate(tables):
-        components.add(name, new_table(values, blank_line_after=index < len(tables) - 1))
+        components.add(name, new_table(values, blank_line_after=bool(settings) or index < len(tables) - 1))
     tta = tomlkit.table(is_super_table=True)
     tta.add("components", components)
+    for index, (key, values) in enumerate(settings.items()):
+        tta.add(key, new_table(values, blank_line_after=index < len(settings) - 1))
     tool = tomlkit.table(is_super_table=True)
     tool.add("tta-maturity", tta)
     doc.add("tool", tool)
@@ -243,6 +251,24 @@ class ComponentsEditor:
             if before is not None and trailing:
                 _give_trailing(before.value.body, trailing)
         self.components.remove(name)
+
+    def set_setting(self, table: str, key: str, value: Any) -> None:
+        """Set ``key`` of ``[tool.tta-maturity.TABLE]``; the table is added after the others when missing
+        (what ended the table before it, blank lines and comments, moves below it, as :meth:`add` does)."""
+        if table in self.tta:
+            item: Any = self.tta[table]
+            item[key] = _value(key, value)
+            return
+        new = new_table({key: value})
+        self.tta.add(table, new)
+        new.trivia.indent = ""
+        before = self._table_before(new)
+        if before is None:
+            return
+        body = before.value.body
+        trailing = _take_trailing(body, comments_only=False)
+        body.append((None, Whitespace("\n")))
+        new.value.body.extend(trailing)
 
     def add(self, name: str, values: Mapping[str, Any], header: Sequence[str] = ()) -> None:
         """Append component ``name`` after the last component table, ``header`` comment lines above it.

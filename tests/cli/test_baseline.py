@@ -305,16 +305,67 @@ def test_never_from_a_partial_run_a_run_without_gates_or_a_failed_test(run_cli: 
     broken.gates["types"] = GateResult("error", message="pyright is not installed; pip install pyright")
     save(project, broken)
     failed = run_cli("baseline")
-    assert failed.status == 1
-    assert (
-        failed.err
-        == "tta-maturity baseline: not recording tta-maturity-baseline.json: what it would record is not known\n"
-    )
+    assert (failed.status, failed.err) == (1, "")
     assert failed.out == (
-        "carbon: 2 failed or errored tests; a failed test is never baselined\n"
-        "carbon: types: error (pyright is not installed; pip install pyright)\n"
+        "not recording tta-maturity-baseline.json: nothing below its level can be recorded\n"
+        "not recorded (what it would record is not known): carbon\n"
+        "  - carbon: 2 failed or errored tests; a failed test is never baselined\n"
+        "  - carbon: types: error (pyright is not installed; pip install pyright)\n"
+        "  a failed test is never baselined: fix it, deselect it (--deselect in addopts), or mark it "
+        "@pytest.mark.xfail(reason=...)\n"
+        "  then run pytest --tta-maturity and tta-maturity baseline --update "
+        "(a component new to the file needs --allow-lower --reason TEXT)\n"
     )
     assert not baseline_file(project).exists()
+
+
+def test_a_component_with_failed_tests_is_named_and_the_others_are_recorded(run_cli: Run, project: Path) -> None:
+    save(
+        project,
+        comp("carbon", "staging", lint=(F401,), tests=TestCounts(passed=3, failed=4)),
+        comp("model", "development", lint=(E501,)),
+    )
+    result = run_cli("baseline")
+    assert (result.status, result.err) == (1, "")
+    assert result.out == (
+        "wrote tta-maturity-baseline.json: 1 component below its level\n"
+        "  model: below development, 1 finding known (lint 1), coverage 60% (40 uncovered)\n"
+        "commit it: pytest --tta-maturity then fails on these components only for new findings, "
+        "coverage drops and failed tests\n"
+        "not recorded (what it would record is not known): carbon\n"
+        "  - carbon: 4 failed or errored tests; a failed test is never baselined\n"
+        "  a failed test is never baselined: fix it, deselect it (--deselect in addopts), or mark it "
+        "@pytest.mark.xfail(reason=...)\n"
+        "  then run pytest --tta-maturity and tta-maturity baseline --update "
+        "(a component new to the file needs --allow-lower --reason TEXT)\n"
+    )
+    assert sorted(json.loads(baseline_file(project).read_text())["components"]) == ["model"]
+    # the tests fixed: carbon joins the file, as a component new to it
+    save(
+        project,
+        comp("carbon", "staging", lint=(F401,)),
+        comp("model", "development", lint=(E501,)),
+    )
+    refused = run_cli("baseline", "--update")
+    assert refused.status == 1
+    assert "carbon: not in the baseline yet (below staging, 1 finding, coverage 60% (40 uncovered))" in refused.out
+    fixed = run_cli("baseline", "--update", "--allow-lower", "--reason", "carbon's tests fixed")
+    assert (fixed.status, fixed.err) == (0, "")
+    assert sorted(json.loads(baseline_file(project).read_text())["components"]) == ["carbon", "model"]
+
+
+def test_a_blocked_component_keeps_its_earlier_entry(run_cli: Run, project: Path) -> None:
+    legacy(project)
+    assert run_cli("baseline").status == 0
+    before = json.loads(baseline_file(project).read_text())["components"]["carbon"]
+    save(project, comp("carbon", "staging", lint=(F401,), tests=TestCounts(passed=1, failed=1)))
+    result = run_cli("baseline", "--update")
+    assert result.status == 1
+    assert result.out.splitlines()[-4:-2] == [
+        "  - carbon: 1 failed or errored test; a failed test is never baselined",
+        "  their earlier entry is kept: carbon",
+    ]
+    assert json.loads(baseline_file(project).read_text())["components"]["carbon"] == before
 
 
 @pytest.mark.parametrize(

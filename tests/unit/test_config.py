@@ -339,6 +339,26 @@ BAD = [
         BASE + '[tool.tta-maturity.gates.licence]\ncommand = ["x"]\ncoverage_from = "all_tests"',
         f'{P}: tool.tta-maturity.gates.licence.coverage_from = "all_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\n[tool.tta-maturity.init]\ndepth = -1',
+        f"{P}: tool.tta-maturity.init.depth = -1: must be a whole number from 0 to 9; write e.g. depth = 1",
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\n[tool.tta-maturity.init]\ndepth = "1"',
+        f'{P}: tool.tta-maturity.init.depth = "1": must be a whole number from 0 to 9; write e.g. depth = 1',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\n[tool.tta-maturity.init]\nproposed = "src/tta"',
+        f'{P}: tool.tta-maturity.init.proposed = "src/tta": must be a list of strings; write it as ["src/tta"]',
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\n[tool.tta-maturity.init]\ndeep = 2',
+        f"{P}: tool.tta-maturity.init.deep = 2: unknown key; did you mean 'depth'?",
+    ),
+    (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\n[tool.tta-maturity]\ninit = 1',
+        f"{P}: tool.tta-maturity.init = 1: must be a table; write it as [tool.tta-maturity.init]",
+    ),
 ]
 
 

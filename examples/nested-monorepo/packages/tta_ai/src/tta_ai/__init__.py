@@ -1,0 +1,5 @@
+"""AI adapters."""
+
+from .orchestration import pipeline
+
+__all__ = ["pipeline"]

@@ -1,0 +1,1 @@
+"""The platform: `src` is itself a package, so its modules are `src.components...`."""

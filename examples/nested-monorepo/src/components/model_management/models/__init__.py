@@ -1,0 +1,9 @@
+"""The models known to the platform."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    size: str

@@ -1,0 +1,5 @@
+"""Content moderation (no test imports it yet)."""
+
+from .filters import clean
+
+__all__ = ["clean"]

@@ -1,0 +1,1 @@
+"""Narrative: a container of two components (the *_component.py convention)."""

@@ -1,0 +1,1 @@
+"""Helpers for tests (named like a test file: not a component)."""
