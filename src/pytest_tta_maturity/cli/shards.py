@@ -9,13 +9,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
-from .config import ComponentConfig, MaturityConfig
-from .contexts import Attribution
-from .errors import CoverageDataError, display_path
-from .model import CoverageFigures, GateResult, Report, TestCounts
-from .partial import SLICE_KINDS, Partial, PartialKind
-from .project import load_report, now
+from .. import __version__
+from ..config import ComponentConfig, MaturityConfig
+from ..errors import CoverageDataError, display_path
+from ..measure.contexts import Attribution
+from ..model import CoverageFigures, GateResult, Report, TestCounts
+from ..partial import SLICE_KINDS, Partial, PartialKind
+from ..project import load_report, now
 
 
 @contextmanager
@@ -50,7 +50,7 @@ def combine_coverage(
     import coverage
     from coverage.exceptions import CoverageException, CoverageWarning
 
-    from .measure import measure_components
+    from ..measure.figures import measure_components
 
     for path in data_files:
         if not path.exists():
@@ -146,7 +146,7 @@ def combine_shards(
     warn_only: bool = False,
 ) -> Report:
     """Score the shards' combined coverage data and JSON reports as one run."""
-    from .scoring import score
+    from ..scoring import score
 
     shards = [(path, load_report(path)) for path in results]
     counts, gates = merge_results([r for _, r in shards], components)

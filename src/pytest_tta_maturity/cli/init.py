@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from ..config import TABLE, parse
+from ..errors import Refused, display_path
 from . import pyproject_edit as edit
-from .config import TABLE, parse
 from .discover import Doubt, Found, discover
-from .errors import Refused, display_path
 
 HEADER = (
     "Per-component maturity levels (pytest-tta-maturity): run `pytest --tta-maturity`,",

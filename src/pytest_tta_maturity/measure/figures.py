@@ -23,13 +23,13 @@ import coverage
 from coverage import FileReporter
 from coverage.exceptions import CoverageException
 
+from .._util import skipped_dir
+from ..bucketing import Bucketer
+from ..config import ComponentConfig, MaturityConfig
+from ..errors import CoverageDataError
+from ..model import NO_COMPONENT, CoverageFigures
 from . import coverage_adapter as adapter
-from ._util import skipped_dir
-from .bucketing import Bucketer
-from .config import ComponentConfig, MaturityConfig
 from .contexts import Attribution
-from .errors import CoverageDataError
-from .model import NO_COMPONENT, CoverageFigures
 
 #: What coverage.py measures: Python source files (``.pyi`` stubs are never run).
 SOURCE_SUFFIXES = (".py", ".pyw")
