@@ -30,7 +30,7 @@ COMPONENT_KEYS = ("level", "paths", "tests", "coverage", "coverage_from")
 COVERAGE_FROM: tuple[CoverageSource, ...] = ("all_tests", "own_tests")
 #: Keys that belong to another table than the one they were written in, and where they belong.
 MISPLACED = {"coverage_from": "set coverage_from in [tool.tta-maturity] or in a component's table"}
-LEVEL_KEYS = ("coverage", "gates")
+LEVEL_KEYS = ("coverage", "gates", "new_code_coverage", "new_code_findings")
 BUILTIN_GATE_KEYS = ("tool", "timeout", "args")
 CUSTOM_GATE_KEYS = ("command", "timeout", "level")
 
@@ -174,6 +174,11 @@ class _Reader:
             raise self.error(key, value, "is outside 0 to 100", "write a percentage such as 70")
         return number
 
+    def count(self, key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.error(key, value, "must be a whole number of 0 or more", "write e.g. new_code_findings = 0")
+        return value
+
     def level(self, key: str, value: Any) -> str:
         name = self.string(key, value)
         if name not in LEVEL_NAMES:
@@ -311,6 +316,8 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: di
     known_gates = (*BUILTIN_GATES, *(g for g in gates if g not in BUILTIN_GATES))
     coverage: dict[str, float] = {}
     adds: dict[str, list[str]] = {}
+    new_cov: dict[str, float] = {}
+    new_found: dict[str, int] = {}
     for name, value in table.items():
         key = f"{TABLE}.levels.{name}"
         if name not in LEVEL_NAMES:
@@ -319,6 +326,10 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: di
         reader.check_keys(key, opts, LEVEL_KEYS)
         if "coverage" in opts:
             coverage[name] = reader.percent(f"{key}.coverage", opts["coverage"])
+        if "new_code_coverage" in opts:
+            new_cov[name] = reader.percent(f"{key}.new_code_coverage", opts["new_code_coverage"])
+        if "new_code_findings" in opts:
+            new_found[name] = reader.count(f"{key}.new_code_findings", opts["new_code_findings"])
         if "gates" in opts:
             listed = reader.strings(f"{key}.gates", opts["gates"], '["lint", "types"]')
             for gate in listed:
@@ -338,7 +349,7 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: di
             own = adds.setdefault(gate.level, list(DEFAULT_LADDER[gate.level][1]))
             if gate.name not in own:
                 own.append(gate.name)
-    ladder = Ladder.build(coverage, adds)
+    ladder = Ladder.build(coverage, adds, new_cov, new_found)
     previous = ladder.levels[0]
     for level in ladder.levels[1:]:
         if level.coverage < previous.coverage:

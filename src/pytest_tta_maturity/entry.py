@@ -85,6 +85,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="all (default): every gate of the ladder runs over every component; "
         "declared: only what the declared levels and the level above need.",
     )
+    group.addoption(
+        "--tta-maturity-new-code",
+        default=None,
+        metavar="REF",
+        dest="tta_maturity_new_code",
+        help="Report the coverage and findings of the lines changed since the merge base of REF and HEAD, "
+        "per component (committed, staged, unstaged and untracked changes).",
+    )
+    parser.addini(
+        "tta_maturity_new_code",
+        type="string",
+        default="",
+        help="Compare with the merge base of this ref (like --tta-maturity-new-code).",
+    )
     parser.addini(
         "tta_maturity_gates",
         type="string",

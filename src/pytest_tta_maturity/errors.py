@@ -89,3 +89,7 @@ class EditError(MaturityError):
 
 class BaselineError(MaturityError):
     """A baseline file that cannot be used: not JSON, another schema, a newer writer, unknown components."""
+
+
+class GitError(MaturityError):
+    """git is missing, or cannot say what changed since a ref (not a repository, unknown ref, shallow clone)."""

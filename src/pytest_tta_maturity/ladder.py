@@ -27,6 +27,10 @@ class Level:
     coverage: float
     adds: tuple[str, ...]
     gates: tuple[str, ...]
+    #: the coverage the statements a change adds need (``None``: no requirement), and how many
+    #: findings on new lines are allowed (``None``: no requirement); both hold on the levels above too
+    new_code_coverage: float | None = None
+    new_code_findings: int | None = None
 
 
 @dataclass(frozen=True)
@@ -40,19 +44,32 @@ class Ladder:
         cls,
         coverage: Mapping[str, float] | None = None,
         adds: Mapping[str, Iterable[str]] | None = None,
+        new_code_coverage: Mapping[str, float] | None = None,
+        new_code_findings: Mapping[str, int] | None = None,
     ) -> Ladder:
-        """The built-in ladder with per-level overrides of the threshold and added gates."""
+        """The built-in ladder with per-level overrides of the threshold, added gates and new-code needs.
+
+        A level's new-code requirement holds on the levels above it unless they set their own.
+        """
         coverage = coverage or {}
         adds = adds or {}
+        new_cov = new_code_coverage or {}
+        new_found = new_code_findings or {}
         levels: list[Level] = []
         needed: list[str] = []
+        held_cov: float | None = None
+        held_found: int | None = None
         for name in LEVEL_NAMES:
             default_cov, default_adds = DEFAULT_LADDER[name]
             own = tuple(adds.get(name, default_adds))
             for gate in own:
                 if gate not in needed:
                     needed.append(gate)
-            levels.append(Level(name, float(coverage.get(name, default_cov)), own, tuple(needed)))
+            if name in new_cov:
+                held_cov = float(new_cov[name])
+            if name in new_found:
+                held_found = int(new_found[name])
+            levels.append(Level(name, float(coverage.get(name, default_cov)), own, tuple(needed), held_cov, held_found))
         return cls(tuple(levels))
 
     @property

@@ -71,7 +71,8 @@ class RunFacts:
     invocation_dir: str = ""
     #: what pytest collects when no path is given (``testpaths``, or the folder it was started in)
     default_paths: tuple[str, ...] = ()
-    #: whether the last run recorded failed tests (``--lf`` then selects them)
+    #: whether some test of this run failed last time: ``--lf`` then runs only those (with none of
+    #: them collected, pytest runs the whole selection: ``N known failures not in selected tests``)
     failed_last_time: bool = False
     #: tests removed by ``pytest_deselected`` (by any plugin, the project's own options included)
     deselected: int = 0
@@ -107,8 +108,8 @@ def selecting_options(facts: RunFacts) -> list[str]:
 
     ``-k``, ``-m``, ``--deselect`` and ``--sw`` only count when some test was
     deselected (a ``-k`` matching every test, or ``--sw`` with no failure to
-    resume from, runs the whole suite); ``--lf`` only when the last run had
-    failures; paths and node ids only when they do not take in every default path.
+    resume from, runs the whole suite); ``--lf`` only when some collected test
+    failed last time (pytest's own rule: else it runs the whole selection); paths and node ids only when they do not take in every default path.
     ``--lf`` and ``--sw`` count wherever they are set: they select by what the
     last run did, never a fixed suite.
     """

@@ -42,11 +42,13 @@ from .measure.contexts import Attribution, label, unavailable
 from .measure.coverage_adapter import VERSION as COVERAGE_VERSION
 from .measure.coverage_adapter import measurement_core, records_contexts
 from .measure.figures import measure_components
-from .model import CoverageFigures, Outcome, Report, TestCounts
+from .model import CoverageFigures, GateResult, NewCodeRun, Outcome, Report, TestCounts
+from .newcode import attach
 from .partial import Partial, RunFacts, Selection, partial_run
 from .project import CACHE_KEY, FULL_CACHE_KEY, now
 from .render import formats, terminal
 from .scoring import gate_results, score
+from .vcs import Change, change_since
 
 WORKER_KEY = "tta_maturity"
 
@@ -69,6 +71,9 @@ class State:
     interrupted: bool = False
     crashed_workers: list[str] = field(default_factory=lambda: list[str]())
     notes: list[str] = field(default_factory=lambda: list[str]())
+    #: the tests pytest's cache recorded as failed last time (``cache/lastfailed``)
+    last_failed: frozenset[str] = frozenset()
+    #: some collected test of this run failed last time: pytest's ``--lf`` then narrows the run to them
     failed_last_time: bool = False
     #: what the project's own ``addopts`` alone select (a full run selects no more than this)
     project_selection: Selection = field(default_factory=Selection)
@@ -86,6 +91,8 @@ class State:
     tested: set[str] = field(default_factory=lambda: set[str]())
     #: the run was stopped by a configuration error found after the tests: nothing to score
     refused: bool = False
+    #: the change new code is judged against (``--tta-maturity-new-code``)
+    change: Change | None = None
 
 
 STATE = pytest.StashKey[State]()
@@ -158,8 +165,14 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     state = config.stash[STATE] = _make_state(config, config.option)
     cache = getattr(config, "cache", None)
-    state.failed_last_time = cache is not None and bool(cast(Cache, cache).get("cache/lastfailed", None))
+    if cache is not None:
+        recorded = cast(Cache, cache).get("cache/lastfailed", None)
+        state.last_failed = (
+            frozenset(str(k) for k in cast("dict[str, Any]", recorded)) if isinstance(recorded, dict) else frozenset()
+        )
     state.project_selection = _project_selection(config)
+    if not _is_worker(config):
+        state.change = _change(config, state)
     for spec in state.report_specs:
         try:
             formats.parse_spec(spec)
@@ -168,6 +181,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_Recorder(state), "tta-maturity-recorder")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHooks(state), "tta-maturity-xdist")
+
+
+def _change(config: pytest.Config, state: State) -> Change | None:
+    """The change since the merge base of ``--tta-maturity-new-code`` (or its ini key); exit 4 when git cannot say."""
+    ref = str(getattr(config.option, "tta_maturity_new_code", None) or config.getini("tta_maturity_new_code") or "")
+    ref = ref.strip()
+    if not ref:
+        return None
+    started = time.perf_counter()
+    try:
+        change = change_since(ref, state.cfg.root)
+    except MaturityError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    state.timings["new_code_git"] = time.perf_counter() - started
+    return change
 
 
 # Options with which pytest shows something instead of running the tests: nothing to score.
@@ -249,6 +277,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             attribution[item.nodeid] = owners
     state.attribution = attribution
     state.collected = len(session.items)
+    # pytest's --lf runs only the known failures among the collected tests, and the whole selection
+    # when none of them is collected ("run-last-failure: N known failures not in selected tests").
+    state.failed_last_time = any(item.nodeid in state.last_failed for item in session.items)
     state.tested.update(name for owners in attribution.values() for name in owners)
     _record_contexts(session.config, state)
     if not _is_worker(session.config):
@@ -260,6 +291,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             "collected": state.collected,
             "deselected": state.deselected,
             "tested": sorted(state.tested),
+            "failed_last_time": state.failed_last_time,
             "contexts": state.contexts,
             "contexts_note": state.contexts_note,
         }
@@ -367,6 +399,7 @@ class _XdistHooks:
         self.state.collected = max(self.state.collected, int(data.get("collected", 0)))
         self.state.deselected = max(self.state.deselected, int(data.get("deselected", 0)))
         self.state.tested.update(str(name) for name in data.get("tested", ()))
+        self.state.failed_last_time = self.state.failed_last_time or bool(data.get("failed_last_time", False))
         if "contexts" in data and not self.state.contexts_note:  # one worker that could not record is enough
             self.state.contexts, self.state.contexts_note = str(data["contexts"]), str(data.get("contexts_note", ""))
 
@@ -374,14 +407,14 @@ class _XdistHooks:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Print the failing verdict as the very last line of the run."""
     state = _controller_state(config)
-    if state is None or state.report is None or not state.report.failing:
+    if state is None or state.report is None or not terminal.last_line(state.report):
         return
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        line = terminal.verdict(state.report)
-        if state.warn_only:
-            line += " (warn only)"
-        cast("pytest.TerminalReporter", reporter).write_line(line, red=not state.warn_only, yellow=state.warn_only)
+        failed = state.report.failed
+        cast("pytest.TerminalReporter", reporter).write_line(
+            terminal.verdict(state.report), red=failed, yellow=not failed
+        )
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -456,7 +489,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         return
     terminalreporter.write_sep("=", "tta-maturity")
     # A failing verdict is printed by pytest_unconfigure, as the run's last line.
-    for line in terminal.render(state.report, with_verdict=not state.report.failing):
+    for line in terminal.render(state.report, with_verdict=not terminal.last_line(state.report)):
         terminalreporter.write_line(line)
     for note in state.notes:
         terminalreporter.write_line(f"note: {note}", yellow=True)
@@ -506,6 +539,7 @@ def _measured(
 ) -> dict[str, CoverageFigures]:
     """The figures from the analysis worker; from this process when it cannot give them."""
     attribution = _attribution(state, cov, counts)
+    changed = state.change.lines_by_path() if state.change is not None else None
     if worker is not None:
         try:
             data = cov.get_data()
@@ -515,6 +549,7 @@ def _measured(
                 measured=len(data.measured_files()),
                 attribution=attribution,
                 unattributed=state.contexts_note,
+                changed=changed,
             )
         except AnalysisFailed as exc:
             state.notes.append(f"the coverage analysis worker failed ({exc}); the files were analysed after the tests")
@@ -525,7 +560,7 @@ def _measured(
             state.timings["measure_in_worker"] = worker.stats.get("measure_seconds", 0.0)
             return figures
     return measure_components(
-        cov, state.cfg, state.components, attribution=attribution, unattributed=state.contexts_note
+        cov, state.cfg, state.components, attribution=attribution, unattributed=state.contexts_note, changed=changed
     )
 
 
@@ -628,6 +663,16 @@ def _partial(session: pytest.Session, state: State) -> Partial | None:
     return partial_run(facts)
 
 
+def _new_code(
+    state: State, figures: dict[str, CoverageFigures], gates: dict[str, dict[str, GateResult]]
+) -> NewCodeRun | None:
+    """Each component's new code, findings on new lines included (the baseline's stay known)."""
+    if state.change is None:
+        return None
+    names = [c.name for c in state.components]
+    return attach(figures, gates, names, state.cfg.root, state.change, state.baseline)
+
+
 def _finish(session: pytest.Session, state: State) -> None:
     if state.report is not None or state.refused:
         return
@@ -663,6 +708,7 @@ def _finish(session: pytest.Session, state: State) -> None:
     gates = gate_results(
         state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates, mode=state.gates_mode
     )
+    new_code = _new_code(state, figures, gates)
     state.report = score(
         state.cfg,
         coverage=figures,
@@ -677,6 +723,7 @@ def _finish(session: pytest.Session, state: State) -> None:
         warn_only=state.warn_only,
         version=__version__,
         components=state.components,
+        new_code=new_code,
     )
     if state.baseline is not None:
         baseline.apply(state.report, state.baseline, baseline.required_gates(state.cfg))

@@ -19,11 +19,17 @@ from .model import (
     Finding,
     GateOutcome,
     GateResult,
+    NewCode,
+    NewCodeRun,
     Report,
     TestCounts,
     Undetermined,
 )
+from .model.blockers import NEW_CODE_COVERAGE, NEW_CODE_FINDINGS
 from .model.results import coverage_label
+from .newcode import finding_texts, shown
+
+NO_NEW_CODE_OPTION = "not measured (no --tta-maturity-new-code)"
 
 NO_GATES_MESSAGE = "not run (--tta-maturity-no-gates)"
 DECLARED_MESSAGE = "not run (--tta-maturity-gates=declared)"
@@ -111,7 +117,7 @@ def gate_results(
 
 
 def coverage_blocker(figures: CoverageFigures, needed: float, level: str = "") -> Blocker:
-    """What coverage lacks at a threshold: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``.
+    """What coverage lacks at a threshold: ``coverage 65.2% < 70% (+4.8 pts, ~12 statements)``.
 
     ``figures`` are a component's; the blocker is about the figure it is judged on
     (``own-tests coverage 19.4% < 60% (...)`` with ``coverage_from = "own_tests"``).
@@ -134,6 +140,7 @@ def coverage_blocker(figures: CoverageFigures, needed: float, level: str = "") -
         gap=gap,
         lines=lines,
         source=source,
+        branches=bool(figures.num_branches),
     )
 
 
@@ -199,6 +206,60 @@ def _gate_check(name: str, result: GateResult | None, level: str, *, partial: bo
     return _Check(name, False, measured=False, judged=not lenient, blocker=blocker, reason=result.message or "not run")
 
 
+def _new_code_checks(new: NewCode | None, level: Level, *, partial: str | None) -> list[_Check]:
+    """The level's new-code requirements, as this run saw them.
+
+    Without a change to compare (no ``--tta-maturity-new-code``) they are not measured and not
+    judged; a partial run does not judge new-code coverage (like coverage); no new statement
+    holds the coverage requirement ("no new code").
+    """
+    checks: list[_Check] = []
+    needed = level.new_code_coverage
+    if needed is not None:
+        name = NEW_CODE_COVERAGE
+        if new is None:
+            checks.append(_Check(name, held=False, measured=False, judged=False, reason=NO_NEW_CODE_OPTION))
+        elif partial is not None:
+            checks.append(_Check(name, held=False, measured=False, judged=False, reason=f"partial run ({partial})"))
+        elif not new.measured:
+            blocker = Blocker(name, "not_run", level.name, needed=needed, message=new.note)
+            reason = f"not measured ({new.note})" if new.note else "not measured"
+            checks.append(_Check(name, False, False, True, blocker, reason))
+        elif not new.statements or new.raw_percent is None:
+            checks.append(_Check(name, held=True))
+        elif should_fail_under(new.raw_percent, needed, new.precision):
+            blocker = Blocker(
+                name,
+                "new_code",
+                level.name,
+                needed=needed,
+                measured=new.percent,
+                precision=new.precision,
+                message=shown(new.uncovered()),
+            )
+            checks.append(_Check(name, False, blocker=blocker))
+        else:
+            checks.append(_Check(name, held=True))
+    allowed = level.new_code_findings
+    if allowed is not None:
+        name = NEW_CODE_FINDINGS
+        if new is None:
+            checks.append(_Check(name, held=False, measured=False, judged=False, reason=NO_NEW_CODE_OPTION))
+        elif new.finding_count > allowed:
+            blocker = Blocker(
+                name,
+                "findings",
+                level.name,
+                needed=float(allowed),
+                findings=new.finding_count,
+                message=shown(finding_texts(new)),
+            )
+            checks.append(_Check(name, False, blocker=blocker))
+        else:
+            checks.append(_Check(name, held=True))
+    return checks
+
+
 def _level_checks(
     figures: CoverageFigures,
     gates: Mapping[str, GateResult],
@@ -207,6 +268,7 @@ def _level_checks(
     *,
     partial: str | None,
     no_gates: bool,
+    new_code: NewCode | None = None,
 ) -> list[_Check]:
     checks: list[_Check] = []
     coverage = _coverage_check(figures, needed, level.name, partial=partial)
@@ -214,6 +276,7 @@ def _level_checks(
         checks.append(coverage)
     for gate in level.gates:
         checks.append(_gate_check(gate, gates.get(gate), level.name, partial=partial is not None, no_gates=no_gates))
+    checks.extend(_new_code_checks(new_code, level, partial=partial))
     return checks
 
 
@@ -248,11 +311,20 @@ def score_component(
     Coverage is judged on the figure the component's ``coverage_from`` names, and the
     result's coverage says which (``judged_on``).
     """
-    figures = dataclasses.replace(figures, judged_on=comp.coverage_from)
+    new_code = figures.new_code
+    figures = dataclasses.replace(figures, judged_on=comp.coverage_from, new_code=None)
     all_gates = {"tests": tests_gate(counts, partial=partial is not None), **gates}
     levels = cfg.ladder.levels
     per_level = [
-        _level_checks(figures, all_gates, level, threshold(comp, cfg, level), partial=partial, no_gates=no_gates)
+        _level_checks(
+            figures,
+            all_gates,
+            level,
+            threshold(comp, cfg, level),
+            partial=partial,
+            no_gates=no_gates,
+            new_code=new_code,
+        )
         for level in levels
     ]
     achieved = -1
@@ -271,11 +343,15 @@ def score_component(
         if next_level is not None
         else []
     )
+    # Not claimed either way when no judged requirement failed but one was not judged (a partial run's
+    # coverage, the tool gates under --tta-maturity-no-gates): the declared level is then unknown.
+    meets: bool | None = False if blockers else (True if achieved >= declared else None)
     return ComponentResult(
         name=comp.name,
         declared=comp.level,
         achieved=levels[achieved].name,
-        meets=not blockers,
+        meets=meets,
+        needs=list(cfg.ladder.level(comp.level).gates),
         coverage=figures,
         tests=counts,
         gates=all_gates,
@@ -284,6 +360,7 @@ def score_component(
         next_level=next_level,
         next_blockers=next_blockers,
         undetermined=_undetermined(levels, per_level, achieved),
+        new_code=new_code,
     )
 
 
@@ -302,8 +379,13 @@ def score(
     warn_only: bool = False,
     version: str,
     components: Sequence[ComponentConfig] | None = None,
+    new_code: NewCodeRun | None = None,
 ) -> Report:
-    """Score every (selected) component and build the run's report."""
+    """Score every (selected) component and build the run's report.
+
+    With ``new_code`` (the change compared), each component's figures carry its ``new_code``
+    (findings included) and the levels' new-code requirements are judged.
+    """
     comps = cfg.components if components is None else components
     results = [
         score_component(
@@ -329,4 +411,5 @@ def score(
         warn_only=warn_only,
         levels=list(cfg.ladder.names),
         project_root=str(cfg.root),
+        new_code=new_code,
     )

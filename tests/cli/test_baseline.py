@@ -222,6 +222,20 @@ def test_update_refuses_anything_worse_and_writes_nothing(run_cli: Run, project:
     assert baseline_file(project).read_bytes() == before
 
 
+def test_update_only_tightens_a_gate_the_declared_level_does_not_need(run_cli: Run, project: Path) -> None:
+    """development does not need types: a second type error neither refuses the update nor is recorded."""
+    save(project, comp("model", "development", lint=(F401,), types=(TYPE,)))
+    assert run_cli("baseline").status == 0
+    save(project, comp("model", "development", lint=(F401,), types=(TYPE, TYPE)))
+    result = run_cli("baseline", "--update")
+    assert (result.status, result.err) == (0, "")
+    recorded = json.loads(baseline_file(project).read_text())["components"]["model"]["findings"]
+    assert [k["count"] for k in recorded["types"]] == [1]
+    save(project, comp("model", "development", lint=(F401,)))  # the type error fixed: the count goes down
+    assert run_cli("baseline", "--update").status == 0
+    assert json.loads(baseline_file(project).read_text())["components"]["model"]["findings"].get("types", []) == []
+
+
 def test_allow_lower_records_worse_with_the_date_and_reason(run_cli: Run, project: Path) -> None:
     legacy(project)
     assert run_cli("baseline").status == 0
@@ -372,19 +386,19 @@ def test_the_table_verdict_and_explain_show_known_and_new(run_cli: Run, project:
     assert [c.name for c in report.failing] == ["billing"]
     assert [c.name for c in report.held] == ["carbon"]
     lines = terminal.render(report)
-    assert lines[2].split("  ")[-1] == "below staging, baseline held (known 2)"
+    assert lines[2].split("  ")[-1] == "below staging, baseline held (coverage not lower; known 2: lint 2)"
     assert lines[1].endswith(
-        "below development, baseline broken (lint 1, coverage drop; known 1): "
-        "coverage 57.1% < 60% (+2.9 pts, ~2 lines); lint: 2 findings"
+        "below development, baseline broken (lint 1, coverage drop; known 1: lint 1): "
+        "coverage 57.1% < 60% (+2.9 pts, ~2 statements); lint: 2 findings"
     )
     assert lines[-1] == (
-        "tta-maturity: FAILED: billing below development, new since the baseline: "
-        "lint: src/billing.py:1 F401 `os` imported but unused; "
-        "coverage dropped: 80% (10 uncovered) -> 57.1% (30 uncovered)"
+        "tta-maturity: FAILED: 1 of 3 components meet their declared levels; 1 below: billing (new since the "
+        "baseline: lint: src/billing.py:1 F401 `os` imported but unused; coverage dropped: 80% (10 uncovered) "
+        "-> 57.1% (30 uncovered)); 1 below its level holds its baseline: carbon."
     )
     explained = explain_lines(report, report.components[0])
     assert explained[1:4] == [
-        "baseline: broken (known 1); new since it was recorded:",
+        "baseline: broken (known 1: lint 1); new since it was recorded:",
         "  - lint: src/billing.py:1 F401 `os` imported but unused",
         "  - coverage dropped: 80% (10 uncovered) -> 57.1% (30 uncovered)",
     ]

@@ -131,6 +131,18 @@ def test_python_dash_m(project: Path) -> None:
     assert done.stdout.splitlines()[1].startswith("component")
 
 
+def test_a_closed_pipe_stops_quietly(project: Path) -> None:
+    """`tta-maturity status | head -1`: the reader is gone before the table is written; no error line, exit 141."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pytest_tta_maturity", "status"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # as `head` does once it has its line
+    err = child.stderr.read()
+    child.stderr.close()
+    assert (child.wait(timeout=60), err) == (141, b"")
+
+
 # ---------------------------------------------------------------- status
 
 
@@ -190,7 +202,7 @@ def test_status_of_a_named_report(run_cli: Run, project: Path, tmp_path: Path) -
     by_option = run_cli("status", "--report-file", str(path))
     assert by_position == by_option
     assert by_position.status == 0
-    assert by_position.out.splitlines()[-1] == "tta-maturity: all 1 components meet their declared levels"
+    assert by_position.out.splitlines()[-1] == "tta-maturity: PASSED: All 1 components meet their declared levels."
 
 
 def test_status_uses_pytest_cache_dir_setting(run_cli: Run, project: Path) -> None:
@@ -270,7 +282,7 @@ def test_explain_a_component_below_its_level(run_cli: Run, project: Path) -> Non
     assert result.out.splitlines() == [
         "carbon: declared staging, holds development: below its level",
         "blockers for staging:",
-        "  - coverage 65.22% < 70% (+4.79 pts, ~5 lines)",
+        "  - coverage 65.22% < 70% (+4.79 pts, ~5 statements)",
         "  - types: 2 errors",
         "  - security: error (bandit is not installed (looked beside /usr/bin/python3 and on PATH); pip install bandit)",
         "findings:",
@@ -377,10 +389,11 @@ def test_explain_shows_the_three_figures_and_what_other_components_tests_ran(
         "  all tests      84.2% (150/170 statements, 10/20 branches), judged",
         "  own tests      17.9% (30/170 statements, 4/20 branches)",
         "  imports alone  11.6% (22/170 statements, 0/20 branches)",
-        "all-tests coverage that only other components' tests give:",
+        "all-tests coverage that only other components' tests give: 90 statements",
         "  billing         70 statements",
         "  model           24 statements",
         "  (no component)  12 statements",
+        "  (a statement that the tests of several components ran counts for each of them)",
         "largest uncovered blocks (2 blocks, 4 lines):",
         "  src/carbon/ledger.py:12-14  3 lines",
         "  src/carbon/ledger.py:40     1 line",
@@ -402,7 +415,7 @@ def test_explain_judged_on_own_tests_counts_what_to_cover_on_them(run_cli: Run, 
         "  imports alone  20.0% (20/100 statements)",
     ]
     assert result.out.splitlines()[8:10] == [
-        "all-tests coverage that only other components' tests give:",
+        "all-tests coverage that only other components' tests give: 7 statements",
         "  carbon  7 statements",
     ]
 
@@ -476,7 +489,7 @@ def test_promote_refused_below_the_level(run_cli: Run, project: Path) -> None:
         == "tta-maturity promote: not promoting carbon to production: the last report shows it holds development\n"
     )
     assert result.out.splitlines() == [
-        "  - coverage 65.22% < 70% (+4.79 pts, ~5 lines)",
+        "  - coverage 65.22% < 70% (+4.79 pts, ~5 statements)",
         "  - types: 2 errors",
         "  - security: error (bandit is not installed (looked beside /usr/bin/python3 and on PATH); pip install bandit)",
     ]

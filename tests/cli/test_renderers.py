@@ -113,7 +113,7 @@ def test_junit_one_testcase_per_requirement_and_blockers_fail() -> None:
     assert set(cases) == {(f"tta-maturity.{c}", n) for c in ("carbon", "model_management") for n in every}
     coverage = cases[("tta-maturity.carbon", "coverage")].find("failure")
     assert coverage is not None
-    assert coverage.get("message") == "coverage 65.22% < 70% (+4.79 pts, ~5 lines)"
+    assert coverage.get("message") == "coverage 65.22% < 70% (+4.79 pts, ~5 statements)"
     assert "src/tta/carbon/x.py: 3-4, 10-14, 30" in (coverage.text or "")
     types = cases[("tta-maturity.carbon", "types")].find("failure")
     assert types is not None
@@ -159,7 +159,8 @@ def test_junit_escapes_and_drops_characters_xml_cannot_hold() -> None:
     failure = run.find("failure")
     assert failure is not None
     assert failure.get("message") == (
-        f"1 test failed or errored. 1 of 2 components below their declared level: {report.components[0].name}."
+        f"1 test failed or errored. 1 of 2 components meet their declared levels; "
+        f"1 below: {report.components[0].name} (tests: 1 failed or errored; lint: 1 finding)."
     )
 
 
@@ -341,7 +342,7 @@ def test_terminal_shows_own_tests_and_imports_beside_all_tests() -> None:
             "    pass   pass      pass"
         ),
         (
-            "billing    experimental  experimental?  n/a                                      1/1 passed  pass  pass"
+            "billing    experimental  experimental?  n/a                                      1 passed    pass  pass"
             "    pass   pass      pass"
         ),
     ]
@@ -378,7 +379,7 @@ def test_absent_figures_are_said_once_with_the_reason() -> None:
         "component  declared      achieved       coverage  tests       lint  format  types  security  docs  blockers",
         "carbon     development   production     84.2%     2/2 passed  pass  pass    pass   pass      pass",
         "model      staging       production     92.0%     9/9 passed  pass  pass    pass   pass      pass",
-        "billing    experimental  experimental?  n/a       1/1 passed  pass  pass    pass   pass      pass",
+        "billing    experimental  experimental?  n/a       1 passed    pass  pass    pass   pass      pass",
     ]
     assert [line for line in lines if "own-tests" in line] == [
         "own-tests and import-only coverage not measured: the sysmon core cannot record contexts"

@@ -38,8 +38,8 @@ def test_init_baseline_a_passing_run_and_a_new_finding(
     first = pytester.runpytest_subprocess("--tta-maturity", *workers)
     assert first.ret == 1
     assert last_line(first) == (
-        "tta-maturity: FAILED: billing below development (lint: 2 findings), "
-        "carbon below development (coverage 56.2% < 60% (+3.8 pts, ~3 lines); lint: 2 findings)"
+        "tta-maturity: FAILED: 3 of 5 components meet their declared levels; 2 below: billing (lint: 2 findings), "
+        "carbon (coverage 56.2% < 60% (+3.8 pts, ~3 statements or branches); lint: 2 findings)."
     )
 
     capsys.readouterr()
@@ -56,9 +56,10 @@ def test_init_baseline_a_passing_run_and_a_new_finding(
     assert held.ret == 0, held.stdout.str()
     held.stdout.fnmatch_lines(
         [
-            "billing *below development, baseline held (known 2)",
-            "carbon *below development, baseline held (known 2)",
-            "tta-maturity: 3 of 5 components meet their declared levels, the others hold their baseline (billing, carbon)",
+            # counted as `baseline` counted them; docs and types are recorded, not compared at development
+            "billing *below development, baseline held (known 2: lint 2)",
+            "carbon *below development, baseline held (coverage not lower; known 10: lint 2; not needed: docs 6, types 2)",
+            "tta-maturity: PASSED: 3 of 5 components meet their declared levels; 2 below their level hold their baseline: billing, carbon.",
         ]
     )
 
@@ -67,6 +68,7 @@ def test_init_baseline_a_passing_run_and_a_new_finding(
     broken = pytester.runpytest_subprocess("--tta-maturity", *workers)
     assert broken.ret == 1
     assert last_line(broken) == (
-        "tta-maturity: FAILED: carbon below development, new since the baseline: "
-        "lint: src/components/carbon/ledger.py:3 F401 `os` imported but unused"
+        "tta-maturity: FAILED: 3 of 5 components meet their declared levels; 1 below: carbon (new since the baseline: "
+        "lint: src/components/carbon/ledger.py:3 F401 `os` imported but unused); "
+        "1 below its level holds its baseline: billing."
     )

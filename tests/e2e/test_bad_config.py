@@ -46,7 +46,10 @@ def test_in_a_subprocess_too(layout: pytest.Pytester) -> None:
 
 
 KEYS = st.sampled_from(
-    ["level", "paths", "tests", "coverage", "coverage_from", "gates", "tool", "timeout", "command", "args", "x"]
+    [
+        *("level", "paths", "tests", "coverage", "coverage_from", "gates", "tool", "timeout", "command", "args", "x"),
+        *("new_code_coverage", "new_code_findings"),
+    ]
 )
 SCALARS = st.one_of(
     st.none(),

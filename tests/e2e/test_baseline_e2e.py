@@ -117,7 +117,9 @@ def test_held_baseline_passes_and_a_new_finding_fails(
 ) -> None:
     first = legacy.run(*RUN, *workers)
     assert first.ret == 1, first.stdout.str()
-    assert last_line(first).startswith("tta-maturity: FAILED: legacy below development (")
+    assert last_line(first).startswith(
+        "tta-maturity: FAILED: 1 of 2 components meet their declared levels; 1 below: legacy ("
+    )
 
     out = record(legacy, capsys)
     assert out.splitlines()[:2] == [
@@ -127,9 +129,13 @@ def test_held_baseline_passes_and_a_new_finding_fails(
 
     held = legacy.run(*RUN, *workers)
     assert held.ret == 0, held.stdout.str()
-    held.stdout.fnmatch_lines(["legacy *experimental *below development, baseline held (known 2)"])
     held.stdout.fnmatch_lines(
-        ["tta-maturity: 1 of 2 components meet their declared levels, the others hold their baseline (legacy)"]
+        ["legacy *experimental *below development, baseline held (coverage not lower; known 2: lint 2)"]
+    )
+    held.stdout.fnmatch_lines(
+        [
+            "tta-maturity: PASSED: 1 of 2 components meet their declared levels; 1 below its level holds its baseline: legacy."
+        ]
     )
     comp = legacy.component("legacy")
     assert (comp["achieved"], comp["meets"]) == ("experimental", False)  # the real level, still
@@ -142,8 +148,8 @@ def test_held_baseline_passes_and_a_new_finding_fails(
     broken = legacy.run(*RUN, *workers)
     assert broken.ret == 1
     assert last_line(broken) == (
-        "tta-maturity: FAILED: legacy below development, new since the baseline: "
-        "lint: src/legacy/ledger.py:3 F401 `os` imported but unused"
+        "tta-maturity: FAILED: 1 of 2 components meet their declared levels; 1 below: legacy (new since the baseline: "
+        "lint: src/legacy/ledger.py:3 F401 `os` imported but unused)."
     )
     broken.stdout.fnmatch_lines(
         ["legacy: new since the baseline:", "  - lint: src/legacy/ledger.py:3 F401 `os` imported but unused"]
@@ -160,8 +166,8 @@ def test_a_failed_test_and_a_coverage_drop_break_it(legacy: Project, capsys: pyt
     dropped = legacy.run(*RUN)
     assert dropped.ret == 1
     assert last_line(dropped) == (
-        "tta-maturity: FAILED: legacy below development, new since the baseline: "
-        "coverage dropped: 32% (15 uncovered) -> 25% (21 uncovered)"
+        "tta-maturity: FAILED: 1 of 2 components meet their declared levels; 1 below: legacy (new since the baseline: "
+        "coverage dropped: 32% (15 uncovered) -> 25% (21 uncovered))."
     )
     (legacy.path / "src/legacy/extra.py").unlink()
     legacy.write(
@@ -187,7 +193,7 @@ def test_components_that_meet_their_level_ignore_the_baseline(
     result = legacy.run(*RUN)
     assert result.ret == 0
     assert "baseline" not in legacy.component("legacy")
-    result.stdout.fnmatch_lines(["tta-maturity: all 2 components meet their declared levels"])
+    result.stdout.fnmatch_lines(["tta-maturity: PASSED: All 2 components meet their declared levels."])
 
 
 @pytest.mark.parametrize(

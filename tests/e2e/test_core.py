@@ -127,10 +127,10 @@ def test_terminal_section_and_promotion(project: Project) -> None:
     assert result.stdout.lines[start + 1 : start + 7] == [
         "component  declared      achieved      coverage  own tests  imports alone  tests       lint  format  blockers",
         "cart       development   staging       76.47%    76.47%     11.76%         2/2 passed  pass  pass",
-        "pricing    experimental  experimental  21.05%    21.05%     15.79%         1/1 passed  pass  pass",
+        "pricing    experimental  experimental  21.05%    21.05%     15.79%         1 passed    pass  pass",
         f"tools: {ruff}, {core}",
         "ready to promote: cart (development -> staging)",
-        "tta-maturity: all 2 components meet their declared levels",
+        "tta-maturity: PASSED: All 2 components meet their declared levels.",
     ]
     # promote works from that run: to the level it holds, not two above
     refused = tta(project, "promote", "cart", "--to", "production")
@@ -138,7 +138,7 @@ def test_terminal_section_and_promotion(project: Project) -> None:
         1,
         "tta-maturity promote: not promoting cart to production: the last report shows it holds staging\n",
     )
-    assert refused.stdout == "  - coverage 76.47% < 80% (+3.53 pts, ~1 line)\n"
+    assert refused.stdout == "  - coverage 76.47% < 80% (+3.53 pts, ~1 statement or branch)\n"
     before = (project.path / "pyproject.toml").read_text()
     promoted = tta(project, "promote", "cart", "--to", "staging")
     assert (promoted.returncode, promoted.stdout) == (0, "cart: development -> staging in pyproject.toml\n")
@@ -158,15 +158,18 @@ def test_no_gates_claims_no_level_that_needs_a_gate(project: Project) -> None:
     assert result.stdout.lines[start + 1 : start + 9] == [
         "component  declared      achieved       coverage  own tests  imports alone  tests       lint     format   types    security  docs     blockers",
         "cart       development   experimental?  76.47%    76.47%     11.76%         2/2 passed  skipped  skipped  skipped  skipped   skipped",
-        "pricing    experimental  experimental   21.05%    21.05%     15.79%         1/1 passed  skipped  skipped  skipped  skipped   skipped",
+        "pricing    experimental  experimental   21.05%    21.05%     15.79%         1 passed    skipped  skipped  skipped  skipped   skipped",
         "tool gates skipped (--tta-maturity-no-gates): scored on coverage and tests only",
         "? achieved level undetermined: a requirement above it was not measured in this run:",
         f"  cart: lint, format, types, security: {skipped}",
         f"tools: {core}",
-        "tta-maturity: all 2 components meet their declared levels",
+        (
+            "tta-maturity: PASSED: 1 of 2 components meet their declared levels; 0 below; "
+            "1 not judged (the tool gates were not run)."
+        ),
     ]
     cart = project.component("cart")
-    assert (cart["achieved"], cart["meets"]) == ("experimental", True)
+    assert (cart["achieved"], cart["meets"]) == ("experimental", None)  # not judged: never claimed
     assert cart["undetermined"] == [f"{g}: {skipped}" for g in ("lint", "format", "types", "security")]
     assert project.report()["summary"]["promotable"] == []
 
@@ -180,7 +183,10 @@ def test_below_level_fails_with_last_line_naming_why(project: Project) -> None:
     result.stdout.fnmatch_lines(["*2 passed*"])
     last = result.stdout.lines[-1]
     assert last.startswith("tta-maturity: FAILED: ")
-    assert last == "tta-maturity: FAILED: cart below development (coverage 35.29% < 60% (+24.71 pts, ~5 lines))"
+    assert (
+        last == "tta-maturity: FAILED: 1 of 2 components meet their declared levels; "
+        "1 below: cart (coverage 35.29% < 60% (+24.71 pts, ~5 statements or branches))."
+    )
     assert "pricing" not in last
 
 
@@ -232,7 +238,7 @@ def test_json_report_schema(project: Project) -> None:
     assert report["schema_version"] == 1
     assert report["tool"]["name"] == "pytest-tta-maturity"
     assert report["partial"] is False
-    assert report["summary"] == {"components": 2, "meeting": 2, "below": 0, "promotable": []}
+    assert report["summary"] == {"components": 2, "meeting": 1, "below": 0, "not_judged": 1, "promotable": []}
     cart = project.component("cart")
     assert {"name", "declared", "achieved", "meets", "coverage", "tests", "gates", "blockers"} <= set(cart)
     assert cart["gates"]["lint"] == {
@@ -275,7 +281,7 @@ def test_partial_runs_do_not_fail_on_coverage(
             pricing["coverage"]["note"]
             == "pytest-cov saves no data when the run stops early (stopping after 1 failures)"
         )
-    assert (pricing["achieved"], pricing["meets"], pricing["blockers"]) == ("experimental", True, [])
+    assert (pricing["achieved"], pricing["meets"], pricing["blockers"]) == ("experimental", None, [])
     assert pricing["undetermined"][0] == f"coverage: partial run ({reason})"
     assert result.ret == (1 if "-x" in args else 0)
     assert f"* partial run ({reason}): coverage is not judged" in result.stdout.lines

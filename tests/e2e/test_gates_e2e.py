@@ -138,7 +138,7 @@ def test_gate_counts_equal_the_tools_run_directly(gated: Project) -> None:
     assert good["achieved"] == "production"
     assert messy["achieved"] == "experimental"  # its lint findings keep it below development
     last = result.stdout.lines[-1]
-    assert last.startswith("tta-maturity: FAILED: messy below staging (")
+    assert last.startswith("tta-maturity: FAILED: 1 of 2 components meet their declared levels; 1 below: messy (")
     assert f"types: {len(errors)} errors" in last
 
 

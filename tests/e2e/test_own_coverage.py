@@ -317,7 +317,8 @@ def test_a_component_judged_on_own_tests_fails_on_that_figure(mono: Project, arg
     assert own["percent"] < 60 <= everything["percent"]  # all tests would have held development
     assert beta["blockers"][0].startswith(f"own-tests coverage {own['percent']:.2f}% < 60% ")
     assert result.stdout.lines[-1].startswith(
-        f"tta-maturity: FAILED: beta below development (own-tests coverage {own['percent']:.2f}% < 60%"
+        f"tta-maturity: FAILED: 3 of 4 components meet their declared levels; "
+        f"1 below: beta (own-tests coverage {own['percent']:.2f}% < 60%"
     )
 
 
@@ -341,3 +342,26 @@ def test_own_tests_for_a_component_without_tests_is_a_configuration_error(mono: 
     # a test marked for it, even deselected, is a test of its own
     mono.write("tests/test_gamma.py", "import pytest\n\n@pytest.mark.component('gamma')\ndef test_g():\n    pass\n")
     assert mono.run(*RUN, "--cov=src", "--deselect", "tests/test_gamma.py::test_g", *args).ret == 0
+
+
+@pytest.mark.parametrize("args", [(), pytest.param(("-n", "2"), marks=needs_xdist)], ids=["serial", "xdist"])
+def test_own_tests_that_all_failed_still_ran_their_lines(mono: Project, args: tuple[str, ...]) -> None:
+    """A failed test ran: its lines are its component's own (a failing run is judged by the tests gate, not 0 %)."""
+    mono.write(
+        "tests/test_beta.py",
+        """\
+        from mono import beta
+
+
+        def test_two():
+            assert beta.two(1) == 3
+            raise AssertionError("fails after running two()")
+        """,
+    )
+    result = mono.run(*RUN, "--cov=src", *args)
+    assert result.ret == 1, result.stdout.str()
+    beta = mono.component("beta")
+    assert beta["tests"]["failed"] == 1 and beta["tests"]["passed"] == 0
+    own = beta["coverage"]["sources"]["own_tests"]
+    assert own["covered_lines"] > 0
+    assert_equal(own, coverage_totals(mono, "beta", own_contexts("beta", "tta-maturity")), "beta own_tests")

@@ -61,7 +61,7 @@ def verdicts(comps: dict[str, dict[str, Any]]) -> dict[str, tuple[str, bool, lis
 
 
 #: epsilon's blocker wherever coverage is judged: 3 of 6 statements and 1 of 4 branches
-EPSILON = ("experimental", False, ["coverage 40.00% < 60% (+20.00 pts, ~2 lines)"])
+EPSILON = ("experimental", False, ["coverage 40.00% < 60% (+20.00 pts, ~2 statements or branches)"])
 
 
 def read(project: Project, name: str) -> list[str]:
@@ -102,9 +102,8 @@ def test_pass_and_fail_of_built_in_and_custom_gates(verdict_project: VerdictProj
     report = verdict_project.report()
     assert (report["failed"], report["summary"]["promotable"]) == (True, ["delta"])
     assert result.stdout.lines[-1] == (
-        "tta-maturity: FAILED: alpha below staging (failing: command failed), "
-        "beta below development (lint: 1 finding), "
-        "epsilon below development (coverage 40.00% < 60% (+20.00 pts, ~2 lines))"
+        "tta-maturity: FAILED: 2 of 5 components meet their declared levels; 3 below: alpha (failing: command failed), "
+        "beta (lint: 1 finding), epsilon (coverage 40.00% < 60% (+20.00 pts, ~2 statements or branches))."
     )
     assert "tta_maturity_gates_run 1" in read(verdict_project, "report.prom")
     gold.check_run("full", verdict_project.path, result.stdout.lines)
@@ -161,7 +160,9 @@ def test_no_gates_skips_every_tool_gate_and_claims_no_level(verdict_project: Ver
         }
     # the tool gates are not judged, so beta's lint finding does not count; not measured, so
     # no component holds more than experimental
-    assert verdicts(comps) == {**{name: ("experimental", True, []) for name in LEVELS}, "epsilon": EPSILON}
+    # not judged, not claimed: only delta's experimental level needs no gate
+    judged = {name: ("experimental", True if level == "experimental" else None, []) for name, level in LEVELS.items()}
+    assert verdicts(comps) == {**judged, "epsilon": EPSILON}
     unmeasured = [f"{g}: {NO_GATES}" for g in ("lint", "ok", "format", "failing")]
     assert {name: c["undetermined"] for name, c in comps.items()} == {
         **{name: unmeasured for name in LEVELS},
@@ -275,9 +276,9 @@ def test_partial_run_leaves_coverage_and_tests_unjudged(verdict_project: Verdict
     assert verdicts(comps) == {
         "alpha": ("experimental", False, ["failing: command failed"]),
         "beta": ("experimental", False, ["lint: 1 finding"]),
-        "gamma": ("experimental", True, []),
-        "delta": ("experimental", True, []),
-        "epsilon": ("experimental", True, []),
+        "gamma": ("experimental", None, []),  # not judged in a partial run: never claimed
+        "delta": ("experimental", True, []),  # experimental needs nothing: held
+        "epsilon": ("experimental", None, []),
     }
     partial = "partial run (tests selected on the command line (-k))"
     assert comps["gamma"]["gates"]["tests"]["message"] == "no attributed test ran in this partial run"
@@ -294,7 +295,7 @@ def test_partial_run_leaves_coverage_and_tests_unjudged(verdict_project: Verdict
         "alpha      staging       experimental? !  100.00%*  100.00%*   50.00%*        1/1 passed            pass      pass    FAIL     pass  failing: command failed",
         "beta       development   experimental !   100.00%*  100.00%*   66.67%*        1/1 passed            FAIL (1)  pass    FAIL     pass  lint: 1 finding",
         "gamma      development   experimental?    50.00%*   0.00%*     50.00%*        skipped (0/0 passed)  pass      pass    FAIL     pass",
-        "delta      experimental  experimental?    50.00%*   0.00%*     50.00%*        skipped (0/0 passed)  pass      pass    FAIL     pass",
+        "delta      experimental  experimental?    50.00%*   0.00%*     50.00%*        0 tests               pass      pass    FAIL     pass",
         "epsilon    development   experimental?    10.00%*   0.00%*     10.00%*        skipped (0/0 passed)  pass      pass    FAIL     pass",
         "* partial run (tests selected on the command line (-k)): coverage is not judged",
     ]
@@ -366,7 +367,7 @@ def test_coverage_override_and_the_tests_gate(pytester: pytest.Pytester) -> None
         "idle": 60.0,
         "orphan": 60.0,
     }
-    short = "coverage 85.00% < 90% (+5.00 pts, ~1 line)"
+    short = "coverage 85.00% < 90% (+5.00 pts, ~1 statement)"
     assert verdicts(comps) == {
         "override_lowers": ("staging", True, []),
         "override_raises": ("experimental", False, [short]),
@@ -375,8 +376,8 @@ def test_coverage_override_and_the_tests_gate(pytester: pytest.Pytester) -> None
         "idle": ("experimental", False, ["tests: every attributed test was skipped"]),
         "orphan": ("experimental", False, ["tests: no test is attributed to this component"]),
     }
-    assert comps["override_lowers"]["next_blockers"] == ["coverage 55.00% < 80% (+25.00 pts, ~5 lines)"]
-    assert comps["above_never_less"]["next_blockers"] == ["coverage 65.00% < 70% (+5.00 pts, ~1 line)"]
+    assert comps["override_lowers"]["next_blockers"] == ["coverage 55.00% < 80% (+25.00 pts, ~5 statements)"]
+    assert comps["above_never_less"]["next_blockers"] == ["coverage 65.00% < 70% (+5.00 pts, ~1 statement)"]
     assert comps["idle"]["tests"] == {"passed": 0, "failed": 0, "skipped": 1, "errors": 0, "details": []}
     assert comps["idle"]["gates"]["tests"] == {
         "status": "fail",
@@ -384,3 +385,20 @@ def test_coverage_override_and_the_tests_gate(pytester: pytest.Pytester) -> None
         "details": [],
         "message": "every attributed test was skipped",
     }
+
+
+@pytest.mark.parametrize(("level", "status"), [("development", 1), ("experimental", 5)])
+def test_no_tests_collected_with_a_component_below_its_level_exits_1(
+    pytester: pytest.Pytester, level: str, status: int
+) -> None:
+    """pytest's 5 (no tests collected) becomes 1 when a component is below its level; else it stays 5."""
+    project = Project(pytester)
+    project.write(
+        "pyproject.toml",
+        f'[tool.tta-maturity.components.app]\nlevel = "{level}"\npaths = ["src/app"]\n',
+    )
+    project.write("src/app/__init__.py", "def f():\n    return 1\n")
+    project.write("tests/test_nothing.py", "# no tests yet\n")
+    result = project.run("--tta-maturity", "--tta-maturity-no-gates", "--tta-maturity-report=json:report.json")
+    assert result.ret == status, result.stdout.str()
+    assert project.component("app")["meets"] is (level == "experimental")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pytest_tta_maturity.gates import GateOutcome
+from pytest_tta_maturity.gates.cache import Digests
 from pytest_tta_maturity.gates.runner import start_gates
 from pytest_tta_maturity.model import Finding
 
@@ -48,7 +49,7 @@ def test_second_run_starts_no_process(source: Project, fake_bin: FakeBin, memory
         Finding("pkg/mod.py", 2, "F401", "unused"),
     ]
     stored = json.loads(memory_cache.data["tta-maturity/gates/lint"])
-    assert stored["tool"] == "ruff 9.9.9"
+    assert [entry["tool"] for entry in stored["entries"]] == ["ruff 9.9.9"]
 
     second = _run(source, fake_bin, memory_cache)
     assert len(fake_bin.calls()) == 2  # nothing started
@@ -80,6 +81,32 @@ def test_changed_inputs_run_again(source: Project, fake_bin: FakeBin, memory_cac
     outcome = _run(source, fake_bin, memory_cache, extra_toml)
     assert not outcome.cached
     assert len(fake_bin.calls()) == 3  # the check only: the version is cached by the executable's stat
+
+
+def test_only_the_pyproject_tables_the_tool_reads_key_it(
+    source: Project, fake_bin: FakeBin, memory_cache: MemoryCache
+) -> None:
+    """An unrelated edit of pyproject.toml and its revert start nothing; an edit of [tool.ruff] runs ruff again."""
+    fake_bin.tool("ruff", FAKE_RUFF)
+    _run(source, fake_bin, memory_cache)
+    unrelated = '[project]\nname = "proj"\nversion = "1.1"\n\n[tool.pyright]\nstrict = ["pkg"]\n'
+    assert _run(source, fake_bin, memory_cache, unrelated).cached
+    assert _run(source, fake_bin, memory_cache).cached  # the revert
+    assert len(fake_bin.calls()) == 2  # only the first run's --version and check
+    ruff_edit = "[tool.ruff]\nline-length = 90\n"
+    assert not _run(source, fake_bin, memory_cache, ruff_edit).cached
+    assert not _run(source, fake_bin, memory_cache, '[project]\nrequires-python = ">=3.12"\n').cached
+    # the last outcomes are kept: going back to each of them starts nothing
+    for toml in ("", ruff_edit, unrelated):
+        assert _run(source, fake_bin, memory_cache, toml).cached
+    assert len(fake_bin.calls()) == 4
+
+
+def test_a_pyproject_that_is_not_toml_keys_on_its_whole_content(source: Project) -> None:
+    source.write("pyproject.toml", "[tool.ruff]\nline-length = 90\n[broken\n")
+    digests = Digests()
+    broken = digests.tables(source.path / "pyproject.toml", ("tool.ruff",))
+    assert broken == digests.file(source.path / "pyproject.toml")
 
 
 def test_new_tool_version_runs_again(source: Project, fake_bin: FakeBin, memory_cache: MemoryCache) -> None:

@@ -316,6 +316,26 @@ BAD = [
         f'{P}: tool.tta-maturity.gates.lint.coverage_from = "own_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
     (
+        BASE + "[tool.tta-maturity.levels.staging]\nnew_code_coverage = 180",
+        f"{P}: tool.tta-maturity.levels.staging.new_code_coverage = 180: is outside 0 to 100; write a percentage such as 70",
+    ),
+    (
+        BASE + '[tool.tta-maturity.levels.staging]\nnew_code_coverage = "80%"',
+        f'{P}: tool.tta-maturity.levels.staging.new_code_coverage = "80%": must be a number from 0 to 100; write a percentage such as 70',
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels.staging]\nnew_code_findings = -1",
+        f"{P}: tool.tta-maturity.levels.staging.new_code_findings = -1: must be a whole number of 0 or more; write e.g. new_code_findings = 0",
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels.staging]\nnew_code_findings = 0.5",
+        f"{P}: tool.tta-maturity.levels.staging.new_code_findings = 0.5: must be a whole number of 0 or more; write e.g. new_code_findings = 0",
+    ),
+    (
+        BASE + "[tool.tta-maturity.levels.staging]\nnew_code_coverag = 80",
+        f"{P}: tool.tta-maturity.levels.staging.new_code_coverag = 80: unknown key; did you mean 'new_code_coverage'?",
+    ),
+    (
         BASE + '[tool.tta-maturity.gates.licence]\ncommand = ["x"]\ncoverage_from = "all_tests"',
         f'{P}: tool.tta-maturity.gates.licence.coverage_from = "all_tests": does not belong in this table; set coverage_from in [tool.tta-maturity] or in a component\'s table',
     ),
@@ -351,6 +371,64 @@ def test_bad_configuration_is_one_line_naming_key_value_and_fix(project: Path, t
         load(path)
     assert str(info.value) == message
     assert "\n" not in str(info.value)
+
+
+def test_new_code_requirements_hold_on_the_levels_above(project: Path) -> None:
+    text = BASE + "[tool.tta-maturity.levels.staging]\nnew_code_coverage = 80\nnew_code_findings = 0\n"
+    text += "[tool.tta-maturity.levels.production]\nnew_code_coverage = 90\n"
+    ladder = load(write(project, text)).ladder
+    assert [(lv.new_code_coverage, lv.new_code_findings) for lv in ladder.levels] == [
+        (None, None),
+        (None, None),
+        (80.0, 0),
+        (90.0, 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "coverage", "ladder"),
+    [
+        (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = 100', 100.0, None),
+        (f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = 0', 0.0, None),
+        (
+            BASE
+            + "[tool.tta-maturity.levels.staging]\ncoverage = 60\n[tool.tta-maturity.levels.production]\ncoverage = 60",
+            None,
+            [0.0, 60.0, 60.0, 60.0],
+        ),
+        (BASE + "[tool.tta-maturity.levels.production]\ncoverage = 100", None, [0.0, 60.0, 70.0, 100.0]),
+    ],
+    ids=["coverage 100", "coverage 0", "equal thresholds on the ladder", "production at 100"],
+)
+def test_the_bounds_themselves_are_accepted(
+    project: Path, text: str, coverage: float | None, ladder: list[float] | None
+) -> None:
+    """Both sides of each bound: the rejected values are in BAD, the edge values here load."""
+    cfg = load(write(project, text))
+    if coverage is not None:
+        assert [c.coverage for c in cfg.components if c.name == "carbon"] == [coverage]
+    if ladder is not None:
+        assert [lv.coverage for lv in cfg.ladder.levels] == ladder
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\ncoverage = 100.01',
+            f"{P}: {C}.coverage = 100.01: is outside 0 to 100; write a percentage such as 70",
+        ),
+        (
+            BASE + "[tool.tta-maturity.levels.production]\ncoverage = 69.99",
+            f"{P}: tool.tta-maturity.levels.production.coverage = 69.99: is below staging's 70; thresholds must not go down the ladder",
+        ),
+    ],
+    ids=["just above 100", "just below the level under it"],
+)
+def test_just_past_each_bound_is_refused(project: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load(write(project, text))
+    assert str(info.value) == message
 
 
 def test_missing_file(project: Path) -> None:

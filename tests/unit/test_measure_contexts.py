@@ -100,6 +100,7 @@ def test_each_figure_equals_coverage_report_over_its_contexts(project: Path, bra
     assert (own.covered_lines, imports.covered_lines) == (4, 2)  # the defs, "if x", "return 1"
     # g()'s body ran in a test of no component and f's "return 2" in b's: they are other tests' lines
     assert figures.other_tests == {"(no component)": 1, "b": 1}
+    assert figures.other_tests_total == 2  # two different statements
 
 
 def test_a_component_whose_own_tests_did_not_run_owns_nothing(project: Path) -> None:
@@ -109,6 +110,7 @@ def test_a_component_whose_own_tests_did_not_run_owns_nothing(project: Path) -> 
     assert (own.num_statements, own.num_branches) == (figures.num_statements, figures.num_branches)
     # what b's test ran that imports did not: "if x" and "return 2"; a's own contexts are never "other"
     assert figures.other_tests == {"(no component)": 1, "b": 2}
+    assert figures.other_tests_total == 3
 
 
 def test_coverage_datas_documented_queries_give_the_same_figures(
@@ -118,3 +120,22 @@ def test_coverage_datas_documented_queries_give_the_same_figures(
     fast = measured(project, cov, {"a"})
     monkeypatch.setattr(coverage_adapter, "_read_contexts", lambda *_args: None)  # an unknown data layout
     assert measured(project, recorded(project), {"a"}) == fast
+
+
+def test_a_statement_that_the_tests_of_several_components_ran_is_counted_once_in_the_total(project: Path) -> None:
+    """b's and c's tests (one test of both, and one of b alone) ran the same statements: each counts them, the total once."""
+    data = CoverageData(basename=str(project / ".coverage"))
+    one = str(project / "pkg/a/one.py")
+    for context, arcs in {
+        "": {(-1, 1), (1, -1), (-7, 7)},
+        label(["b", "c"]): {(-1, 2), (2, 4), (4, -1)},
+        label(["b"]): {(-1, 2), (2, 4), (4, -1)},
+    }.items():
+        data.set_context(context)
+        data.add_arcs({one: arcs})
+    data.write()
+    cov = coverage.Coverage(data_file=str(project / ".coverage"), config_file=str(project / "pyproject.toml"))
+    cov.load()
+    figures = measured(project, cov, {"a"})
+    # "if x" and "return 2": two statements, ran by b's test and by the test of b and c
+    assert (figures.other_tests, figures.other_tests_total) == ({"b": 2, "c": 2}, 2)

@@ -81,7 +81,7 @@ def test_blockers_say_what_is_missing_and_how_much(cfg: MaturityConfig) -> None:
     )
     a = report.components[0]
     assert not a.meets
-    assert [b.text for b in a.blockers] == ["coverage 65.20% < 70% (+4.80 pts, ~48 lines)", "types: 3 errors"]
+    assert [b.text for b in a.blockers] == ["coverage 65.20% < 70% (+4.80 pts, ~48 statements)", "types: 3 errors"]
     coverage, types = a.blockers
     assert (coverage.requirement, coverage.kind, coverage.level) == ("coverage", "coverage", "staging")
     assert (coverage.needed, coverage.measured, coverage.gap, coverage.lines) == (70.0, 65.2, 4.8, 48)
@@ -96,7 +96,7 @@ def test_component_threshold_override(cfg: MaturityConfig) -> None:
     b = report.components[1]
     assert b.threshold == 65.0
     assert b.achieved == "experimental"
-    assert [x.text for x in b.blockers] == ["coverage 63.00% < 65% (+2.00 pts, ~2 lines)"]
+    assert [x.text for x in b.blockers] == ["coverage 63.00% < 65% (+2.00 pts, ~2 statements)"]
 
 
 def test_tests_gate(cfg: MaturityConfig) -> None:
@@ -119,7 +119,7 @@ def test_partial_run_does_not_judge_coverage_nor_claim_a_level(cfg: MaturityConf
     cov = {"a": figures(10, 100), "b": figures(10, 100)}
     report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, partial=True, partial_reason="-k", tests={"a": PASSING})
     a, b = report.components
-    assert [c.meets for c in report.components] == [True, True]
+    assert [c.meets for c in report.components] == [None, None]  # not judged in a partial run, never claimed
     assert [c.achieved for c in report.components] == ["experimental", "experimental"]
     assert [u.text for u in a.undetermined] == ["coverage: partial run (-k)"]
     assert [u.text for u in b.undetermined] == [
@@ -150,7 +150,7 @@ def test_no_gates_requires_coverage_and_tests_only_and_claims_no_gated_level(cfg
     gates = gate_results(cfg, cfg.components, {}, {}, no_gates=True)
     report = run(cfg, cov, gates, no_gates=True)
     a, b = report.components
-    assert [c.meets for c in report.components] == [True, True]
+    assert [c.meets for c in report.components] == [None, None]  # the gates were not measured: not claimed
     assert [c.achieved for c in report.components] == ["experimental", "experimental"]
     assert [u.text for u in a.undetermined] == [
         "lint: not run (--tta-maturity-no-gates)",
@@ -273,3 +273,12 @@ def test_gate_blocker_text(name: str, result: GateResult, text: str) -> None:
 def test_coverage_blocker_unmeasured() -> None:
     blocker = coverage_blocker(CoverageFigures.unmeasured(), 60)
     assert (blocker.text, blocker.kind) == ("coverage: not measured", "not_run")
+
+
+def test_the_coverage_blocker_names_what_it_counts() -> None:
+    """coverage.py's percentage is over statements, plus branches when branch coverage is on: so is ``~N``."""
+    lines_only = CoverageFigures(50.0, 10, 20, 0, 0, raw_percent=50.0, precision=1)
+    with_branches = CoverageFigures(50.0, 8, 16, 2, 4, raw_percent=50.0, precision=1)
+    assert coverage_blocker(lines_only, 60.0).text == "coverage 50.0% < 60% (+10.0 pts, ~2 statements)"
+    assert coverage_blocker(with_branches, 60.0).text == "coverage 50.0% < 60% (+10.0 pts, ~2 statements or branches)"
+    assert coverage_blocker(with_branches, 55.0).text == "coverage 50.0% < 55% (+5.0 pts, ~1 statement or branch)"

@@ -59,7 +59,6 @@ from ..model.results import coverage_label, source_name
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "pytest-tta-maturity"
-DEFAULT_FILE = "tta-maturity-baseline.json"
 #: The code of the one finding a failing gate without per-file findings (a custom command) stands for.
 FAILED_GATE = "failed"
 
@@ -353,6 +352,13 @@ def compare(
     A partial run does not judge coverage, so it is not compared either.
     """
     result = BaselineResult(failed_tests=comp.tests.failed + comp.tests.errors)
+    needed = set(gates)
+    for gate in sorted(set(base.findings) - needed):
+        state = comp.gates.get(gate)
+        if state is not None and state.status in ("pass", "fail"):  # measured: what is still there of it
+            recorded = base.counts(gate)
+            counts = finding_counts(state, gate)
+            result.not_needed[gate] = sum(min(recorded.get(key, 0), len(items)) for key, items in counts.items())
     for gate in gates:
         if gate == "tests":
             continue
@@ -383,6 +389,8 @@ def compare(
             result.coverage_drop = CoverageDrop(
                 now.percent, now.uncovered, base.coverage.percent, base.coverage.uncovered, now.source
             )
+        else:
+            result.coverage_held = True
     return result
 
 
@@ -394,7 +402,7 @@ def apply(report: Report, base: Baseline, required: Mapping[str, Sequence[str]])
     """
     for comp in report.components:
         entry = base.components.get(comp.name)
-        if comp.meets or entry is None:
+        if comp.meets is not False or entry is None:
             comp.baseline = None
             continue
         comp.baseline = compare(entry, comp, required.get(comp.name, ()), partial=report.partial)

@@ -64,6 +64,10 @@ def update_baseline(
                 fresh.components[name] = entry
     for comp in report.components:
         previous = old.components.get(comp.name) if old is not None else None
+        if comp.meets is None:  # not judged in that run: what was recorded stays
+            if previous is not None:
+                fresh.components[comp.name] = previous
+            continue
         if comp.meets:
             if previous is not None:
                 result.changes.append(f"{comp.name}: meets {comp.declared} now, left the baseline")

@@ -9,6 +9,7 @@ refused, 2 for a usage or configuration error. Errors are one line on stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -27,7 +28,6 @@ from .explain import explain_lines
 from .shards import combine_shards
 
 PROG = "tta-maturity"
-COMPONENTS = ("tool", "tta-maturity", "components")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,7 +76,11 @@ def _component(report: Report, name: str) -> ComponentResult:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Print when a report was made and whether by a full run, then its table; exit 1 when some component is below."""
+    """Print when a report was made and whether by a full run, then its table; exit as the run did (1 when it failed).
+
+    A run fails when a test failed or a component is below its level without holding its baseline
+    (``Report.failed``, warn-only included): ``status`` says the same.
+    """
     named = args.report or args.report_file
     report, path = _report_for(args, args.report)
     line = f"{display_path(path) if named else 'last report'}: {_made(report, path)}"
@@ -85,7 +89,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(line)
     for row in _terminal_lines(report):
         print(row)
-    return 1 if report.failing else 0
+    return 1 if report.failed else 0
 
 
 def _when(report: Report, path: Path) -> str:
@@ -138,7 +142,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         pyproject = None
     for line in explain_lines(report, comp, pyproject, limit=args.limit):
         print(line)
-    return 0 if comp.meets else 1
+    return 1 if comp.meets is False else 0
 
 
 # ---------------------------------------------------------------- promote
@@ -428,6 +432,22 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+#: What a command-line tool killed by SIGPIPE exits with in a POSIX shell (128 + 13), as `git log | head -1`.
+EXIT_PIPE_CLOSED = 141
+
+
+def _output_cut_short() -> int:
+    """The reader of our output went away (``tta-maturity status | head -1``): stop quietly, as other tools do.
+
+    Standard output is pointed at the null device so that Python's own flush at exit does not fail
+    again and print a second error.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_PIPE_CLOSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
     parser = build_parser()
@@ -445,7 +465,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here when the output fitted in the buffer
+        return status
+    except BrokenPipeError:
+        return _output_cut_short()
     except Refused as exc:
         print(f"{PROG} {args.command}: {_one_line(str(exc))}", file=sys.stderr)
         for line in exc.lines:

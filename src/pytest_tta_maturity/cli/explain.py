@@ -84,9 +84,12 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
     """What stands between ``comp`` and its declared level (or, when it holds it, the next one)."""
 
     lines: list[str] = []
-    if not comp.meets:
+    if comp.meets is False:
         target, blockers = comp.declared, comp.blockers
         lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}: below its level")
+    elif comp.meets is None:
+        target, blockers = comp.declared, comp.blockers
+        lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}: not judged in this run")
     elif comp.next_level is None:
         target, blockers = None, []
         lines.append(f"{comp.name}: declared {comp.declared}, holds {comp.achieved}, the top of the ladder")
@@ -99,9 +102,9 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
     base = comp.baseline
     if base is not None:
         if base.held:
-            lines.append(f"baseline: held (known {base.known_count}): nothing new since it was recorded")
+            lines.append(f"baseline: held ({base.known_text}): nothing new since it was recorded")
         else:
-            lines.append(f"baseline: broken (known {base.known_count}); new since it was recorded:")
+            lines.append(f"baseline: broken ({base.known_text}); new since it was recorded:")
             lines.extend(f"  - {problem}" for problem in base.problems)
     new_keys = {(n.gate, n.path, n.code, n.message) for n in (base.new if base is not None else [])}
     if target is not None:
@@ -113,6 +116,7 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
     if comp.undetermined:
         lines.append(f"undetermined (not measured in this run, so {comp.achieved} is all that is proven):")
         lines.extend(f"  - {u.text}" for u in comp.undetermined)
+    lines.extend(_new_code_lines(report, comp))
     if comp.tests.details:
         lines.append("failed tests:")
         lines.extend(f"  {t.outcome.value}: {t.nodeid}" for t in comp.tests.details)
@@ -150,6 +154,30 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
                 lines.append(f"  {str(block).ljust(width)}  {_plural(block.size, 'line')}")
             if len(blocks) > limit:
                 lines.append(f"  ... and {len(blocks) - limit} smaller blocks")
+    return lines
+
+
+def _new_code_lines(report: Report, comp: ComponentResult) -> list[str]:
+    """The change's new code in this component: its uncovered new lines first, then findings on new lines."""
+    from ..render._common import new_code_cell, ranges_text
+
+    new = comp.new_code
+    if report.new_code is None or new is None:
+        return []
+    run = report.new_code
+    lines = [f"new code since {run.ref} (merge base {run.base[:8]}): {new_code_cell(new)}"]
+    if not new.measured and new.note:
+        lines.append(f"  not measured: {new.note}")
+    if new.missing_lines:
+        total = sum(len(v) for v in new.missing_lines.values())
+        lines.append(f"  uncovered new lines ({_plural(total, 'line')}):")
+        lines.extend(f"    {path}: {ranges_text(found)}" for path, found in sorted(new.missing_lines.items()))
+    if new.missing_branches:
+        lines.append("  new branches never taken:")
+        lines.extend(f"    {path}: {', '.join(arcs)}" for path, arcs in sorted(new.missing_branches.items()))
+    for gate, found in sorted(new.findings.items()):
+        lines.append(f"  {gate} on new lines: {_plural(len(found), 'finding')}")
+        lines.extend(f"    {f.path}:{f.line} {f.code} {f.message}" for f in found)
     return lines
 
 
@@ -203,7 +231,11 @@ def _source_lines(comp: ComponentResult) -> list[str]:
         lines.append(sources_absent_text(figures.sources_note or NOT_RECORDED))
     ran = other_tests(comp)
     if ran:
-        lines.append("all-tests coverage that only other components' tests give:")
+        total = comp.coverage.other_tests_total
+        counted = f" {statements_text(total)}" if total is not None else ""
+        lines.append(f"all-tests coverage that only other components' tests give:{counted}")
         width = max(len(name) for name, _ in ran)
         lines.extend(f"  {name.ljust(width)}  {statements_text(count)}" for name, count in ran)
+        if total is None or sum(count for _, count in ran) > total:
+            lines.append("  (a statement that the tests of several components ran counts for each of them)")
     return lines

@@ -244,16 +244,6 @@ class ComponentsEditor:
                 _give_trailing(before.value.body, trailing)
         self.components.remove(name)
 
-    def remove_setting(self, key: str) -> None:
-        """Remove a whole key of ``[tool.tta-maturity]`` other than the components (``levels``, ``gates``)."""
-        item = self.tta.item(key)
-        for table in reversed(list(_tables_in(item))):
-            trailing = _take_trailing(table.value.body)
-            before = self._table_before(table)
-            if before is not None and trailing:
-                _give_trailing(before.value.body, trailing)
-        self.tta.remove(key)
-
     def add(self, name: str, values: Mapping[str, Any], header: Sequence[str] = ()) -> None:
         """Append component ``name`` after the last component table, ``header`` comment lines above it.
 

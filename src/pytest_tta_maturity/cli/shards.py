@@ -14,8 +14,10 @@ from ..config import ComponentConfig, MaturityConfig
 from ..errors import CoverageDataError, display_path
 from ..measure.contexts import Attribution
 from ..model import CoverageFigures, GateResult, Report, TestCounts
+from ..newcode import attach
 from ..partial import SLICE_KINDS, Partial, PartialKind
 from ..project import load_report, now
+from ..vcs import Change
 
 
 @contextmanager
@@ -37,6 +39,7 @@ def combine_coverage(
     *,
     attribution: Attribution | None = None,
     unattributed: str = "",
+    changed: Mapping[str, frozenset[int]] | None = None,
 ) -> dict[str, CoverageFigures]:
     """Combine the shards' coverage data as ``coverage combine`` would and measure every component.
 
@@ -64,7 +67,11 @@ def combine_coverage(
             cov.combine(absolute, strict=True, keep=True)
             if attribution is not None:
                 attribution = replace(attribution, static=str(cov.get_option("run:context") or ""))
-            return dict(measure_components(cov, cfg, components, attribution=attribution, unattributed=unattributed))
+            return dict(
+                measure_components(
+                    cov, cfg, components, attribution=attribution, unattributed=unattributed, changed=changed
+                )
+            )
         except CoverageException as exc:
             raise CoverageDataError(f"coverage data cannot be combined: {exc}") from None
         finally:
@@ -136,6 +143,34 @@ def shard_attribution(
     return Attribution(ran=ran), ""
 
 
+def shard_change(cfg: MaturityConfig, reports: Sequence[tuple[Path, Report]]) -> Change | None:
+    """The change the shards judged new code against, read again from git here; ``None`` when none did.
+
+    Every shard must have compared the same merge base, and this checkout must find it again.
+    """
+    from ..vcs import change_since
+
+    runs = {(r.new_code.ref, r.new_code.base) if r.new_code is not None else None for _, r in reports}
+    if runs == {None}:
+        return None
+    if len(runs) > 1:
+        raise CoverageDataError(
+            "the shards did not all compare new code against one merge base (--tta-maturity-new-code); "
+            "run every shard with the same --tta-maturity-new-code=REF"
+        )
+    found = next(iter(runs))
+    if found is None:  # pragma: no cover - excluded above
+        return None
+    ref, base = found
+    change = change_since(ref, cfg.root)
+    if change.base != base:
+        raise CoverageDataError(
+            f"--tta-maturity-new-code={ref}: the merge base here is {change.base[:12]}, the shards' was {base[:12]}; "
+            "run check on the checkout the shards ran on"
+        )
+    return change
+
+
 def combine_shards(
     cfg: MaturityConfig,
     components: Sequence[ComponentConfig],
@@ -151,9 +186,17 @@ def combine_shards(
     shards = [(path, load_report(path)) for path in results]
     counts, gates = merge_results([r for _, r in shards], components)
     attribution, unattributed = shard_attribution(shards, counts)
+    change = shard_change(cfg, shards)
     figures = combine_coverage(
-        cfg, coverage_files, components, rcfile, attribution=attribution, unattributed=unattributed
+        cfg,
+        coverage_files,
+        components,
+        rcfile,
+        attribution=attribution,
+        unattributed=unattributed,
+        changed=change.lines_by_path() if change is not None else None,
     )
+    new_code = attach(figures, gates, [c.name for c in components], cfg.root, change) if change is not None else None
     partial = shard_partial(shards)
     report = score(
         cfg,
@@ -169,6 +212,7 @@ def combine_shards(
         warn_only=warn_only,
         version=__version__,
         components=components,
+        new_code=new_code,
     )
     report.created = now()
     cores = {(r.coverage_core, r.coverage_version) for _, r in shards}

@@ -65,5 +65,6 @@ def bandit_spec() -> GateSpec:
         ok_returncodes=(0, 1),
         install_hint="pip install bandit",
         config_files=BANDIT_CONFIG_FILES,
+        pyproject_tables=("tool.bandit",),
         suffixes=(".py",),
     )

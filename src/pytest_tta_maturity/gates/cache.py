@@ -1,9 +1,11 @@
 """The gate cache: a gate whose inputs did not change is not run again.
 
-A gate's outcome is stored in pytest's cache under ``tta-maturity/gates/<name>`` with a
+A gate's outcomes are stored in pytest's cache under ``tta-maturity/gates/<name>``, each with a
 key over the gate, the tool's identity and version, the command line, the contents of
 the tool's configuration files and of every checked file (plus what
-``GateSpec.cache_inputs`` adds). Tool versions are stored under
+``GateSpec.cache_inputs`` adds). Of a ``pyproject.toml`` only the tables the tool reads
+(``GateSpec.pyproject_tables``) count, so an edit elsewhere in the file re-runs nothing, and
+the last :data:`KEEP` outcomes are kept, so reverting an edit re-runs nothing either. Tool versions are stored under
 ``tta-maturity/tool-versions`` by :func:`fingerprint` (the executable's real path, size
 and modification time), so a warm run starts no process at all. Errors are never
 cached, and a cache that cannot be read or written only costs a run.
@@ -21,12 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from .._util import tomllib
 from ..model import Finding, GateOutcome
 from .spec import Cache, GateSpec
 
 CACHE_PREFIX = "tta-maturity/gates/"
 VERSIONS_KEY = "tta-maturity/tool-versions"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+#: How many outcomes of one gate are kept (the most recent first).
+KEEP = 4
 
 
 def fingerprint(executable: str, program: str) -> str:
@@ -81,9 +86,32 @@ class Digests:
         for folder in sorted(folders):
             for name in spec.config_files:
                 path = folder / name
-                if path.is_file():
+                if not path.is_file():
+                    continue
+                if name == "pyproject.toml" and spec.pyproject_tables is not None:
+                    parts.append(f"{path} {self.tables(path, spec.pyproject_tables)}")
+                else:
                     parts.append(f"{path} {self.file(path)}")
         return parts
+
+    def tables(self, path: Path, tables: Sequence[str]) -> str:
+        """The digest of what ``tables`` (dotted keys) hold in the TOML file ``path``.
+
+        A file that cannot be read as TOML is keyed on its whole content: never a false hit.
+        """
+        try:
+            with path.open("rb") as handle:
+                data: Any = tomllib.load(handle)
+        except (OSError, ValueError):  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+            return self.file(path)
+        picked: dict[str, Any] = {}
+        for dotted in tables:
+            value: Any = data
+            for part in dotted.split("."):
+                value = cast(dict[str, Any], value).get(part) if isinstance(value, dict) else None
+            picked[dotted] = value
+        canonical = json.dumps(picked, sort_keys=True, default=str, ensure_ascii=False)
+        return "tables " + hashlib.sha256(canonical.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _sha256(path: Path) -> str:
@@ -129,13 +157,22 @@ class ToolVersions:
             self.changed = False
 
 
-def lookup(cache: Cache, name: str, digest: str) -> GateOutcome | None:
-    """The stored outcome of gate ``name`` when it was stored under this key, else ``None``."""
+def _entries(cache: Cache, name: str) -> list[dict[str, Any]]:
+    """The kept outcomes of gate ``name``, most recent first (none from another format or a broken file)."""
     stored = _get(cache, CACHE_PREFIX + name)
     if not isinstance(stored, dict):
-        return None
+        return []
     data = cast(dict[str, Any], stored)
-    if data.get("format") != CACHE_FORMAT or data.get("key") != digest:
+    entries = data.get("entries")
+    if data.get("format") != CACHE_FORMAT or not isinstance(entries, list):
+        return []
+    return [cast(dict[str, Any], e) for e in cast(list[Any], entries) if isinstance(e, dict)]
+
+
+def lookup(cache: Cache, name: str, digest: str) -> GateOutcome | None:
+    """The stored outcome of gate ``name`` when one was stored under this key, else ``None``."""
+    data = next((e for e in _entries(cache, name) if e.get("key") == digest), None)
+    if data is None:
         return None
     try:
         raw = data["findings"]
@@ -146,15 +183,15 @@ def lookup(cache: Cache, name: str, digest: str) -> GateOutcome | None:
 
 
 def store(cache: Cache, name: str, digest: str, outcome: GateOutcome) -> None:
-    """Keep the outcome of gate ``name`` under this key."""
-    value = {
-        "format": CACHE_FORMAT,
+    """Keep the outcome of gate ``name`` under this key, first, with the :data:`KEEP` - 1 most recent others."""
+    entry = {
         "key": digest,
         "tool": outcome.tool,
         "passed": outcome.passed,
         "findings": None if outcome.findings is None else [f.to_dict() for f in outcome.findings],
     }
-    _set(cache, CACHE_PREFIX + name, value)
+    kept = [e for e in _entries(cache, name) if e.get("key") != digest][: KEEP - 1]
+    _set(cache, CACHE_PREFIX + name, {"format": CACHE_FORMAT, "entries": [entry, *kept]})
 
 
 def _get(cache: Cache, name: str) -> Any:

@@ -242,6 +242,7 @@ def format_spec() -> GateSpec:
         ok_returncodes=(0, 1, 2),
         install_hint=RUFF_HINT,
         config_files=RUFF_CONFIG_FILES,
+        pyproject_tables=("tool.ruff", "project.requires-python"),
     )
 
 
@@ -254,4 +255,5 @@ def _check_spec(name: str, extra_select: str | None, parse: Parser) -> GateSpec:
         ok_returncodes=(0, 1),
         install_hint=RUFF_HINT,
         config_files=RUFF_CONFIG_FILES,
+        pyproject_tables=("tool.ruff", "project.requires-python"),
     )

@@ -111,7 +111,10 @@ class GateSpec:
     - ``config_files``: names of configuration files whose contents key the cache
       (looked for in the root and in every folder between a checked file and the
       root); ``cache_inputs(context)`` adds more strings to the key; ``cacheable``
-      turns caching off (pass/fail gates are never cached).
+      turns caching off (pass/fail gates are never cached). ``pyproject_tables``
+      names what the tool reads of a ``pyproject.toml`` among them (dotted keys such as
+      ``tool.ruff``): only those key the cache, so editing another table re-runs
+      nothing; ``None`` keys on the whole file.
     - ``suffixes``: only files with these suffixes are given to the program
       (``()``: every file); with no file left, the gate passes without a run.
     - ``files_on_stdin``: write the files one per line to the program's standard
@@ -131,6 +134,7 @@ class GateSpec:
     version_before_run: bool = False
     install_hint: str = ""
     config_files: tuple[str, ...] = ()
+    pyproject_tables: tuple[str, ...] | None = None
     cache_inputs: CacheInputs | None = None
     cacheable: bool = True
     suffixes: tuple[str, ...] = PYTHON_SUFFIXES

@@ -215,6 +215,7 @@ def pyright_spec(program: str = "pyright") -> GateSpec:
         ok_returncodes=(0, 1),
         install_hint=PYRIGHT_HINT if program == "pyright" else f"pip install {program}",
         config_files=PYRIGHT_CONFIG_FILES,
+        pyproject_tables=("tool.pyright",),
         cache_inputs=environment_inputs,
         files_on_stdin=True,
         env={"PYRIGHT_PYTHON_IGNORE_WARNINGS": "1"},
@@ -233,5 +234,6 @@ def mypy_spec() -> GateSpec:
         version_before_run=True,
         install_hint="pip install mypy",
         config_files=MYPY_CONFIG_FILES,
+        pyproject_tables=("tool.mypy",),
         cache_inputs=environment_inputs,
     )

@@ -42,7 +42,7 @@ from coverage.exceptions import CoverageException
 
 from ..config import ComponentConfig
 from ..errors import CoverageDataError
-from ..model import CoverageFigures
+from ..model import CoverageFigures, NewCode
 from . import coverage_adapter as adapter
 from .contexts import Attribution
 from .figures import component_sources, measure
@@ -266,6 +266,8 @@ def _worker(stdin: IO[str], stdout: IO[str]) -> int:
     stats["measured"] = len(cov.get_data().measured_files())
     try:
         attribution = Attribution.from_dict(request["attribution"]) if request.get("attribution") else None
+        raw_changed = cast("dict[str, list[int]] | None", request.get("changed"))
+        changed = {path: frozenset(lines) for path, lines in raw_changed.items()} if raw_changed is not None else None
         figures = measure(
             cov,
             Path(job["root"]),
@@ -273,8 +275,12 @@ def _worker(stdin: IO[str], stdout: IO[str]) -> int:
             prepared=analysis.prepared,
             attribution=attribution,
             unattributed=str(request.get("unattributed", "")),
+            changed=changed,
         )
-        answer = {"figures": {name: fig.to_dict() for name, fig in figures.items()}}
+        answer = {
+            "figures": {name: fig.to_dict() for name, fig in figures.items()},
+            "new_code": {name: fig.new_code.to_dict() for name, fig in figures.items() if fig.new_code is not None},
+        }
     except CoverageDataError as exc:
         answer = {"error": str(exc)}
     stats["measure_seconds"] = time.perf_counter() - started
@@ -316,11 +322,12 @@ class AnalysisWorker:
         measured: int,
         attribution: Attribution | None = None,
         unattributed: str = "",
+        changed: Mapping[str, frozenset[int]] | None = None,
         timeout: float = 600.0,
     ) -> dict[str, CoverageFigures]:
         """Every component's figures from the data in ``data_file`` (paths relative to ``cwd``).
 
-        ``attribution`` and ``unattributed`` are :func:`.figures.measure`'s.
+        ``attribution``, ``unattributed`` and ``changed`` are :func:`.figures.measure`'s.
 
         ``measured`` is how many files the caller's data holds: a worker that
         reads another number from the file is not believed. Raises
@@ -332,6 +339,7 @@ class AnalysisWorker:
             "cwd": cwd,
             "attribution": attribution.to_dict() if attribution is not None else None,
             "unattributed": unattributed,
+            "changed": {path: sorted(lines) for path, lines in changed.items()} if changed is not None else None,
         }
         try:
             out, _ = self._process.communicate((json.dumps(request) + "\n").encode("utf-8"), timeout=timeout)
@@ -352,7 +360,13 @@ class AnalysisWorker:
             if "error" in answer:
                 raise CoverageDataError(str(answer["error"]))
             figures = cast("dict[str, Any]", answer["figures"])
-            return {str(name): CoverageFigures.from_dict(data) for name, data in figures.items()}
+            found = {str(name): CoverageFigures.from_dict(data) for name, data in figures.items()}
+            for name, data in cast("dict[str, Any]", answer.get("new_code") or {}).items():
+                if name in found:
+                    found[name].new_code = NewCode.from_dict(data)
+            if changed is not None and any(f.new_code is None for f in found.values()):
+                raise AnalysisFailed("its answer lacks new-code figures")
+            return found
         except (ValueError, KeyError, TypeError) as exc:
             raise AnalysisFailed(f"unreadable answer ({exc})") from None
         finally:

@@ -10,7 +10,7 @@ module uses coverage.py's Python file reporter and parser, its per-file
 arithmetic (``analysis_from_file_reporter``, ``Numbers``), the report's
 include/omit matching and the name of the measurement core.
 
-Supported: coverage.py 7.5 to 7.x (``dependencies`` in pyproject.toml); the
+Supported: coverage.py 7.10.3 to 7.x (``dependencies`` in pyproject.toml); the
 oracle tests, run against the oldest and the newest of that range, check that
 figures from kept facts equal ``coverage report``. Nothing else in the package
 imports from coverage.py's undocumented modules.
@@ -40,6 +40,7 @@ __all__ = [
     "Analyser",
     "FileFacts",
     "FileResult",
+    "NewLines",
     "NotPython",
     "Numbers",
     "Prepared",
@@ -290,6 +291,16 @@ class FileResult:
     missing: list[int]
 
 
+@dataclass(frozen=True)
+class NewLines:
+    """One file's new statements: which, which no test ran, the branches not taken from them, the counts."""
+
+    statements: list[int]
+    missing: list[int]
+    missing_arcs: list[tuple[int, int]]
+    numbers: Numbers
+
+
 class _NoData:
     """Measured data in which no file was executed (for a file no test imported)."""
 
@@ -383,6 +394,35 @@ class Analyser:
     def result(self, reporter: FileReporter) -> FileResult:
         """``reporter``'s file against the data."""
         return _analyse(self, self.precision, reporter, self._mapper(reporter.filename))
+
+    def new_lines(self, reporter: FileReporter, name: str, lines: frozenset[int]) -> NewLines:
+        """The statements of ``reporter``'s file whose first line is in ``lines``, against the data.
+
+        coverage.py's ``Analysis`` of the file: its statements are each statement's first
+        line (a multi-line statement is reported on it), as in ``coverage report``.
+        """
+        analysis = analysis_from_file_reporter(cast(CoverageData, self), self.precision, reporter, name)
+        new = sorted(set(analysis.statements) & lines)
+        missing = sorted(set(analysis.missing) & lines)
+        branches = covered = 0
+        missing_arcs: list[tuple[int, int]] = []
+        if analysis.has_arcs:
+            stats = analysis.branch_stats()
+            gaps = analysis.missing_branch_arcs()
+            for line in new:
+                total, taken = stats.get(line, (0, 0))
+                branches += total
+                covered += taken
+                missing_arcs.extend((line, target) for target in sorted(gaps.get(line, ())))
+        numbers = Numbers(
+            precision=self.precision,
+            n_files=1,
+            n_statements=len(new),
+            n_missing=len(missing),
+            n_branches=branches,
+            n_missing_branches=branches - covered,
+        )
+        return NewLines(new, missing, missing_arcs, numbers)
 
     def prepared_result(self, prepared: Prepared) -> FileResult | None:
         """A prepared file's result; ``None`` when its facts do not cover what the data holds."""

@@ -15,7 +15,7 @@ not handed are parsed here.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +27,13 @@ from .._util import skipped_dir
 from ..bucketing import Bucketer
 from ..config import ComponentConfig, MaturityConfig
 from ..errors import CoverageDataError
-from ..model import NO_COMPONENT, CoverageFigures
+from ..model import NO_COMPONENT, CoverageFigures, NewCode
+from ..vcs import lines_in
 from . import coverage_adapter as adapter
 from .contexts import Attribution
+
+#: Added or changed lines by absolute path (``vcs.Change.lines_by_path``).
+Changed = Mapping[str, frozenset[int]]
 
 #: What coverage.py measures: Python source files (``.pyi`` stubs are never run).
 SOURCE_SUFFIXES = (".py", ".pyw")
@@ -134,6 +138,7 @@ def measure_components(
     prepared: Prepared | None = None,
     attribution: Attribution | None = None,
     unattributed: str = "",
+    changed: Changed | None = None,
 ) -> dict[str, CoverageFigures]:
     """Coverage figures for every component, from the data ``cov`` holds.
 
@@ -147,9 +152,14 @@ def measure_components(
     With an ``attribution`` (how to read the data's contexts), each component's
     ``own_tests`` and ``import_only`` figures are measured too; without one,
     ``unattributed`` says why they are not.
+
+    With ``changed`` (the added or changed lines of a change), each component's
+    figures carry their ``new_code``.
     """
     comps = tuple(cfg.components if components is None else components)
-    return measure(cov, cfg.root, comps, prepared=prepared, attribution=attribution, unattributed=unattributed)
+    return measure(
+        cov, cfg.root, comps, prepared=prepared, attribution=attribution, unattributed=unattributed, changed=changed
+    )
 
 
 def measure(
@@ -160,6 +170,7 @@ def measure(
     prepared: Prepared | None = None,
     attribution: Attribution | None = None,
     unattributed: str = "",
+    changed: Changed | None = None,
 ) -> dict[str, CoverageFigures]:
     """:func:`measure_components` for ``components``, with missing lines named relative to ``root``."""
     bucketer = Bucketer.for_sources(components)
@@ -196,9 +207,15 @@ def measure(
     missing: dict[str, dict[str, list[int]]] = {c.name: {} for c in components}
     sources = {c.name: _Sources(c.name) for c in components} if attribution is not None else None
     owners_of = _Owners(attribution) if attribution is not None else None
+    new_code = {c.name: _NewCode() for c in components} if changed is not None else None
     for outcome in outcomes:
         name = owner_of[outcome.filename]
         results[name].append(outcome.result)
+        if new_code is not None and changed is not None:
+            lines = lines_in(changed, outcome.filename)
+            if lines is not None:
+                relative = _relative(outcome.path, below_root)
+                new_code[name].add(relative, analyser, outcome, lines)
         if outcome.result.missing:
             missing[name][_relative(outcome.path, below_root)] = outcome.result.missing
         if sources is not None and owners_of is not None:
@@ -209,6 +226,8 @@ def measure(
         if not results[comp.name]:
             # Never "100 % of 0 statements": no file of this component was measured or analysed.
             figures[comp.name] = CoverageFigures.unmeasured(_nothing_reported(comp.name in has_code))
+            if new_code is not None:  # no file reported: no statement of it is new
+                figures[comp.name].new_code = new_code[comp.name].figures(analyser.precision)
             continue
         figures[comp.name] = _figures((r.numbers for r in results[comp.name]), analyser.precision)
         figures[comp.name].missing_lines = missing[comp.name]
@@ -216,7 +235,49 @@ def measure(
             sources[comp.name].fill(figures[comp.name], analyser.precision)
         else:
             figures[comp.name].sources_note = unattributed
+        if new_code is not None:
+            figures[comp.name].new_code = new_code[comp.name].figures(analyser.precision)
     return figures
+
+
+class _NewCode:
+    """One component's new statements, file by file."""
+
+    def __init__(self) -> None:
+        self.numbers: list[adapter.Numbers] = []
+        self.files: list[str] = []
+        self.missing: dict[str, list[int]] = {}
+        self.arcs: dict[str, list[str]] = {}
+
+    def add(self, path: str, analyser: adapter.Analyser, outcome: FileOutcome, lines: frozenset[int]) -> None:
+        """Add one changed file: its statements whose first line is in ``lines``."""
+        self.files.append(path)
+        if not lines:
+            return
+        data_name = analyser.data_name(outcome.reporter, outcome.prepared)
+        found = analyser.new_lines(outcome.reporter, data_name, lines)
+        self.numbers.append(found.numbers)
+        if found.missing:
+            self.missing[path] = found.missing
+        if found.missing_arcs:
+            self.arcs[path] = [f"{a}->{b if b > 0 else 'exit'}" for a, b in found.missing_arcs]
+
+    def figures(self, precision: int) -> NewCode:
+        """The sums: ``percent`` is ``None`` with no new statement."""
+        total = adapter.sum_numbers(self.numbers, precision)
+        some = total.n_statements > 0
+        return NewCode(
+            statements=total.n_statements,
+            covered=total.n_executed,
+            num_branches=total.n_branches,
+            covered_branches=total.n_executed_branches,
+            percent=float(total.pc_covered_str) if some else None,
+            raw_percent=total.pc_covered if some else None,
+            precision=precision,
+            files=sorted(self.files),
+            missing_lines=self.missing,
+            missing_branches=self.arcs,
+        )
 
 
 def _figures(numbers: Iterable[adapter.Numbers], precision: int) -> CoverageFigures:
@@ -252,7 +313,9 @@ class _Sources:
         self.name = name
         self.own: list[adapter.Numbers] = []
         self.imports: list[adapter.Numbers] = []
-        self.others: dict[str, int] = {}
+        #: per other component, the statements (file, line) only its tests ran: a set, so a statement run in
+        #: several of its contexts counts once, and the union over all of them counts each statement once
+        self.others: dict[str, set[tuple[str, int]]] = {}
 
     def add(self, analyser: adapter.Analyser, owners_of: _Owners, outcome: FileOutcome) -> None:
         """Add one file: its figures limited to the component's own contexts, and to import time."""
@@ -279,10 +342,9 @@ class _Sources:
             if who is None or self.name in who:
                 continue
             lines = {n for item in parts[context] for n in (item if analyser.has_arcs() else (item,)) if n > 0}
-            ran_here = len(outcome.reporter.translate_lines(lines) & gap)
-            if ran_here:
-                for other in who or (NO_COMPONENT,):
-                    self.others[other] = self.others.get(other, 0) + ran_here
+            ran_here = {(data_name, n) for n in outcome.reporter.translate_lines(lines) & gap}
+            for other in who or (NO_COMPONENT,) if ran_here else ():
+                self.others.setdefault(other, set()).update(ran_here)
 
     def fill(self, figures: CoverageFigures, precision: int) -> None:
         """Put the sums into the component's (all-tests) ``figures``."""
@@ -290,4 +352,5 @@ class _Sources:
             "own_tests": _figures(self.own, precision),
             "import_only": _figures(self.imports, precision),
         }
-        figures.other_tests = self.others
+        figures.other_tests = {name: len(statements) for name, statements in self.others.items()}
+        figures.other_tests_total = len(set[tuple[str, int]]().union(*self.others.values()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .baselines import BaselineResult, CoverageDrop, NewFinding
 from .blockers import BLOCKER_KINDS, Blocker, BlockerKind, Undetermined
-from .report import ComponentResult, Report
+from .report import ComponentResult, NewCodeRun, Report
 from .results import (
     COVERAGE_SOURCES,
     GATE_STATUSES,
@@ -24,6 +24,7 @@ from .results import (
     GateOutcome,
     GateResult,
     GateStatus,
+    NewCode,
     Outcome,
     TestCounts,
 )
@@ -46,6 +47,8 @@ __all__ = [
     "GateOutcome",
     "GateResult",
     "GateStatus",
+    "NewCode",
+    "NewCodeRun",
     "NewFinding",
     "Outcome",
     "Report",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .blockers import threshold_text
 from .results import COVERAGE_SOURCES, CoverageSource, coverage_label
@@ -127,6 +127,10 @@ class BaselineResult:
     coverage_drop: CoverageDrop | None = None
     failed_tests: int = 0
     unverified: list[str] = field(default_factory=lambda: list[str]())
+    #: recorded findings still present in gates the declared level does not need: kept, never compared
+    not_needed: dict[str, int] = field(default_factory=lambda: dict[str, int]())
+    #: whether coverage was compared (below the threshold in a full run) and did not drop
+    coverage_held: bool = False
 
     @property
     def held(self) -> bool:
@@ -137,6 +141,23 @@ class BaselineResult:
     def known_count(self) -> int:
         """Known findings present in this run, every gate together."""
         return sum(self.known.values())
+
+    @property
+    def known_text(self) -> str:
+        """``known 10: lint 2; not needed: docs 6, security 2``: counted as ``tta-maturity baseline`` counts them.
+
+        Every gate's known findings make the total; those of gates the declared level does not
+        need are named apart, since only the others are compared.
+        """
+        needed = [f"{gate} {count}" for gate, count in sorted(self.known.items()) if count]
+        others = [f"{gate} {count}" for gate, count in sorted(self.not_needed.items()) if count]
+        total = self.known_count + sum(self.not_needed.values())
+        if not total:
+            return "no finding known"
+        detail = ", ".join(needed)
+        if others:
+            detail += f"{'; ' if detail else ''}not needed: {', '.join(others)}"
+        return f"known {total}: {detail}"
 
     @property
     def new_counts(self) -> dict[str, int]:
@@ -160,22 +181,25 @@ class BaselineResult:
 
     @property
     def text(self) -> str:
-        """``baseline held (known 12)`` or ``baseline broken: 2 new (lint 1, coverage)``."""
+        """``baseline held (coverage not lower; known 12: lint 12)`` or ``baseline broken (lint 1, coverage drop; ...)``."""
         if self.held:
-            return f"baseline held (known {self.known_count})"
+            held = "coverage not lower; " if self.coverage_held else ""
+            return f"baseline held ({held}{self.known_text})"
         parts = [f"{gate} {count}" for gate, count in sorted(self.new_counts.items())]
         if self.coverage_drop is not None:
             parts.append("coverage drop")
         if self.failed_tests:
             parts.append(f"{self.failed_tests} failed test{'' if self.failed_tests == 1 else 's'}")
         parts.extend(["not comparable"] if self.unverified else [])
-        return f"baseline broken ({', '.join(parts)}; known {self.known_count})"
+        return f"baseline broken ({', '.join(parts)}; {self.known_text})"
 
     def to_dict(self) -> dict[str, Any]:
         """Return this as JSON-safe data: ``held``, ``known`` per gate, ``new`` findings and drops."""
         return {
             "held": self.held,
             "known": dict(sorted(self.known.items())),
+            "not_needed": dict(sorted(self.not_needed.items())),
+            "coverage_held": self.coverage_held,
             "new": {
                 "counts": dict(sorted(self.new_counts.items())),
                 "findings": [item.to_dict() for item in self.new],
@@ -200,4 +224,6 @@ class BaselineResult:
             coverage_drop=CoverageDrop.from_dict(drop) if drop else None,
             failed_tests=int(new.get("failed_tests", 0)),
             unverified=[str(u) for u in unverified],
+            not_needed={str(k): int(v) for k, v in cast("dict[str, Any]", data.get("not_needed") or {}).items()},
+            coverage_held=bool(data.get("coverage_held", False)),
         )

@@ -10,8 +10,11 @@ from .results import COVERAGE_SOURCES, CoverageSource, coverage_label
 #: What a blocker says about its requirement: coverage below its threshold, a gate with
 #: findings, a gate that failed without findings (tests, custom commands), a tool that
 #: could not measure, or a requirement that was not measured at all.
-BlockerKind = Literal["coverage", "findings", "failed", "error", "not_run"]
-BLOCKER_KINDS: tuple[BlockerKind, ...] = ("coverage", "findings", "failed", "error", "not_run")
+BlockerKind = Literal["coverage", "findings", "failed", "error", "not_run", "new_code"]
+BLOCKER_KINDS: tuple[BlockerKind, ...] = ("coverage", "findings", "failed", "error", "not_run", "new_code")
+#: The requirements a level may hold on a change's new lines.
+NEW_CODE_COVERAGE = "new_code_coverage"
+NEW_CODE_FINDINGS = "new_code_findings"
 
 _NOUNS = {"types": ("error", "errors"), "format": ("file to reformat", "files to reformat")}
 
@@ -45,6 +48,8 @@ class Blocker:
     findings: int = 0
     message: str = ""
     source: CoverageSource = "all_tests"
+    #: whether ``lines`` counts branches too (branch coverage on): what coverage.py's percentage is over
+    branches: bool = False
 
     @property
     def figure(self) -> str:
@@ -53,16 +58,26 @@ class Blocker:
 
     @property
     def text(self) -> str:
-        """The blocker in words: ``coverage 65.2% < 70% (+4.8 pts, ~12 lines)``, ``types: 3 errors``.
+        """The blocker in words: ``coverage 65.2% < 70% (+4.8 pts, ~12 statements)``, ``types: 3 errors``.
 
         Coverage judged on another figure says which: ``own-tests coverage 19.4% < 60% (...)``.
         """
         name = self.requirement
+        if self.kind == "new_code":
+            digits = self.precision
+            text = f"new code {self.measured or 0.0:.{digits}f}% < {threshold_text(self.needed or 0.0)}%"
+            return f"{text} (uncovered: {self.message})" if self.message else text
+        if name == NEW_CODE_FINDINGS and self.kind == "findings":
+            noun = "finding" if self.findings == 1 else "findings"
+            text = f"new code: {self.findings} {noun} > {threshold_text(self.needed or 0.0)}"
+            return f"{text} ({self.message})" if self.message else text
+        if name == NEW_CODE_COVERAGE and self.kind == "not_run":
+            return f"new code: coverage not measured ({self.message})" if self.message else "new code: not measured"
         if self.kind == "coverage":
             digits = self.precision
             return (
                 f"{self.figure} {self.measured or 0.0:.{digits}f}% < {threshold_text(self.needed or 0.0)}% "
-                f"(+{self.gap or 0.0:.{digits}f} pts, ~{self.lines} {'line' if self.lines == 1 else 'lines'})"
+                f"(+{self.gap or 0.0:.{digits}f} pts, ~{self.lines} {self.units})"
             )
         if self.kind == "error":
             return f"{name}: error ({self.message})" if self.message else f"{name}: error"
@@ -78,15 +93,31 @@ class Blocker:
             return f"{name}: {self.findings} {singular if self.findings == 1 else plural}"
         return f"{name}: {self.message or 'failed'}"
 
+    @property
+    def units(self) -> str:
+        """What ``lines`` counts: ``statements``, or ``statements or branches`` with branch coverage on."""
+        if self.branches:
+            return "statement or branch" if self.lines == 1 else "statements or branches"
+        return "statement" if self.lines == 1 else "statements"
+
     def to_dict(self) -> dict[str, Any]:
         """Return this as JSON-safe data (``text`` included for readers of the JSON)."""
         data: dict[str, Any] = {"requirement": self.requirement, "kind": self.kind, "level": self.level}
         if self.kind == "coverage":
             data.update(
-                needed=self.needed, measured=self.measured, precision=self.precision, gap=self.gap, lines=self.lines
+                needed=self.needed,
+                measured=self.measured,
+                precision=self.precision,
+                gap=self.gap,
+                lines=self.lines,
+                branches=self.branches,
             )
+        elif self.kind == "new_code":
+            data.update(needed=self.needed, measured=self.measured, precision=self.precision)
         else:
             data["findings"] = self.findings
+            if self.requirement == NEW_CODE_FINDINGS:
+                data["needed"] = self.needed
         if self.message:
             data["message"] = self.message
         if self.source != "all_tests":
@@ -121,6 +152,7 @@ class Blocker:
             findings=int(data.get("findings", 0)),
             message=str(data.get("message", "")),
             source=source,
+            branches=bool(data.get("branches", False)),
         )
 
 

@@ -7,7 +7,26 @@ from typing import Any
 
 from .baselines import BaselineResult
 from .blockers import Blocker, Undetermined
-from .results import SCHEMA_VERSION, CoverageFigures, GateResult, TestCounts
+from .results import SCHEMA_VERSION, CoverageFigures, GateResult, NewCode, TestCounts
+
+
+@dataclass(frozen=True)
+class NewCodeRun:
+    """The change a run judged new code against: the ref asked for, the merge base, HEAD, and how many files."""
+
+    ref: str
+    base: str
+    head: str = ""
+    files: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        return {"ref": self.ref, "base": self.base, "head": self.head, "files": self.files}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NewCodeRun:
+        """Rebuild from what ``to_dict`` returned."""
+        return cls(str(data["ref"]), str(data["base"]), str(data.get("head", "")), int(data.get("files", 0)))
 
 
 @dataclass
@@ -16,15 +35,16 @@ class ComponentResult:
 
     ``achieved`` is the highest level whose requirements, and those of every level
     below, were measured in this run and held; ``undetermined`` lists what was not
-    measured above it. ``meets`` is the verdict on the declared level: no blocker
-    among the requirements this run judges (a partial run does not judge coverage,
-    ``--tta-maturity-no-gates`` the tool gates).
+    measured above it. ``meets`` is the verdict on the declared level: ``True`` when
+    it is achieved, ``False`` when a requirement this run judges was not held, ``None``
+    (not judged) when nothing judged failed but a requirement was left unjudged (a
+    partial run's coverage, the tool gates under ``--tta-maturity-no-gates``).
     """
 
     name: str
     declared: str
     achieved: str
-    meets: bool
+    meets: bool | None
     coverage: CoverageFigures
     tests: TestCounts
     gates: dict[str, GateResult]
@@ -35,6 +55,10 @@ class ComponentResult:
     undetermined: list[Undetermined] = field(default_factory=lambda: list[Undetermined]())
     #: how the run compares with the baseline, for a component below its level that has one
     baseline: BaselineResult | None = None
+    #: its part of the change (``--tta-maturity-new-code``)
+    new_code: NewCode | None = None
+    #: the gates the declared level needs (``tests`` included); ``None`` in a report that did not record them
+    needs: list[str] | None = None
 
     @property
     def determined(self) -> bool:
@@ -44,12 +68,21 @@ class ComponentResult:
     @property
     def held_by_baseline(self) -> bool:
         """Below its declared level, but holding its recorded baseline: it does not fail the run."""
-        return not self.meets and self.baseline is not None and self.baseline.held
+        return self.meets is False and self.baseline is not None and self.baseline.held
 
     @property
     def failing(self) -> bool:
         """Whether this component fails the run: below its level and not holding a baseline."""
-        return not self.meets and not self.held_by_baseline
+        return self.meets is False and not self.held_by_baseline
+
+    @property
+    def judged(self) -> bool:
+        """Whether this run judged the declared level (``meets`` is not ``None``)."""
+        return self.meets is not None
+
+    def needed(self, gate: str) -> bool | None:
+        """Whether the declared level needs ``gate``; ``None`` when the report does not say."""
+        return None if self.needs is None else gate in self.needs
 
     def to_dict(self) -> dict[str, Any]:
         """Return this as JSON-safe data."""
@@ -70,6 +103,8 @@ class ComponentResult:
             "undetermined": [u.text for u in self.undetermined],
             "undetermined_details": [u.to_dict() for u in self.undetermined],
             **({"baseline": self.baseline.to_dict()} if self.baseline is not None else {}),
+            **({"new_code": self.new_code.to_dict()} if self.new_code is not None else {}),
+            **({"needs": list(self.needs)} if self.needs is not None else {}),
         }
 
     @classmethod
@@ -79,7 +114,7 @@ class ComponentResult:
             name=str(data["name"]),
             declared=str(data["declared"]),
             achieved=str(data["achieved"]),
-            meets=bool(data["meets"]),
+            meets=None if data["meets"] is None else bool(data["meets"]),
             coverage=CoverageFigures.from_dict(data["coverage"]),
             tests=TestCounts.from_dict(data["tests"]),
             gates={str(k): GateResult.from_dict(v) for k, v in data.get("gates", {}).items()},
@@ -89,6 +124,8 @@ class ComponentResult:
             next_blockers=[Blocker.from_dict(b) for b in data.get("next_blocker_details", [])],
             undetermined=[Undetermined.from_dict(u) for u in data.get("undetermined_details", [])],
             baseline=BaselineResult.from_dict(data["baseline"]) if data.get("baseline") else None,
+            new_code=NewCode.from_dict(data["new_code"]) if data.get("new_code") else None,
+            needs=[str(g) for g in data["needs"]] if isinstance(data.get("needs"), list) else None,
         )
 
 
@@ -126,6 +163,8 @@ class Report:
     #: how the run recorded whose tests ran each line: "tta-maturity" (its own context labels),
     #: "pytest-cov" (``--cov-context=test``), "" (not recorded)
     coverage_contexts: str = ""
+    #: the change new code was judged against (``--tta-maturity-new-code``)
+    new_code: NewCodeRun | None = None
 
     @property
     def promotable(self) -> list[str]:
@@ -136,8 +175,18 @@ class Report:
 
     @property
     def below(self) -> list[ComponentResult]:
-        """Components whose achieved level is below their declared level."""
-        return [c for c in self.components if not c.meets]
+        """Components below their declared level by a requirement this run judged."""
+        return [c for c in self.components if c.meets is False]
+
+    @property
+    def meeting(self) -> list[ComponentResult]:
+        """Components that achieve their declared level."""
+        return [c for c in self.components if c.meets is True]
+
+    @property
+    def unjudged(self) -> list[ComponentResult]:
+        """Components whose declared level this run did not judge: nothing judged failed, something was not judged."""
+        return [c for c in self.components if c.meets is None]
 
     @property
     def failing(self) -> list[ComponentResult]:
@@ -161,7 +210,6 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Return this as JSON-safe data (``created`` only when it is known)."""
-        meeting = sum(1 for c in self.components if c.meets)
         made = {"created": self.created} if self.created else {}
         return {
             "schema_version": SCHEMA_VERSION,
@@ -180,10 +228,12 @@ class Report:
             **({"coverage_core": self.coverage_core} if self.coverage_core else {}),
             **({"coverage_version": self.coverage_version} if self.coverage_version else {}),
             **({"coverage_contexts": self.coverage_contexts} if self.coverage_contexts else {}),
+            **({"new_code": self.new_code.to_dict()} if self.new_code is not None else {}),
             "summary": {
                 "components": len(self.components),
-                "meeting": meeting,
-                "below": len(self.components) - meeting,
+                "meeting": len(self.meeting),
+                "below": len(self.below),
+                "not_judged": len(self.unjudged),
                 "promotable": self.promotable,
             },
             "components": [c.to_dict() for c in self.components],
@@ -210,4 +260,5 @@ class Report:
             coverage_core=str(data.get("coverage_core", "")),
             coverage_version=str(data.get("coverage_version", "")),
             coverage_contexts=str(data.get("coverage_contexts", "")),
+            new_code=NewCodeRun.from_dict(data["new_code"]) if data.get("new_code") else None,
         )

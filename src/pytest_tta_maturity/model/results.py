@@ -132,6 +132,11 @@ class CoverageFigures:
     )
     sources_note: str = ""
     other_tests: dict[str, int] = field(default_factory=lambda: dict[str, int]())
+    #: the statements only other tests ran, each counted once (a statement that the tests of several
+    #: components ran counts in each of their ``other_tests`` entries); ``None`` in an older report
+    other_tests_total: int | None = None
+    #: the figures of the change's new lines (``--tta-maturity-new-code``); kept apart in the JSON
+    new_code: NewCode | None = None
 
     def source(self, name: CoverageSource) -> CoverageFigures | None:
         """The figures from one source; ``None`` when this run could not tell it apart."""
@@ -169,6 +174,7 @@ class CoverageFigures:
             "judged_on": self.judged_on,
             **({"sources": self._sources_dict()} if self.measured else {}),
             **({"other_tests": dict(sorted(self.other_tests.items()))} if self.other_tests else {}),
+            **({"other_tests_total": self.other_tests_total} if self.other_tests else {}),
         }
 
     def counts(self) -> dict[str, Any]:
@@ -217,6 +223,8 @@ class CoverageFigures:
         figures.sources = sources
         figures.sources_note = notes[0] if notes else ""
         figures.other_tests = {str(k): int(v) for k, v in cast("dict[str, Any]", data.get("other_tests") or {}).items()}
+        total = data.get("other_tests_total")
+        figures.other_tests_total = None if total is None else int(total)
         return figures
 
     @classmethod
@@ -236,6 +244,92 @@ class CoverageFigures:
     def unmeasured(cls, note: str = "") -> CoverageFigures:
         """Figures for a component whose coverage could not be measured, and why."""
         return cls(0.0, 0, 0, 0, 0, measured=False, note=note)
+
+
+NO_NEW_CODE = "no new code"
+
+
+@dataclass
+class NewCode:
+    """One component's part of a change: its new statements, how many ran, and the findings on new lines.
+
+    A statement is new when its first line (the line coverage.py reports it on) was added or
+    changed. ``percent`` is ``None`` when there is no new statement (never 100 % of 0);
+    ``measured`` is false, with ``note`` saying why, when coverage could not be measured.
+    ``findings`` holds, per gate, the findings on new lines that are not known to the baseline.
+    """
+
+    statements: int = 0
+    covered: int = 0
+    num_branches: int = 0
+    covered_branches: int = 0
+    percent: float | None = None
+    raw_percent: float | None = None
+    precision: int = 0
+    files: list[str] = field(default_factory=lambda: list[str]())
+    missing_lines: dict[str, list[int]] = field(default_factory=lambda: dict[str, list[int]]())
+    missing_branches: dict[str, list[str]] = field(default_factory=lambda: dict[str, list[str]]())
+    findings: dict[str, list[Finding]] = field(default_factory=lambda: dict[str, list[Finding]]())
+    measured: bool = True
+    note: str = ""
+
+    @property
+    def finding_count(self) -> int:
+        """Findings on new lines, every gate together."""
+        return sum(len(items) for items in self.findings.values())
+
+    def uncovered(self) -> list[str]:
+        """``path:line`` of every new statement no test ran, in file order."""
+        return [f"{path}:{line}" for path, lines in sorted(self.missing_lines.items()) for line in lines]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        data: dict[str, Any] = {
+            "statements": self.statements,
+            "covered": self.covered,
+            "percent": self.percent,
+            "raw_percent": self.raw_percent,
+            "num_branches": self.num_branches,
+            "covered_branches": self.covered_branches,
+            "precision": self.precision,
+            "measured": self.measured,
+            "files": list(self.files),
+            "missing_lines": {k: list(v) for k, v in sorted(self.missing_lines.items())},
+            "missing_branches": {k: list(v) for k, v in sorted(self.missing_branches.items())},
+            "findings": {g: [f.to_dict() for f in items] for g, items in sorted(self.findings.items())},
+        }
+        if self.note:
+            data["note"] = self.note
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NewCode:
+        """Rebuild from what ``to_dict`` returned."""
+        percent = data.get("percent")
+        raw = data.get("raw_percent")
+        return cls(
+            statements=int(data.get("statements", 0)),
+            covered=int(data.get("covered", 0)),
+            num_branches=int(data.get("num_branches", 0)),
+            covered_branches=int(data.get("covered_branches", 0)),
+            percent=None if percent is None else float(percent),
+            raw_percent=None if raw is None else float(raw),
+            precision=int(data.get("precision", 0)),
+            files=[str(f) for f in data.get("files", [])],
+            missing_lines={str(k): [int(n) for n in v] for k, v in data.get("missing_lines", {}).items()},
+            missing_branches={str(k): [str(n) for n in v] for k, v in data.get("missing_branches", {}).items()},
+            findings={
+                str(g): [Finding.from_dict(f) for f in items]
+                for g, items in cast("dict[str, Any]", data.get("findings") or {}).items()
+            },
+            measured=bool(data.get("measured", True)),
+            note=str(data.get("note", "")),
+        )
+
+    @classmethod
+    def unmeasured(cls, note: str) -> NewCode:
+        """New code whose coverage could not be measured, and why."""
+        return cls(measured=False, note=note)
 
 
 def source_name(source: CoverageSource) -> str:

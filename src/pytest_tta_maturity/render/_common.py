@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ..gates.registry import BUILTIN_GATES
-from ..model import COVERAGE_SOURCES, ComponentResult, CoverageFigures, CoverageSource, Report
+from ..model import COVERAGE_SOURCES, ComponentResult, CoverageFigures, CoverageSource, NewCode, NewCodeRun, Report
 from ..model.blockers import threshold_text
-from ..model.results import source_name
+from ..model.results import NO_NEW_CODE, source_name
 
 _INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -66,11 +66,6 @@ def has_source(comp: ComponentResult, source: CoverageSource) -> bool:
 def shows_sources(report: Report) -> bool:
     """Whether some component has own-tests or import-only figures (formats show their columns then)."""
     return any(has_source(c, s) for c in report.components for s in OTHER_SOURCES)
-
-
-def judged_elsewhere(comp: ComponentResult) -> bool:
-    """Whether the level is judged on another figure than the one from all tests."""
-    return comp.coverage.judged_on != "all_tests"
 
 
 def source_cell(comp: ComponentResult, source: CoverageSource) -> str:
@@ -154,18 +149,30 @@ def gate_text(comp: ComponentResult, gate: str) -> str:
     """A gate's state in words, with the count that matters when it did not pass.
 
     Every format writes a state this way: ``pass``, ``FAIL (3)``, ``ERROR``,
-    ``skipped``; the tests gate adds its counts (``FAIL (0/0 passed)``).
+    ``skipped``; the tests gate adds its counts (``FAIL (0/0 passed)``). Where the
+    declared level does not need tests, the counts alone, without a verdict (``0 tests``,
+    ``11 passed``, ``10 passed, 1 failed``).
     """
     result = comp.gates.get(gate)
     if result is None:
         return ""
     if gate == "tests":
         counts = comp.tests
+        if comp.needed("tests") is False:
+            return tests_figure(comp)
         text = f"{counts.passed}/{counts.total} passed"
         return text if result.status == "pass" else f"{GATE_WORDS[result.status]} ({text})"
     if result.status == "fail" and result.findings:
         return f"FAIL ({result.findings})"
     return GATE_WORDS[result.status]
+
+
+def tests_figure(comp: ComponentResult) -> str:
+    """``11 passed``, ``10 passed, 1 failed``, ``0 tests``: the counts of the component's tests, no verdict."""
+    t = comp.tests
+    counts = [(t.passed, "passed"), (t.failed, "failed"), (t.errors, "errors" if t.errors != 1 else "error")]
+    parts = [f"{n} {word}" for n, word in [*counts, (t.skipped, "skipped")] if n]
+    return ", ".join(parts) or "0 tests"
 
 
 def achieved_text(comp: ComponentResult) -> str:
@@ -217,7 +224,7 @@ def status_word(report: Report) -> str:
 
 
 def baseline_text(comp: ComponentResult) -> str:
-    """``below staging, baseline held (known 12)`` for a component compared with its baseline, else ``""``."""
+    """``below staging, baseline held (known 12: lint 12)`` for a component compared with its baseline, else ``""``."""
     if comp.baseline is None:
         return ""
     return f"below {comp.declared}, {comp.baseline.text}"
@@ -236,27 +243,55 @@ def held_sentence(report: Report) -> str:
     )
 
 
+def failing_why(comp: ComponentResult) -> str:
+    """Why a failing component fails the run: its blockers, or what is new since its baseline."""
+    if comp.baseline is not None:
+        return "new since the baseline: " + "; ".join(comp.baseline.problems)
+    return "; ".join(b.text for b in comp.blockers)
+
+
+def not_judged_why(report: Report) -> str:
+    """Why a run leaves declared levels unjudged: ``coverage is not judged in a partial run``."""
+    reasons: list[str] = []
+    if report.partial:
+        reasons.append("coverage is not judged in a partial run")
+    if not report.gates_run:
+        reasons.append("the tool gates were not run")
+    return " and ".join(reasons) or "a requirement was not measured"
+
+
 def verdict(report: Report) -> str:
-    """One sentence: failed tests, then whether every component meets its level (or holds its baseline)."""
-    failing = report.failing
+    """The run's verdict in one sentence, the same in every format (the terminal's last line included).
+
+    Failed tests first; then how many components meet their declared levels, which are
+    below and why, how many this run did not judge, and which hold their baseline.
+    """
+    failing, unjudged, held = report.failing, report.unjudged, report.held
     total = len(report.components)
-    if not failing:
-        if report.held:
-            meeting = total - len(report.held)
-            sentence = f"{meeting} of {total} components meet their declared levels; {held_sentence(report)}"
-        else:
-            sentence = f"All {total} components meet their declared levels."
+    if not failing and not unjudged and not held:
+        sentence = f"All {total} components meet their declared levels."
     else:
-        names = ", ".join(c.name for c in failing)
-        sentence = f"{len(failing)} of {total} components below their declared level: {names}."
-        if report.held:
-            sentence += " " + held_sentence(report)
-        if report.warn_only:
+        parts = [f"{len(report.meeting)} of {total} components meet their declared levels"]
+        if failing:
+            parts.append(f"{len(failing)} below: " + ", ".join(f"{c.name} ({failing_why(c)})" for c in failing))
+        elif unjudged:
+            parts.append("0 below")
+        if unjudged:
+            parts.append(f"{len(unjudged)} not judged ({not_judged_why(report)})")
+        if held:
+            parts.append(held_sentence(report).removesuffix("."))
+        sentence = "; ".join(parts) + "."
+        if failing and report.warn_only:
             sentence += " (warn only)"
     if report.tests_failed:
         plural = "test" if report.tests_failed == 1 else "tests"
         sentence = f"{report.tests_failed} {plural} failed or errored. {sentence}"
     return sentence
+
+
+def verdict_line(report: Report) -> str:
+    """``FAILED: 1 test failed or errored. All 3 components meet their declared levels.``"""
+    return f"{status_word(report)}: {verdict(report)}"
 
 
 def line_ranges(lines: list[int]) -> list[tuple[int, int]]:
@@ -273,3 +308,25 @@ def line_ranges(lines: list[int]) -> list[tuple[int, int]]:
 def ranges_text(lines: list[int]) -> str:
     """``3-4, 9, 12-20``."""
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in line_ranges(lines))
+
+
+def new_code_cell(new: NewCode | None) -> str:
+    """New code in a cell: ``75.0% of 8``, ``no new code``, ``not measured``; findings after a comma."""
+    if new is None:
+        return ""
+    if not new.measured:
+        text = "not measured"
+    elif not new.statements:
+        text = NO_NEW_CODE
+    else:
+        text = f"{new.percent:.{new.precision}f}% of {new.statements}"
+    count = new.finding_count
+    if count:
+        text += f", {count} {'finding' if count == 1 else 'findings'}"
+    return text
+
+
+def new_code_heading(run: NewCodeRun) -> str:
+    """``new code since origin/main (merge base 1a2b3c4d): 3 files changed``."""
+    files = "file" if run.files == 1 else "files"
+    return f"new code since {run.ref} (merge base {run.base[:8]}): {run.files} {files} changed"

@@ -23,6 +23,8 @@ from ._common import (
     gate_names,
     gate_text,
     has_source,
+    new_code_cell,
+    new_code_heading,
     number,
     ranges_text,
     run_notes,
@@ -104,8 +106,7 @@ def _details(comp: ComponentResult) -> str:
     parts: list[str] = []
     if comp.baseline is not None:
         result = comp.baseline
-        known = ", ".join(f"{gate} {count}" for gate, count in sorted(result.known.items()) if count) or "none"
-        parts.append(f'<p class="baseline">{esc(baseline_text(comp))}; known findings: {esc(known)}</p>')
+        parts.append(f'<p class="baseline">{esc(baseline_text(comp))}</p>')
         if result.problems:
             items = "".join(f"<li>{esc(problem)}</li>" for problem in result.problems)
             parts.append(f'<p>new since the baseline:</p><ul class="new">{items}</ul>')
@@ -130,6 +131,19 @@ def _details(comp: ComponentResult) -> str:
             for gate, f in findings
         )
         parts.append(f"<details><summary>findings ({len(findings)})</summary><ul>{items}</ul></details>")
+    new = comp.new_code
+    if new is not None:
+        items = "".join(
+            f"<li><code>{esc(path)}</code>: {esc(ranges_text(lines))}</li>"
+            for path, lines in sorted(new.missing_lines.items())
+        )
+        items += "".join(
+            f"<li><code>{esc(f.path)}:{f.line}</code> {esc(gate)} <code>{esc(f.code)}</code> {esc(f.message)}</li>"
+            for gate, found in sorted(new.findings.items())
+            for f in found
+        )
+        summary = f"new code: {new_code_cell(new)}"
+        parts.append(f'<details class="new-code"><summary>{esc(summary)}</summary><ul>{items}</ul></details>')
     missing = comp.coverage.missing_lines
     if missing:
         items = "".join(
@@ -166,6 +180,8 @@ def render(report: Report) -> str:
     ]
     notes = run_notes(report) + [as_sentence(text) for text in sources_absent(report)]
     body = [f'<p class="note">{esc(note)}</p>' for note in notes]
+    if report.new_code is not None:
+        body.append(f'<p class="note">{esc(new_code_heading(report.new_code))}</p>')
     if any(c.undetermined for c in report.components):
         body.append(f'<p class="note">{esc(UNDETERMINED_LEGEND)}</p>')
     columns = ["component", "declared", "achieved", "coverage", "against threshold", *gates, "blockers"]
@@ -177,8 +193,10 @@ def render(report: Report) -> str:
         achieved = esc(achieved_text(comp))
         if comp.held_by_baseline:
             achieved = f"{achieved} (below, baseline held)"
-        elif not comp.meets:
+        elif comp.meets is False:
             achieved = f'<span class="below">{achieved}</span>'
+        elif comp.meets is None:
+            achieved = f"{achieved} (not judged)"
         cells = [
             f'<th scope="row">{esc(comp.name)}</th>',
             f"<td>{esc(comp.declared)}</td>",
@@ -191,7 +209,10 @@ def render(report: Report) -> str:
             if result is None:
                 cells.append("<td></td>")
             else:
-                cells.append(f'<td class="st-{GATE_WORDS[result.status]}">{esc(gate_text(comp, gate))}</td>')
+                # tests where the declared level does not need them: a figure, not a verdict
+                figure = gate == "tests" and comp.needed(gate) is False
+                kind = "figure" if figure else GATE_WORDS[result.status]
+                cells.append(f'<td class="st-{kind}">{esc(gate_text(comp, gate))}</td>')
         cells.append(f"<td>{_details(comp)}</td>")
         body.append(f'<tr data-component="{esc(comp.name)}">' + "".join(cells) + "</tr>")
     body.append("</tbody></table>")

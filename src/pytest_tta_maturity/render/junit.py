@@ -1,12 +1,16 @@
 """The report as JUnit XML, so that CI pages list each blocker as a failed test.
 
 One ``<testsuite>`` named ``tta-maturity``; per component one ``<testcase>`` per
-requirement: ``coverage``, then each gate (``tests`` included). A requirement
-that stands between the component and its declared level is a ``<failure>``; a
-gate that could not run is an ``<error>``; a requirement not judged (a partial
-run, a gate no declared level needs) is ``<skipped>``. A component compared with
-its baseline also has a ``baseline`` case (a ``<failure>`` naming what is new);
-one that holds it lists its blockers as ``<skipped>``, since they do not fail the run.
+requirement: ``coverage``, then each gate (``tests`` included). The file agrees
+with pytest's exit status: only what fails the run is a ``<failure>`` or an
+``<error>``. A requirement that stands between a failing component and its
+declared level is a ``<failure>`` (an ``<error>`` when its gate could not run); a
+requirement not judged (a partial run, a gate no declared level needs) is
+``<skipped>``, and so is a gate error in a gate the declared level does not need.
+A component compared with its baseline also has a ``baseline`` case (a
+``<failure>`` naming what is new). The blockers of a component that does not fail
+the run (it holds its baseline, or the run is ``--tta-maturity-warn-only``) are
+``<skipped>`` with the reason; failed tests are a ``run`` case that fails, as pytest does.
 """
 
 from __future__ import annotations
@@ -79,8 +83,11 @@ def _cases(report: Report, comp: ComponentResult) -> list[_Case]:
             details = counts + ("\n" + details if details else "")
         if result.tool:
             details = f"{result.tool}\n{details}" if details else result.tool
-        if result.status == "error":
+        if result.status == "error" and gate in by_requirement:
             cases.append(_Case(comp.name, gate, "error", result.message or f"{gate}: error", details))
+        elif result.status == "error":
+            message = f"{gate}: error ({result.message or 'the gate could not run'}), not needed at {comp.declared}"
+            cases.append(_Case(comp.name, gate, "skipped", message, details))
         elif gate in by_requirement:
             cases.append(_Case(comp.name, gate, "failure", "; ".join(by_requirement[gate]), details))
         elif result.status == "skipped":
@@ -89,11 +96,12 @@ def _cases(report: Report, comp: ComponentResult) -> list[_Case]:
             note = "" if result.status == "pass" else f"{gate}: {result.status}, not needed at {comp.declared}"
             body = "\n".join(x for x in (note, details) if x)
             cases.append(_Case(comp.name, gate, "pass", body=body))
-    if comp.held_by_baseline:
-        # Below its level but holding its baseline: the run passes, so its blockers are not failures.
+    if comp.held_by_baseline or report.warn_only:
+        # The component does not fail the run (baseline held, or warn only): its blockers are not failures.
+        why = baseline_text(comp) if comp.held_by_baseline else f"below {comp.declared}, warn only"
         for case in cases:
-            if case.outcome == "failure":
-                case.outcome, case.message = "skipped", f"{baseline_text(comp)}: {case.message}"
+            if case.outcome in ("failure", "error"):
+                case.outcome, case.message = "skipped", f"{why}: {case.message}"
     return cases
 
 

@@ -20,7 +20,10 @@ from ._common import (
     coverage_text,
     gate_names,
     gate_text,
+    new_code_cell,
+    new_code_heading,
     number,
+    ranges_text,
     run_notes,
     shows_sources,
     source_cell,
@@ -60,8 +63,10 @@ def render(report: Report) -> str:
         achieved = escape(achieved_text(comp))
         if comp.held_by_baseline:
             achieved = f"{achieved} (below, baseline held)"
-        elif not comp.meets:
+        elif comp.meets is False:
             achieved = f"**{achieved}** (below)"
+        elif comp.meets is None:
+            achieved = f"{achieved} (not judged)"
         star = "\\*" if report.partial and comp.coverage.measured else ""
         cover = coverage_text(comp) + star
         others = [escape(text) + star if (text := source_cell(comp, s)) else "" for s in sources]
@@ -80,16 +85,41 @@ def render(report: Report) -> str:
         for comp in report.below:
             lines.append(f"- **{escape(comp.name)}**: below {escape(comp.declared)}, holds {escape(comp.achieved)}")
             lines.extend(f"  - {escape(blocker.text)}" for blocker in comp.blockers)
+    if report.new_code is not None:
+        lines.extend(["", "### New code", "", escape(as_sentence(new_code_heading(report.new_code))), ""])
+        lines.append(_row(["component", "new statements", "covered", "new code", "files"]))
+        lines.append(_row(["---", "---:", "---:", "---", "---"]))
+        for comp in report.components:
+            new = comp.new_code
+            if new is None:
+                continue
+            files = ", ".join(f"`{clean(path)}`" for path in new.files)
+            cells = [escape(comp.name), str(new.statements), str(new.covered), escape(new_code_cell(new)), files]
+            lines.append(_row(cells))
+        for comp in report.components:
+            new = comp.new_code
+            if new is None or not (new.missing_lines or new.findings):
+                continue
+            lines.extend(["", f"**{escape(comp.name)}**:", ""])
+            lines.extend(
+                f"- `{clean(path)}`: {ranges_text(found)} not run by any test"
+                for path, found in sorted(new.missing_lines.items())
+            )
+            lines.extend(
+                f"- `{clean(f.path)}:{f.line}` {escape(gate)} `{clean(f.code)}` {escape(f.message)}"
+                for gate, items in sorted(new.findings.items())
+                for f in items
+            )
     compared = [comp for comp in report.components if comp.baseline is not None]
     if compared:
-        lines.extend(["", "### Baseline", "", "| component | baseline | known | new |", "| --- | --- | ---: | ---: |"])
+        lines.extend(["", "### Baseline", "", "| component | baseline | known | new |", "| --- | --- | --- | ---: |"])
         for comp in compared:
             result = comp.baseline
             if result is None:
                 continue
             state = "held" if result.held else "**broken**"
             new = sum(result.new_counts.values()) + (1 if result.coverage_drop else 0) + result.failed_tests
-            lines.append(_row([escape(comp.name), state, str(result.known_count), str(new)]))
+            lines.append(_row([escape(comp.name), state, escape(result.known_text), str(new)]))
         for comp in compared:
             if comp.baseline is not None and comp.baseline.problems:
                 lines.extend(["", f"New in **{escape(comp.name)}** since the baseline:", ""])

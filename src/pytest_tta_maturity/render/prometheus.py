@@ -87,6 +87,11 @@ def render(report: Report) -> str:
         "components_below", "Number of components below their declared level.", [((), float(len(report.below)))]
     )
     lines += _family(
+        "components_not_judged",
+        "Number of components whose declared level this run did not judge (no meets sample for them).",
+        [((), float(len(report.unjudged)))],
+    )
+    lines += _family(
         "declared_level",
         "Declared level of the component, as an ordinal of tta_maturity_level.",
         per_component(lambda c: level_rank(report, c.declared)),
@@ -97,7 +102,9 @@ def render(report: Report) -> str:
         per_component(lambda c: level_rank(report, c.achieved)),
     )
     lines += _family(
-        "meets", "1 when the component holds its declared level, else 0.", per_component(lambda c: float(c.meets))
+        "meets",
+        "1 when the component holds its declared level, else 0; absent when this run did not judge it.",
+        [((("component", c.name),), float(c.meets)) for c in comps if c.meets is not None],
     )
     lines += _family(
         "achieved_determined",

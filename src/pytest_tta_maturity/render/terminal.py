@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..model import ComponentResult, CoverageSource, Report
+from ..newcode import shown
 from ._common import (
     OTHER_SOURCES,
     SOURCE_WORDS,
@@ -11,10 +12,13 @@ from ._common import (
     baseline_text,
     gate_names,
     gate_text,
+    new_code_cell,
+    new_code_heading,
     shows_sources,
     source_cell,
     sources_absent,
     undetermined_groups,
+    verdict_line,
 )
 
 
@@ -39,11 +43,14 @@ def table(report: Report) -> list[str]:
     gates = gate_names(report)
     sources: tuple[CoverageSource, ...] = ("all_tests", *OTHER_SOURCES) if shows_sources(report) else ("all_tests",)
     covers = ["coverage", *(SOURCE_WORDS[s] for s in sources[1:])]
-    header = ["component", "declared", "achieved", *covers, *gates, "blockers"]
+    new = ["new code"] if report.new_code is not None else []
+    header = ["component", "declared", "achieved", *covers, *new, *gates, "blockers"]
     rows = [header]
     for comp in report.components:
         achieved = achieved_text(comp) + (" !" if comp.failing else "")
         cells = [comp.name, comp.declared, achieved, *(coverage_cell(comp, report, s) for s in sources)]
+        if new:
+            cells.append(new_code_cell(comp.new_code))
         rows.append([*cells, *(gate_text(comp, g) for g in gates), _blockers_cell(comp)])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
@@ -60,27 +67,13 @@ def _blockers_cell(comp: ComponentResult) -> str:
 
 
 def verdict(report: Report) -> str:
-    """One line: every component meets its level (or holds its baseline), or which do not and why."""
-    failing = report.failing
-    total = len(report.components)
-    if not failing:
-        if report.held:
-            names = ", ".join(c.name for c in report.held)
-            meeting = total - len(report.held)
-            return (
-                f"tta-maturity: {meeting} of {total} components meet their declared levels, "
-                f"the others hold their baseline ({names})"
-            )
-        return f"tta-maturity: all {total} components meet their declared levels"
-    parts: list[str] = []
-    for comp in failing:
-        if comp.baseline is not None:
-            parts.append(
-                f"{comp.name} below {comp.declared}, new since the baseline: {'; '.join(comp.baseline.problems)}"
-            )
-        else:
-            parts.append(f"{comp.name} below {comp.declared} ({'; '.join(b.text for b in comp.blockers)})")
-    return "tta-maturity: FAILED: " + ", ".join(parts)
+    """The last line: ``tta-maturity: FAILED: `` and the sentence every format writes."""
+    return f"tta-maturity: {verdict_line(report)}"
+
+
+def last_line(report: Report) -> bool:
+    """Whether the verdict is printed after pytest's own summary: when the run fails or a component is below."""
+    return report.failed or bool(report.failing)
 
 
 def render(report: Report, *, with_verdict: bool = True) -> list[str]:
@@ -90,6 +83,12 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
         reason = f" ({report.partial_reason})" if report.partial_reason else ""
         lines.append(f"* partial run{reason}: coverage is not judged")
     lines.extend(sources_absent(report))
+    if report.new_code is not None:
+        lines.append(new_code_heading(report.new_code))
+        for comp in report.components:
+            uncovered = comp.new_code.uncovered() if comp.new_code is not None else []
+            if uncovered:
+                lines.append(f"  {comp.name}: new lines no test ran: {shown(uncovered)}")
     if not report.gates_run:
         lines.append("tool gates skipped (--tta-maturity-no-gates): scored on coverage and tests only")
     elif report.gates_mode == "declared":
@@ -107,7 +106,7 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
         lines.append("tools: " + ", ".join(tools))
     for comp in report.components:
         for gate, result in comp.gates.items():
-            if result.status == "error" and result.message and comp.meets:
+            if result.status == "error" and result.message and comp.meets is not False:
                 lines.append(f"{comp.name}: {gate}: error ({result.message})")
     for comp in report.components:
         if comp.baseline is not None and not comp.baseline.held:
