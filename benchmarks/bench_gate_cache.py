@@ -61,7 +61,9 @@ def run(project: Path, log: Path, *extra: str) -> tuple[float, int]:
     )
     wall = time.perf_counter() - start
     # the plugin's coverage-analysis worker is not a gate
-    started = [line for line in log.read_text().splitlines() if line and "pytest_tta_maturity.analysis" not in line]
+    started = [
+        line for line in log.read_text().splitlines() if line and "pytest_tta_maturity.measure.analysis" not in line
+    ]
     return wall, len(started)
 
 

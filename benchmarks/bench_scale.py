@@ -54,9 +54,9 @@ from pytest_tta_maturity import __version__
 from pytest_tta_maturity.bucketing import Bucketer, component_files
 from pytest_tta_maturity.config import MaturityConfig, load
 from pytest_tta_maturity.gates import GateOutcome
-from pytest_tta_maturity.measure import measure_components
+from pytest_tta_maturity.measure.figures import measure_components
 from pytest_tta_maturity.model import CoverageFigures, Finding, Report, TestCounts
-from pytest_tta_maturity.report import formats, terminal
+from pytest_tta_maturity.render import formats, terminal
 from pytest_tta_maturity.scoring import gate_results, score
 
 HERE = Path(__file__).resolve().parent

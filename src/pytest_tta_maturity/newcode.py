@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .baseline import Baseline
+from .baseline.store import Baseline
 from .model import CoverageFigures, Finding, GateResult, NewCode, NewCodeRun
 from .vcs import Change, lines_in
 

@@ -25,27 +25,28 @@ from typing import Any, cast
 import pytest
 from coverage.exceptions import CoverageException
 
-from . import __version__, baseline, hookspecs
+from . import __version__, hookspecs
 from ._util import did_you_mean
 from .activation import GATES_MODES, enabled, pyproject_path
-from .analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
-from .analysis import start as start_analysis
-from .baseline import Baseline
+from .baseline import store as baseline
+from .baseline.store import Baseline
 from .bucketing import Bucketer, component_files
 from .config import ComponentConfig, MaturityConfig, load, own_tests_without_tests
-from .contexts import Attribution, label, unavailable
-from .coverage_adapter import VERSION as COVERAGE_VERSION
-from .coverage_adapter import measurement_core, records_contexts
 from .errors import MaturityError
 from .gates import Cache, GateOutcome
 from .gates.runner import RunningGates, start_gates
 from .hookspecs import extra_gates
-from .measure import measure_components
+from .measure.analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
+from .measure.analysis import start as start_analysis
+from .measure.contexts import Attribution, label, unavailable
+from .measure.coverage_adapter import VERSION as COVERAGE_VERSION
+from .measure.coverage_adapter import measurement_core, records_contexts
+from .measure.figures import measure_components
 from .model import CoverageFigures, GateResult, NewCodeRun, Outcome, Report, TestCounts
 from .newcode import attach
 from .partial import Partial, RunFacts, Selection, partial_run
 from .project import CACHE_KEY, FULL_CACHE_KEY, now
-from .report import formats, terminal
+from .render import formats, terminal
 from .scoring import gate_results, score
 from .vcs import Change, change_since
 

@@ -18,7 +18,7 @@ from ._util import read_toml
 from .config import find_pyproject
 from .errors import ConfigError, ReportError, UsageError, display_path
 from .model import Report
-from .report import formats
+from .render import formats
 
 #: The pytest cache key under which the plugin keeps the last report of any run.
 CACHE_KEY = "tta-maturity/last-report"

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import baseline, baseline_update, cli
+from pytest_tta_maturity import cli
+from pytest_tta_maturity.baseline import store as baseline
+from pytest_tta_maturity.baseline import update as baseline_update
 from pytest_tta_maturity.config import ComponentConfig, MaturityConfig
 from pytest_tta_maturity.ladder import Ladder
 from pytest_tta_maturity.model import (

@@ -428,8 +428,8 @@ def test_report_file_option(run_cli: Run, project: Path) -> None:
 
 
 def test_the_table_verdict_and_explain_show_known_and_new(run_cli: Run, project: Path) -> None:
-    from pytest_tta_maturity.explain import explain_lines
-    from pytest_tta_maturity.report import terminal
+    from pytest_tta_maturity.cli.explain import explain_lines
+    from pytest_tta_maturity.render import terminal
 
     from .conftest import baseline_report
 

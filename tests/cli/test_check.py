@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pytest_tta_maturity import shards
+from pytest_tta_maturity.cli import shards
 from pytest_tta_maturity.config import ComponentConfig
 from pytest_tta_maturity.model import GateResult, Report, TestCounts
 from pytest_tta_maturity.partial import Partial, PartialKind

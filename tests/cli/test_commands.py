@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import explain
 from pytest_tta_maturity import project as project_module
+from pytest_tta_maturity.cli import explain
 from pytest_tta_maturity.model import Blocker, CoverageFigures, Report
-from pytest_tta_maturity.report import formats, terminal
+from pytest_tta_maturity.render import formats, terminal
 
 from .conftest import Result, nasty_report, sample_report, sources_report, write_report
 

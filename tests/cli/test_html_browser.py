@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity.report import html
+from pytest_tta_maturity.render import html
 
 from .conftest import nasty_report, sample_report
 

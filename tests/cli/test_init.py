@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import init, pyproject_edit
+from pytest_tta_maturity.cli import init, pyproject_edit
 from pytest_tta_maturity.config import load
 from pytest_tta_maturity.errors import EditError
 

@@ -11,7 +11,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from pytest_tta_maturity.model import Report
-from pytest_tta_maturity.report import formats, html, junit, markdown, prometheus, terminal
+from pytest_tta_maturity.render import formats, html, junit, markdown, prometheus, terminal
 
 from .conftest import REPORTS, check_gold, nasty_report, sample_report, sources_report
 
@@ -41,7 +41,7 @@ def test_renderers_do_not_import_pytest() -> None:
     import sys
 
     code = (
-        "import sys; import pytest_tta_maturity.report.formats, pytest_tta_maturity.cli; "
+        "import sys; import pytest_tta_maturity.render.formats, pytest_tta_maturity.cli; "
         "sys.exit('pytest' in sys.modules or '_pytest' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

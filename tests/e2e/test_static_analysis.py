@@ -117,7 +117,7 @@ def test_a_worker_that_fails_leaves_the_analysis_to_this_process(
         import os
         import sys
 
-        if "pytest_tta_maturity.analysis" in getattr(sys, "orig_argv", []):
+        if "pytest_tta_maturity.measure.analysis" in getattr(sys, "orig_argv", []):
             sys.stderr.write("worker sabotaged\\n")
             sys.stderr.flush()
             os._exit(7)

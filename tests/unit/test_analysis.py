@@ -18,10 +18,10 @@ from typing import Any
 import coverage
 import pytest
 
-from pytest_tta_maturity import analysis
 from pytest_tta_maturity.config import MaturityConfig, load
 from pytest_tta_maturity.errors import CoverageDataError
-from pytest_tta_maturity.measure import component_sources, measure
+from pytest_tta_maturity.measure import analysis
+from pytest_tta_maturity.measure.figures import component_sources, measure
 from pytest_tta_maturity.model import CoverageFigures
 
 # Multi-line statements, a with block, exclusions, a partial branch by pragma and by

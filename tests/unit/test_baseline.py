@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import baseline, baseline_update
-from pytest_tta_maturity.baseline import Baseline, ComponentBaseline, CoverageRecord, KnownFinding
+from pytest_tta_maturity.baseline import store as baseline
+from pytest_tta_maturity.baseline import update as baseline_update
+from pytest_tta_maturity.baseline.store import Baseline, ComponentBaseline, CoverageRecord, KnownFinding
 from pytest_tta_maturity.errors import BaselineError
 from pytest_tta_maturity.model import ComponentResult, CoverageFigures, Finding, GateResult, Report, TestCounts
 

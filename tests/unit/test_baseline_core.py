@@ -14,14 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity import baseline
-from pytest_tta_maturity.baseline import (
-    FAILED_GATE,
-    Baseline,
-    ComponentBaseline,
-    CoverageRecord,
-    KnownFinding,
-)
+from pytest_tta_maturity.baseline import store as baseline
+from pytest_tta_maturity.baseline.store import FAILED_GATE, Baseline, ComponentBaseline, CoverageRecord, KnownFinding
 from pytest_tta_maturity.config import load as load_config
 from pytest_tta_maturity.errors import BaselineError
 from pytest_tta_maturity.model import (

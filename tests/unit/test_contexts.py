@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_tta_maturity.contexts import Attribution, label, unavailable
+from pytest_tta_maturity.measure.contexts import Attribution, label, unavailable
 
 
 def test_a_label_names_the_components_sorted_and_once() -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest_tta_maturity
 
 PACKAGE = "pytest_tta_maturity"
 SRC = Path(pytest_tta_maturity.__file__).parent
+ROOT = SRC.parent.parent
 #: The modules that are pytest's side of the plugin: every other module is pure.
 PYTEST_MODULES = {f"{PACKAGE}.{name}" for name in ("activation", "entry", "plugin", "hookspecs")}
 
@@ -117,3 +119,19 @@ def test_pure_modules_do_not_import_pytest() -> None:
         and any(t == "pytest" or t.startswith(("pytest.", "_pytest")) for t in imported(name, file))
     }
     assert impure == set()
+
+
+def test_architecture_lists_every_module() -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    table = text.split("## ", 1)[0]
+    listed: set[str] = set()
+    for cell in re.findall(r"^\| (.+?) \|", table, flags=re.MULTILINE):
+        folder = ""
+        for item in re.findall(r"`([^`]+)`", cell):
+            if item.endswith("/"):
+                folder = item
+            elif item.endswith(".py"):
+                listed.add(folder + item)
+    present = {str(file.relative_to(SRC)) for file in modules().values()}
+    assert sorted(listed - present) == [], "ARCHITECTURE.md lists modules that do not exist"
+    assert sorted(present - listed) == [], "modules missing from ARCHITECTURE.md's table"

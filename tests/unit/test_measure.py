@@ -11,7 +11,7 @@ import pytest
 from coverage import CoverageData
 
 from pytest_tta_maturity.config import load
-from pytest_tta_maturity.measure import measure_components
+from pytest_tta_maturity.measure.figures import measure_components
 
 MODULE = """\
 def f(x):

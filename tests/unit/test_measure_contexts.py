@@ -10,10 +10,10 @@ import coverage
 import pytest
 from coverage import CoverageData
 
-from pytest_tta_maturity import coverage_adapter
 from pytest_tta_maturity.config import load
-from pytest_tta_maturity.contexts import Attribution, label
-from pytest_tta_maturity.measure import measure_components
+from pytest_tta_maturity.measure import coverage_adapter
+from pytest_tta_maturity.measure.contexts import Attribution, label
+from pytest_tta_maturity.measure.figures import measure_components
 from pytest_tta_maturity.model import CoverageFigures
 
 MODULE = """\

@@ -11,7 +11,7 @@ import pytest
 from pytest_tta_maturity.config import MaturityConfig, load
 from pytest_tta_maturity.model import CoverageFigures, Finding, GateResult, NewCode, NewCodeRun, Report, TestCounts
 from pytest_tta_maturity.newcode import new_findings
-from pytest_tta_maturity.report import markdown, terminal
+from pytest_tta_maturity.render import markdown, terminal
 from pytest_tta_maturity.scoring import score
 
 

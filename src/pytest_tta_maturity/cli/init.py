@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from ..config import TABLE, init_settings, parse
+from ..errors import Refused, display_path
 from . import pyproject_edit as edit
-from .config import TABLE, init_settings, parse
 from .discover import DEFAULT_DEPTH, Doubt, Found, discover
-from .errors import Refused, display_path
 
 HEADER = (
     "Per-component maturity levels (pytest-tta-maturity): run `pytest --tta-maturity`,",

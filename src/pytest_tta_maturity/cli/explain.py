@@ -6,10 +6,10 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import load
-from .errors import MaturityError
-from .model import COVERAGE_SOURCES, Blocker, ComponentResult, CoverageSource, Report
-from .model.results import coverage_label
+from ..config import load
+from ..errors import MaturityError
+from ..model import COVERAGE_SOURCES, Blocker, ComponentResult, CoverageSource, Report
+from ..model.results import coverage_label
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Block:
 
 def uncovered_blocks(missing: dict[str, list[int]]) -> list[Block]:
     """Consecutive missing lines as blocks, largest first (then by file and line)."""
-    from .report._common import line_ranges
+    from ..render._common import line_ranges
 
     blocks = [Block(path, a, b) for path, lines in missing.items() for a, b in line_ranges(lines)]
     blocks.sort(key=lambda b: (-b.size, b.path, b.first))
@@ -67,7 +67,7 @@ def _threshold_for(comp: ComponentResult, level: str, blockers: list[Blocker], p
             return blocker.needed
     if pyproject is not None:
         try:
-            from .scoring import threshold
+            from ..scoring import threshold
 
             cfg = load(pyproject)
             return threshold(cfg.component(comp.name), cfg, cfg.ladder.level(level))
@@ -159,7 +159,7 @@ def explain_lines(report: Report, comp: ComponentResult, pyproject: Path | None 
 
 def _new_code_lines(report: Report, comp: ComponentResult) -> list[str]:
     """The change's new code in this component: its uncovered new lines first, then findings on new lines."""
-    from .report._common import new_code_cell, ranges_text
+    from ..render._common import new_code_cell, ranges_text
 
     new = comp.new_code
     if report.new_code is None or new is None:
@@ -185,7 +185,7 @@ def _judged_lines(
     comp: ComponentResult, target: str | None, blockers: list[Blocker], pyproject: Path | None
 ) -> list[str]:
     """The figure the level is judged on, and how much more to cover for ``target``."""
-    from .report._common import NOT_RECORDED, number, percent_text
+    from ..render._common import NOT_RECORDED, number, percent_text
 
     label = coverage_label(comp.coverage.judged_on)
     judged = comp.coverage.judged()
@@ -204,7 +204,7 @@ def _judged_lines(
 
 def _source_lines(comp: ComponentResult) -> list[str]:
     """The three figures in full (the judged one marked), or why two are absent; then what other tests ran."""
-    from .report._common import (
+    from ..render._common import (
         JUDGED,
         NOT_RECORDED,
         OTHER_SOURCES,

@@ -3,12 +3,12 @@
 Parsing every component file for its statements, branches and exclusions is
 most of what per-component coverage costs, and none of it depends on what the
 tests run. So when the session starts, :func:`start` launches a worker process
-(``python -m pytest_tta_maturity.analysis``) that finds the components' files,
+(``python -m pytest_tta_maturity.measure.analysis``) that finds the components' files,
 takes what it can from the cache and parses the rest while the tests run; it
 then waits. Once pytest-cov has saved the data, :meth:`AnalysisWorker.measure`
 hands the worker the data file and gets every component's figures back: all
 that is left then is the intersection of the parsed facts with the measured
-lines and arcs (:func:`.measure.measure`).
+lines and arcs (:func:`.figures.measure`).
 
 The cache is a file in pytest's cache (``config.cache.mkdir``), holding each
 file's facts under the SHA-256 of its content, for one coverage.py version,
@@ -40,12 +40,12 @@ from typing import IO, Any, cast
 import coverage
 from coverage.exceptions import CoverageException
 
+from ..config import ComponentConfig
+from ..errors import CoverageDataError
+from ..model import CoverageFigures, NewCode
 from . import coverage_adapter as adapter
-from .config import ComponentConfig
 from .contexts import Attribution
-from .errors import CoverageDataError
-from .measure import component_sources, measure
-from .model import CoverageFigures, NewCode
+from .figures import component_sources, measure
 
 #: Bumped when the layout of the cache file changes.
 CACHE_FORMAT = 1
@@ -327,7 +327,7 @@ class AnalysisWorker:
     ) -> dict[str, CoverageFigures]:
         """Every component's figures from the data in ``data_file`` (paths relative to ``cwd``).
 
-        ``attribution``, ``unattributed`` and ``changed`` are :func:`.measure.measure`'s.
+        ``attribution``, ``unattributed`` and ``changed`` are :func:`.figures.measure`'s.
 
         ``measured`` is how many files the caller's data holds: a worker that
         reads another number from the file is not believed. Raises
@@ -417,7 +417,7 @@ def start(
     try:
         # This package's own worker, run by the interpreter running pytest, with an argument list.
         process = subprocess.Popen(  # noqa: S603, RUF100
-            [python, "-m", "pytest_tta_maturity.analysis"],
+            [python, "-m", "pytest_tta_maturity.measure.analysis"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,

@@ -23,14 +23,14 @@ import coverage
 from coverage import FileReporter
 from coverage.exceptions import CoverageException
 
+from .._util import skipped_dir
+from ..bucketing import Bucketer
+from ..config import ComponentConfig, MaturityConfig
+from ..errors import CoverageDataError
+from ..model import NO_COMPONENT, CoverageFigures, NewCode
+from ..vcs import lines_in
 from . import coverage_adapter as adapter
-from ._util import skipped_dir
-from .bucketing import Bucketer
-from .config import ComponentConfig, MaturityConfig
 from .contexts import Attribution
-from .errors import CoverageDataError
-from .model import NO_COMPONENT, CoverageFigures, NewCode
-from .vcs import lines_in
 
 #: Added or changed lines by absolute path (``vcs.Change.lines_by_path``).
 Changed = Mapping[str, frozenset[int]]

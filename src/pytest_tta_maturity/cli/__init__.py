@@ -16,21 +16,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__, init, pyproject_edit
-from ._util import did_you_mean
-from .config import MAX_DEPTH, MaturityConfig, find_pyproject, load
-from .errors import MaturityError, Refused, ReportError, UsageError, display_path
+from .. import __version__
+from .._util import did_you_mean
+from ..config import MAX_DEPTH, MaturityConfig, find_pyproject, load
+from ..errors import MaturityError, Refused, ReportError, UsageError, display_path
+from ..model import ComponentResult, Report
+from ..project import find_project, full_report_for, last_full_report_path, load_report, report_for, save_last_report
+from ..render import formats
+from . import init, pyproject_edit
 from .explain import explain_lines
-from .model import ComponentResult, Report
-from .project import (
-    find_project,
-    full_report_for,
-    last_full_report_path,
-    load_report,
-    report_for,
-    save_last_report,
-)
-from .report import formats
 from .shards import combine_shards
 
 PROG = "tta-maturity"
@@ -132,7 +126,7 @@ def _last_full(pyproject: Path) -> str:
 
 
 def _terminal_lines(report: Report) -> list[str]:
-    from .report import terminal  # kept lazy so that the other commands never import it
+    from ..render import terminal  # kept lazy so that the other commands never import it
 
     return terminal.render(report)
 
@@ -230,7 +224,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def _apply_baseline(cfg: MaturityConfig, report: Report) -> None:
     """Compare ``report`` with the project's baseline, as the plugin does (its warnings on stderr)."""
-    from . import baseline
+    from ..baseline import store as baseline
 
     known, warnings = baseline.for_config(cfg, __version__)
     for warning in warnings:
@@ -243,7 +237,8 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     """Record, or tighten, the baseline of the components below their declared level."""
     import datetime
 
-    from . import baseline, baseline_update
+    from ..baseline import store as baseline
+    from ..baseline import update as baseline_update
 
     if args.allow_lower and not args.reason.strip():
         raise UsageError("--allow-lower needs --reason TEXT: why the baseline may get worse (it is kept in the file)")

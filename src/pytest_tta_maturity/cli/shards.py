@@ -9,15 +9,15 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
-from .config import ComponentConfig, MaturityConfig
-from .contexts import Attribution
-from .errors import CoverageDataError, display_path
-from .model import CoverageFigures, GateResult, Report, TestCounts
-from .newcode import attach
-from .partial import SLICE_KINDS, Partial, PartialKind
-from .project import load_report, now
-from .vcs import Change
+from .. import __version__
+from ..config import ComponentConfig, MaturityConfig
+from ..errors import CoverageDataError, display_path
+from ..measure.contexts import Attribution
+from ..model import CoverageFigures, GateResult, Report, TestCounts
+from ..newcode import attach
+from ..partial import SLICE_KINDS, Partial, PartialKind
+from ..project import load_report, now
+from ..vcs import Change
 
 
 @contextmanager
@@ -53,7 +53,7 @@ def combine_coverage(
     import coverage
     from coverage.exceptions import CoverageException, CoverageWarning
 
-    from .measure import measure_components
+    from ..measure.figures import measure_components
 
     for path in data_files:
         if not path.exists():
@@ -148,7 +148,7 @@ def shard_change(cfg: MaturityConfig, reports: Sequence[tuple[Path, Report]]) ->
 
     Every shard must have compared the same merge base, and this checkout must find it again.
     """
-    from .vcs import change_since
+    from ..vcs import change_since
 
     runs = {(r.new_code.ref, r.new_code.base) if r.new_code is not None else None for _, r in reports}
     if runs == {None}:
@@ -181,7 +181,7 @@ def combine_shards(
     warn_only: bool = False,
 ) -> Report:
     """Score the shards' combined coverage data and JSON reports as one run."""
-    from .scoring import score
+    from ..scoring import score
 
     shards = [(path, load_report(path)) for path in results]
     counts, gates = merge_results([r for _, r in shards], components)

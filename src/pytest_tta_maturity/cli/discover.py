@@ -47,9 +47,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
-from .config import read_toml
-from .coverage_adapter import omit_patterns
-from .errors import ConfigError
+from .._util import read_toml
+from ..errors import ConfigError
+from ..measure.coverage_adapter import omit_patterns
 
 T = TypeVar("T")
 

@@ -22,9 +22,9 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Comment, Item, String, StringType, Table, Trivia, Whitespace
 from tomlkit.toml_document import TOMLDocument
 
-from ._util import tomllib
-from .config import TABLE
-from .errors import ConfigError, EditError, display_path
+from .._util import tomllib
+from ..config import TABLE
+from ..errors import ConfigError, EditError, display_path
 
 #: Where the components live in the document.
 COMPONENTS = ("tool", "tta-maturity", "components")

@@ -1,6 +1,6 @@
 """Recording a baseline over an old one: only tighter unless a reason is given, and the command's work.
 
-The rules of the file and of comparing a run with it are in :mod:`.baseline`.
+The rules of the file and of comparing a run with it are in :mod:`.store`.
 Nothing here imports pytest.
 """
 
@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .baseline import (
+from ..errors import BaselineError, Refused, display_path
+from ..model import ComponentResult, Report
+from .store import (
     TOOL_NAME,
     Baseline,
     ComponentBaseline,
@@ -23,8 +25,6 @@ from .baseline import (
     tools_of,
     unrecordable,
 )
-from .errors import BaselineError, Refused, display_path
-from .model import ComponentResult, Report
 
 
 @dataclass

@@ -41,10 +41,10 @@ from typing import Any, cast
 
 from coverage.results import should_fail_under
 
-from ._util import version_at_least
-from .config import COVERAGE_FROM, MaturityConfig
-from .errors import BaselineError, display_path
-from .model import (
+from .._util import version_at_least
+from ..config import COVERAGE_FROM, MaturityConfig
+from ..errors import BaselineError, display_path
+from ..model import (
     BaselineResult,
     ComponentResult,
     CoverageDrop,
@@ -55,7 +55,7 @@ from .model import (
     NewFinding,
     Report,
 )
-from .model.results import coverage_label, source_name
+from ..model.results import coverage_label, source_name
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "pytest-tta-maturity"
