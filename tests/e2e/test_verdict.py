@@ -11,10 +11,12 @@ also renderer scenarios check their gold files (tests/e2e/gold/) too.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -402,3 +404,69 @@ def test_no_tests_collected_with_a_component_below_its_level_exits_1(
     result = project.run("--tta-maturity", "--tta-maturity-no-gates", "--tta-maturity-report=json:report.json")
     assert result.ret == status, result.stdout.str()
     assert project.component("app")["meets"] is (level == "experimental")
+
+
+LADDER = ("development", "staging", "production")
+
+
+def _one_component(pytester: pytest.Pytester, extra_toml: str = "") -> Project:
+    project = Project(pytester)
+    project.write(
+        "pyproject.toml",
+        '[tool.tta-maturity.components.app]\nlevel = "development"\npaths = ["src/app"]\ntests = ["tests/test_app.py"]\n'
+        + extra_toml,
+    )
+    project.write("src/app/__init__.py", "def f(x):\n    if x:\n        return 1\n    return 2\n")
+    project.write("tests/conftest.py", "import sys\nsys.path.insert(0, 'src')\n")
+    project.write(
+        "tests/test_app.py", "from app import f\n\n\ndef test_f():\n    assert f(1) == 1\n    assert f(0) == 2\n"
+    )
+    return project
+
+
+def _junit_counts(project: Project) -> tuple[str, str]:
+    suite = ElementTree.parse(project.path / "report.xml").getroot()
+    return suite.get("failures", ""), suite.get("errors", "")
+
+
+def test_a_failed_test_of_no_component_is_in_the_last_line_and_status(pytester: pytest.Pytester) -> None:
+    """The terminal's last line says what markdown says; `tta-maturity status` exits as the run did."""
+    project = _one_component(pytester)
+    project.write("tests/test_other.py", "def test_broken():\n    assert 0\n")
+    result = project.run("--tta-maturity", "--tta-maturity-no-gates", "--tta-maturity-report=markdown:report.md")
+    assert result.ret == 1
+    line = result.stdout.lines[-1]
+    assert line.startswith("tta-maturity: FAILED: 1 test failed or errored. ")
+    assert line.removeprefix("tta-maturity: ") in (project.path / "report.md").read_text().replace("**", "")
+    status = subprocess.run(
+        [sys.executable, "-m", "pytest_tta_maturity", "status"], cwd=project.path, capture_output=True, check=False
+    )
+    assert status.returncode == 1
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["warn-only", "error in a gate the level does not need"],
+)
+def test_junit_agrees_with_an_exit_status_of_0(pytester: pytest.Pytester, how: str) -> None:
+    if how == "warn-only":
+        project = _one_component(
+            pytester, "".join(f"[tool.tta-maturity.levels.{lv}]\ncoverage = 95\n" for lv in LADDER)
+        )
+        project.write("tests/test_app.py", "from app import f\n\n\ndef test_f():\n    assert f(1) == 1\n")
+        args = ("--tta-maturity-warn-only",)
+    else:
+        project = _one_component(
+            pytester, '[tool.tta-maturity.gates.licences]\ncommand = ["no-such-tool-xyz"]\nlevel = "production"\n'
+        )
+        args = ()
+    result = project.run(
+        "--tta-maturity",
+        "--tta-maturity-gates=all",
+        "-p",
+        "no:cacheprovider",
+        "--tta-maturity-report=junit:report.xml",
+        *args,
+    )
+    assert result.ret == 0, result.stdout.str()
+    assert _junit_counts(project) == ("0", "0")
