@@ -139,6 +139,7 @@ class Layout:
         return None
 
     def is_test(self, name: str) -> bool:
+        """Whether a file named ``name`` is a test file (pytest's ``python_files``) or a conftest."""
         return _is_test_file(name, self.test_patterns) or name == "conftest.py"
 
     def not_code(self, folder: Path) -> str | None:
@@ -157,6 +158,7 @@ class Layout:
         return self._omit(file.as_posix())
 
     def skip(self, path: Path, why: str) -> None:
+        """Record that ``path`` is not a component, and why (a doubt ``init`` lists for review)."""
         self.skipped.append(Doubt("skipped", _rel(path, self.root), why=why))
 
 
