@@ -407,7 +407,7 @@ class _XdistHooks:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Print the failing verdict as the very last line of the run."""
     state = _controller_state(config)
-    if state is None or state.report is None or not terminal.last_line(state.report):
+    if state is None or state.report is None or not terminal.verdict_goes_last(state.report):
         return
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
@@ -489,7 +489,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         return
     terminalreporter.write_sep("=", "tta-maturity")
     # A failing verdict is printed by pytest_unconfigure, as the run's last line.
-    for line in terminal.render(state.report, with_verdict=not terminal.last_line(state.report)):
+    for line in terminal.render(state.report, with_verdict=not terminal.verdict_goes_last(state.report)):
         terminalreporter.write_line(line)
     for note in state.notes:
         terminalreporter.write_line(f"note: {note}", yellow=True)

@@ -56,6 +56,8 @@ class Digests:
     """SHA-256 of files, each computed once per session (several gates check the same files)."""
 
     known: dict[Path, str] = field(default_factory=lambda: dict[Path, str]())
+    #: parsed TOML files, each read once per session (every gate keys on its own tables of the same pyproject)
+    parsed: dict[Path, Any] = field(default_factory=lambda: dict[Path, Any]())
 
     def file(self, path: Path) -> str:
         """The digest of one file (``"unreadable"`` when it cannot be read)."""
@@ -99,10 +101,14 @@ class Digests:
 
         A file that cannot be read as TOML is keyed on its whole content: never a false hit.
         """
-        try:
-            with path.open("rb") as handle:
-                data: Any = tomllib.load(handle)
-        except (OSError, ValueError):  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+        if path not in self.parsed:
+            try:
+                with path.open("rb") as handle:
+                    self.parsed[path] = tomllib.load(handle)
+            except (OSError, ValueError):  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+                self.parsed[path] = None
+        data: Any = self.parsed[path]
+        if data is None:
             return self.file(path)
         picked: dict[str, Any] = {}
         for dotted in tables:

@@ -71,7 +71,7 @@ def verdict(report: Report) -> str:
     return f"tta-maturity: {verdict_line(report)}"
 
 
-def last_line(report: Report) -> bool:
+def verdict_goes_last(report: Report) -> bool:
     """Whether the verdict is printed after pytest's own summary: when the run fails or a component is below."""
     return report.failed or bool(report.failing)
 
