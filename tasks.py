@@ -5,6 +5,10 @@
     python3 tasks.py test      set up .venv, then ruff check, ruff format --check, pyright,
                                `pytest --tta-maturity -n 2` on the project itself and the
                                compatibility job, failing fast (this is what CI runs)
+    python3 tasks.py test --fast
+                               set up .venv, then ruff check, ruff format --check and the fast tests
+                               (`pytest -m "not slow"`: no pytest session in a subprocess, no real
+                               tool; seconds), for use while editing; not what CI runs
     python3 tasks.py compat    only the compatibility job: the coverage oracle tests and the core
                                end-to-end tests against the oldest versions pyproject.toml declares
                                and against the newest ones (`compat oldest` or `compat newest`: one)
@@ -228,6 +232,27 @@ def read_report(path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def task_fast() -> int:
+    """ruff check, ruff format --check and the tests not marked slow (tests/conftest.py marks every
+    test that starts a pytest session in a subprocess or a real tool); each step's time is printed."""
+    started = time.monotonic()
+    ensure_venv()
+    steps: list[tuple[str, list[str]]] = [
+        ("ruff check", [tool("ruff"), "check", "--no-fix", "."]),
+        ("ruff format --check", [tool("ruff"), "format", "--check", "."]),
+        ("pytest -m 'not slow'", [str(venv_python()), "-m", "pytest", "-q", "-m", "not slow", "-p", "no:xdist"]),
+    ]
+    for what, argv in steps:
+        status = run(argv, cwd=ROOT)
+        if status != 0:
+            say(f"FAILED: {what} exited with status {status}")
+            return status
+    say(
+        f"fast checks passed in {time.monotonic() - started:.0f} s (pyright, the slow tests and the compatibility job not run)"
+    )
+    return 0
 
 
 def task_test() -> int:
@@ -493,6 +518,8 @@ def main(argv: list[str]) -> int:
         return task_example()
     if task == "test" and not rest:
         return task_test()
+    if task == "test" and rest == ["--fast"]:
+        return task_fast()
     if task == "bench":
         return task_bench(rest)
     if task == "compat" and all(r in COMPAT_SETS for r in rest):
