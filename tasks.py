@@ -4,7 +4,12 @@
     python3 tasks.py example   set up .venv, run `pytest --tta-maturity` on examples/story-engine
     python3 tasks.py test      set up .venv, then ruff check, ruff format --check, pyright,
                                `pytest --tta-maturity -n 2` on the project itself and the
-                               compatibility job, failing fast (this is what CI runs)
+                               compatibility job, failing fast (this is what CI runs); a version set
+                               whose versions are exactly .venv's (newest, usually) is not run again
+    python3 tasks.py test --fast
+                               set up .venv, then ruff check, ruff format --check and the fast tests
+                               (`pytest -m "not slow"`: no pytest session in a subprocess, no real
+                               tool; seconds), for use while editing; not what CI runs
     python3 tasks.py compat    only the compatibility job: the coverage oracle tests and the core
                                end-to-end tests against the oldest versions pyproject.toml declares
                                and against the newest ones (`compat oldest` or `compat newest`: one)
@@ -230,6 +235,27 @@ def read_report(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def task_fast() -> int:
+    """ruff check, ruff format --check and the tests not marked slow (tests/conftest.py marks every
+    test that starts a pytest session in a subprocess or a real tool); each step's time is printed."""
+    started = time.monotonic()
+    ensure_venv()
+    steps: list[tuple[str, list[str]]] = [
+        ("ruff check", [tool("ruff"), "check", "--no-fix", "."]),
+        ("ruff format --check", [tool("ruff"), "format", "--check", "."]),
+        ("pytest -m 'not slow'", [str(venv_python()), "-m", "pytest", "-q", "-m", "not slow", "-p", "no:xdist"]),
+    ]
+    for what, argv in steps:
+        status = run(argv, cwd=ROOT)
+        if status != 0:
+            say(f"FAILED: {what} exited with status {status}")
+            return status
+    say(
+        f"fast checks passed in {time.monotonic() - started:.0f} s (pyright, the slow tests and the compatibility job not run)"
+    )
+    return 0
+
+
 def task_test() -> int:
     """Lint, format check, type check, the test suite with the project's own maturity verdict, then
     the compatibility job; each step's time is printed at the end."""
@@ -250,7 +276,7 @@ def task_test() -> int:
             meaning = f" ({EXIT_MEANING.get(status, 'unknown')})" if what == "pytest" else ""
             say(f"FAILED: {what} exited with status {status}{meaning}")
             return status
-    status = compat_job(list(COMPAT_SETS), timings)
+    status = compat_job(list(COMPAT_SETS), timings, suite_ran_in=venv_python())
     if status != 0:
         return status
     spent = ", ".join(f"{what} {seconds:.0f} s" for what, seconds in timings)
@@ -303,7 +329,7 @@ print(json.dumps({"bounds": found, "project_sha256": digest}))
 #: Run by a compatibility venv's Python: the installed version of each name in argv[1:].
 INSTALLED_VERSIONS = """
 import importlib.metadata as m, json, sys
-print(json.dumps({name: m.version(name) for name in sys.argv[1:]}))
+print(json.dumps({**{name: m.version(name) for name in sys.argv[1:]}, "python": sys.version.split()[0]}))
 """
 
 
@@ -363,10 +389,27 @@ def compat_venv(which: str, requirements: list[str], project_digest: str) -> Pat
     return venv
 
 
-def compat_job(sets: list[str], timings: list[tuple[str, float]] | None = None) -> int:
-    """Run COMPAT_TESTS in the venv of each version set; the first failure stops the job."""
+def installed_versions(python: str, names: list[str]) -> dict[str, str]:
+    """The installed version of each distribution in ``names``, as ``python`` sees them, and Python's own
+    (under the key ``python``, which no distribution of ``names`` is)."""
+    done = subprocess.run([python, "-c", INSTALLED_VERSIONS, *names], capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout))
+
+
+def compat_job(
+    sets: list[str], timings: list[tuple[str, float]] | None = None, *, suite_ran_in: Path | None = None
+) -> int:
+    """Run COMPAT_TESTS in the venv of each version set; the first failure stops the job.
+
+    ``suite_ran_in`` is the Python whose full suite has just passed (``tasks.py test``): a version set
+    whose versions are exactly that Python's (the newest set, on a .venv installed today) ran
+    COMPAT_TESTS there already, so they are not run again; the job says so, and runs them whenever a
+    single version differs.
+    """
     ensure_venv()
     bounds, project_digest = declared_lower_bounds()
+    names = [name for name, _ in bounds]
+    suite_versions = installed_versions(str(suite_ran_in), names) if suite_ran_in is not None else None
     for which in sets:
         started = time.monotonic()
         venv = compat_venv(which, compat_requirements(which, bounds), project_digest)
@@ -374,13 +417,18 @@ def compat_job(sets: list[str], timings: list[tuple[str, float]] | None = None) 
         if timings is not None:
             timings.append((f"setup {which}", time.monotonic() - started))
             started = time.monotonic()
-        done = subprocess.run(
-            [python, "-c", INSTALLED_VERSIONS, *(name for name, _ in bounds)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        versions = ", ".join(f"{name} {version}" for name, version in json.loads(done.stdout).items())
+        installed = installed_versions(python, names)
+        versions = ", ".join(f"{name} {version}" for name, version in installed.items())
+        if installed == suite_versions:
+            say(
+                f"compatibility job, {which} versions: {versions}: the versions of {suite_ran_in}, whose "
+                "full suite (COMPAT_TESTS included) just passed; not run again"
+            )
+            if timings is not None:
+                timings.append(
+                    (f"compat {which} (same versions as the suite: not run again)", time.monotonic() - started)
+                )
+            continue
         say(f"compatibility job, {which} versions: {versions}")
         status = run([python, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", *COMPAT_TESTS], cwd=ROOT, venv=venv)
         if timings is not None:
@@ -493,6 +541,8 @@ def main(argv: list[str]) -> int:
         return task_example()
     if task == "test" and not rest:
         return task_test()
+    if task == "test" and rest == ["--fast"]:
+        return task_fast()
     if task == "bench":
         return task_bench(rest)
     if task == "compat" and all(r in COMPAT_SETS for r in rest):

@@ -151,3 +151,21 @@ def project(pytester: pytest.Pytester) -> Project:
     proj.write("tests/test_pricing.py", TEST_PRICING)
     proj.write("pyproject.toml", PYPROJECT)
     return proj
+
+
+#: Test folders whose every test starts real pytest sessions or real tools.
+SLOW_FOLDERS = ("e2e",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that starts a pytest session in a subprocess or a real tool.
+
+    Those are the tests under ``tests/e2e/``, every test that uses ``pytester`` (directly or
+    through a fixture such as ``project``), and the tests marked ``slow`` by hand (real tools).
+    ``pytest -m "not slow"`` (``python3 tasks.py test --fast``) runs the rest in seconds.
+    """
+    tests = Path(__file__).parent
+    for item in items:
+        folder = item.path.relative_to(tests).parts[0] if item.path.is_relative_to(tests) else ""
+        if folder in SLOW_FOLDERS or "pytester" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -97,6 +97,7 @@ def test_garbage_output(
     _one_line(outcome.error)
 
 
+@pytest.mark.slow  # waits for a time-out on purpose
 def test_hang_past_timeout_kills_the_process_group(project: Project, fake_bin: FakeBin, tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
     fake_bin.tool(

@@ -17,6 +17,9 @@ from pytest_tta_maturity.gates.runner import start_gates
 
 from .conftest import MemoryCache, Project
 
+#: Every test here runs a real tool (ruff, pyright, mypy, bandit): not among the fast tests.
+pytestmark = pytest.mark.slow
+
 PYTHON = sys.executable
 
 MOD = """\

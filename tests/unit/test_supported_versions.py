@@ -1,4 +1,4 @@
-"""The README's supported versions say what pyproject.toml declares (the compat job tests those bounds)."""
+"""The manual's supported versions (docs/reports-and-ci.md) say what pyproject.toml declares (the compat job tests those bounds)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pytest_tta_maturity._util import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: README row name -> the distribution pyproject.toml declares.
+#: Supported-versions row name -> the distribution pyproject.toml declares.
 ROWS = {"pytest": "pytest", "pytest-cov": "pytest-cov", "coverage.py": "coverage", "ruff": "ruff"}
 
 
@@ -23,9 +23,9 @@ def _declared() -> dict[str, Requirement]:
 
 
 def _row(name: str) -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(rf"^\| {re.escape(name)} \| (.*) \|$", readme, re.MULTILINE)
-    assert found, f"README has no supported-versions row for {name}"
+    page = (ROOT / "docs" / "reports-and-ci.md").read_text(encoding="utf-8")
+    found = re.search(rf"^\| {re.escape(name)} \| (.*) \|$", page, re.MULTILINE)
+    assert found, f"docs/reports-and-ci.md has no supported-versions row for {name}"
     return found.group(1)
 
 

@@ -1,7 +1,7 @@
 """The ``tta-maturity`` command: init, baseline, status, explain, promote, check, report.
 
 ``main(argv) -> int`` over the same pure core as the pytest plugin. Exit status
-(see the README): 0 when every component meets its level or the command did
+(see docs/command.md): 0 when every component meets its level or the command did
 what was asked, 1 when some component is below its level or a promotion is
 refused, 2 for a usage or configuration error. Errors are one line on stderr.
 """

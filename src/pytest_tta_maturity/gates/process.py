@@ -27,7 +27,7 @@ WINDOWS = sys.platform == "win32"
 #: How far below pytest's own CPU priority the gate tools run (``nice``): when the tests and the
 #: tools want more cores than there are (``-n 2`` on two cores, a busy CI runner), the tests, on
 #: the critical path, get them first, and the tools take what is left. benchmarks/bench_gates.py
-#: measured it on a real project (README, Performance).
+#: measured it on a real project (benchmarks/README.md, latest figures).
 GATE_NICENESS = 10
 
 
