@@ -38,7 +38,7 @@ from .gates.runner import RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure.analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
 from .measure.analysis import start as start_analysis
-from .measure.contexts import Attribution, label, unavailable
+from .measure.contexts import Attribution, test_label, unavailable
 from .measure.coverage_adapter import VERSION as COVERAGE_VERSION
 from .measure.coverage_adapter import measurement_core, records_contexts
 from .measure.figures import measure_components
@@ -328,27 +328,21 @@ def _record_contexts(config: pytest.Config, state: State) -> None:
     """Switch coverage.py's context to the running test's components, in the process running the tests."""
     state.contexts, state.contexts_note = _contexts_mode(config)
     if state.contexts == "tta-maturity":
-        labels = {nodeid: label(owners) for nodeid, owners in state.attribution.items()}
-        config.pluginmanager.register(_ContextSwitcher(_pytest_cov(config), labels), "tta-maturity-contexts")
+        config.pluginmanager.register(_ContextSwitcher(_pytest_cov(config), state.attribution), "tta-maturity-contexts")
 
 
 class _ContextSwitcher:
-    """Switches coverage.py's dynamic context when the running test's components change (not per phase)."""
+    """Switches coverage.py's dynamic context to each test's label (its components and its id; not per phase)."""
 
-    def __init__(self, cov: Any, labels: dict[str, str]) -> None:
+    def __init__(self, cov: Any, attribution: dict[str, list[str]]) -> None:
         self.cov = cov
-        self.labels = labels
-        self.unattributed = label(())
-        self.current: str | None = None
+        self.attribution = attribution
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
         """Switch before the test's setup, so that its fixtures count for its components."""
-        wanted = self.labels.get(item.nodeid, self.unattributed)
-        if wanted != self.current:
-            with contextlib.suppress(CoverageException):  # coverage stopped (e.g. by the test itself)
-                self.cov.switch_context(wanted)
-            self.current = wanted
+        with contextlib.suppress(CoverageException):  # coverage stopped (e.g. by the test itself)
+            self.cov.switch_context(test_label(self.attribution.get(item.nodeid, ()), item.nodeid))
         return (yield)
 
 
