@@ -197,6 +197,7 @@ def test_under_xdist_the_workers_take_from_the_record(repo: Project) -> None:
 def test_a_selection_is_a_partial_run_and_the_record_is_not_used(repo: Project) -> None:
     repo.run(*ARGS)
     result = repo.run(*ARGS, "--tta-maturity-affected", "-k", "shout", "--tta-maturity-report=json:r.json")
+    result.stdout.fnmatch_lines(["affected: all 2 tests ran: not used: tests are selected on the command line (-k)"])
     report = repo.report("r.json")
     assert report["partial"] is True
     assert report["affected"]["fallback"] == "not used: tests are selected on the command line (-k)"
