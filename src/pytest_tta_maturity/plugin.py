@@ -297,7 +297,7 @@ def _decision(config: pytest.Config, state: State, recording: Recording) -> Deci
     )
     chosen = selecting_options(facts)
     if chosen:
-        return Decision(fallback=f"not used: tests are selected on the command line ({', '.join(chosen)})")
+        return Decision(fallback=f"tests are selected on the command line ({', '.join(chosen)})")
     record, why = affected_record.load(recording.folder)
     if record is None:
         return Decision(fallback=why or "there is no record of an earlier run yet (this run makes one)")

@@ -217,7 +217,7 @@ def level_rank(report: Report, level: str) -> int:
 def affected_text(run: AffectedRun) -> str:
     """``affected: 14 of 1,463 tests ran; 1,449 from the run of 2026-12-05 10:03 (commit abc1234)``."""
     if run.fallback:
-        return f"affected: all {run.total:,} tests ran: {run.fallback}"
+        return f"affected: no test taken from a record ({run.total:,} ran): {run.fallback}"
     made = run.record_created.replace("T", " ")[:16] or "an earlier run"
     commit = f" (commit {run.record_commit[:7]})" if run.record_commit else ""
     return f"affected: {run.ran:,} of {run.total:,} tests ran; {run.taken:,} from the run of {made}{commit}"
