@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pytest_tta_maturity.affected import record as rec
-from pytest_tta_maturity.affected.imports import ImportGraph, imported_modules, module_names
+from pytest_tta_maturity.affected.imports import ImportGraph, import_graph, imported_modules, module_names
 from pytest_tta_maturity.affected.select import Decision, decide, ignored
 from pytest_tta_maturity.affected.snapshot import content_id, take
 from pytest_tta_maturity.model import Outcome
@@ -233,3 +233,14 @@ def test_outside_git_the_snapshot_reads_every_file(tmp_path: Path) -> None:
     (tmp_path / "__pycache__").mkdir()
     (tmp_path / "__pycache__/m.pyc").write_bytes(b"\0")
     assert take(tmp_path) == ({"pkg/m.py": content_id(b"x = 1\n")}, "")
+
+
+def test_each_content_is_parsed_once_and_kept_by_its_id(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("import b\n")
+    (tmp_path / "b.py").write_text("")
+    files = {"a.py": content_id(b"import b\n"), "b.py": content_id(b""), "c.txt": "x"}
+    kept = tmp_path / "imports.json"
+    assert import_graph(tmp_path, files, kept, gone=["old.py"]).importers("b.py") == {"a.py"}
+    assert json.loads(kept.read_text()) == {files["a.py"]: ["b"], files["b.py"]: []}
+    (tmp_path / "a.py").unlink()  # read from what was kept, not from the file
+    assert import_graph(tmp_path, files, kept).importers("b.py") == {"a.py"}
