@@ -94,13 +94,17 @@ def append(root: Path, name: str, text: str) -> Callable[[], None]:
     path = root / name
     original = path.read_text(encoding="utf-8")
     path.write_text(original + text, encoding="utf-8")
-    return lambda: path.write_text(original, encoding="utf-8")
+
+    def revert() -> None:
+        path.write_text(original, encoding="utf-8")
+
+    return revert
 
 
 def new_file(root: Path, name: str, text: str) -> Callable[[], None]:
     path = root / name
     path.write_text(text, encoding="utf-8")
-    return path.unlink
+    return lambda: path.unlink()
 
 
 CHANGES: dict[str, Callable[[Path], Callable[[], None]]] = {

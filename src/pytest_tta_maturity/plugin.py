@@ -43,7 +43,7 @@ from .gates.runner import RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure.analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
 from .measure.analysis import start as start_analysis
-from .measure.contexts import Attribution, test_label, unavailable
+from .measure.contexts import Attribution, per_test_label, unavailable
 from .measure.coverage_adapter import VERSION as COVERAGE_VERSION
 from .measure.coverage_adapter import measurement_core, records_contexts
 from .measure.figures import measure_components
@@ -479,7 +479,7 @@ class _ContextSwitcher:
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
         """Switch before the test's setup, so that its fixtures count for its components."""
         with contextlib.suppress(CoverageException):  # coverage stopped (e.g. by the test itself)
-            self.cov.switch_context(test_label(self.attribution.get(item.nodeid, ()), item.nodeid))
+            self.cov.switch_context(per_test_label(self.attribution.get(item.nodeid, ()), item.nodeid))
         return (yield)
 
 

@@ -39,12 +39,12 @@ def label(components: Iterable[str]) -> str:
     return PREFIX + SEPARATOR.join(quote(name, safe="") for name in sorted(set(components)))
 
 
-def test_label(components: Iterable[str], nodeid: str) -> str:
+def per_test_label(components: Iterable[str], nodeid: str) -> str:
     """The context label for the test ``nodeid`` of ``components``."""
     return label(components) + TEST_SEPARATOR + nodeid
 
 
-def test_of(context: str, static: str = "") -> str | None:
+def nodeid_of(context: str, static: str = "") -> str | None:
     """The test id a context was recorded for (this plugin's labels or pytest-cov's), ``None`` outside tests."""
     if static:
         if not context.startswith(static + "|"):

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
+import shutil
+import sqlite3
 from collections.abc import Callable, Generator, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -45,7 +48,9 @@ __all__ = [
     "Numbers",
     "Prepared",
     "by_context",
+    "copy_contexts",
     "file_reporter",
+    "files_by_context",
     "measurement_core",
     "omit_patterns",
     "read_facts",
@@ -501,6 +506,60 @@ def by_context(data: CoverageData) -> dict[str, dict[str, list[Any]]]:
     with connect() if connect is not None else contextlib.nullcontext() as db:
         found = _read_contexts(data, db, data.has_arcs())
     return found if found is not None else _query_contexts(data, data.has_arcs())
+
+
+def files_by_context(data_file: str) -> dict[str, set[str]] | None:
+    """Which measured files each context of a data file ran, in one query; ``None`` when not laid out as known."""
+    if SCHEMA_VERSION != 7:
+        return None
+    found: dict[str, set[str]] = {}
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{data_file}?mode=ro", uri=True)) as db:
+            if _schema(db) != 7:
+                return None
+            for table in ("arc", "line_bits"):
+                query = (
+                    f"SELECT DISTINCT context.context, file.path FROM {table} "
+                    f"JOIN file ON file.id = {table}.file_id JOIN context ON context.id = {table}.context_id"
+                )
+                for context, path in db.execute(query):
+                    found.setdefault(context, set()).add(path)
+    except sqlite3.Error:
+        return None
+    return found
+
+
+def copy_contexts(source: str, target: str, keep: Callable[[str], bool]) -> bool:
+    """Copy the data file ``source`` to ``target`` with only the contexts ``keep`` accepts.
+
+    coverage.py's schema 7 (documented in its "dbschema" page) as SQL, so that nothing is
+    decoded and re-encoded; ``False`` (and no ``target``) when the file is not laid out as known.
+    """
+    if SCHEMA_VERSION != 7:
+        return False
+    shutil.copyfile(source, target)
+    try:
+        with contextlib.closing(sqlite3.connect(target)) as db:
+            if _schema(db) != 7:
+                raise sqlite3.DatabaseError("another schema")
+            gone = [(i,) for i, context in db.execute("SELECT id, context FROM context") if not keep(context)]
+            with db:
+                db.executemany("DELETE FROM arc WHERE context_id = ?", gone)
+                db.executemany("DELETE FROM line_bits WHERE context_id = ?", gone)
+                db.executemany("DELETE FROM context WHERE id = ?", gone)
+                db.execute(
+                    "DELETE FROM file WHERE id NOT IN (SELECT file_id FROM arc UNION SELECT file_id FROM line_bits)"
+                )
+                db.execute("DELETE FROM tracer WHERE file_id NOT IN (SELECT id FROM file)")
+    except sqlite3.Error:
+        os.unlink(target)
+        return False
+    return True
+
+
+def _schema(db: sqlite3.Connection) -> int | None:
+    row = db.execute("SELECT version FROM coverage_schema").fetchone()
+    return int(row[0]) if row else None
 
 
 def _query_contexts(data: CoverageData, has_arcs: bool) -> dict[str, dict[str, list[Any]]]:
