@@ -1,4 +1,4 @@
-"""Small helpers every layer shares, each written once: TOML reading, hints, versions, source files.
+"""Small helpers every layer shares, each written once: TOML reading, hints, versions, numbers, file walks.
 
 Pure and cheap to import (no pytest, no coverage.py): the configuration, the gates, the
 CLI and the plugin may all use it.
@@ -10,7 +10,7 @@ import difflib
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +29,14 @@ __all__ = [
     "close_match",
     "did_you_mean",
     "find_version",
+    "is_python_file",
+    "number_text",
+    "plain_number",
     "read_toml",
     "skipped_dir",
     "tomllib",
     "version_at_least",
+    "walk_files",
 ]
 
 #: The suffixes of Python source files (stubs included).
@@ -46,6 +50,50 @@ SKIPPED_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "venv"
 def skipped_dir(parent: str, name: str) -> bool:
     """Whether a walk of the sources skips folder ``name`` inside ``parent``."""
     return name.startswith(".") or name in SKIPPED_DIRS or os.path.isfile(os.path.join(parent, name, "pyvenv.cfg"))
+
+
+def walk_files(
+    roots: Iterable[str | os.PathLike[str]],
+    keep: Callable[[str], bool],
+    skip_dir: Callable[[str, str], bool] = skipped_dir,
+) -> Iterator[str]:
+    """Every file at or below ``roots`` whose name ``keep`` accepts, folder by folder in sorted order.
+
+    The one walk of a tree the package makes. A root that is a file is given when ``keep``
+    accepts its name; folders ``skip_dir(parent, name)`` refuses are not entered (by default
+    :func:`skipped_dir`: hidden folders, caches, virtual environments). Callers differ only
+    in what they keep, because they look for different things: the components' files for
+    ownership and the type checkers' inputs are ``.py`` and ``.pyi`` (:data:`PYTHON_SUFFIXES`:
+    a stub is source to a type checker); the files coverage.py measures are ``.py`` and
+    ``.pyw`` (a stub never runs); ``init``'s test files are those matching pytest's
+    ``python_files``, in folders that belong to the project.
+    """
+    for root in roots:
+        top = os.fspath(root)
+        if os.path.isfile(top):
+            if keep(os.path.basename(top)):
+                yield top
+            continue
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not skip_dir(folder, d))
+            for name in sorted(files):
+                if keep(name):
+                    yield os.path.join(folder, name)
+
+
+def is_python_file(name: str) -> bool:
+    """Whether a file named ``name`` is Python source or a stub (:data:`PYTHON_SUFFIXES`)."""
+    return name.endswith(PYTHON_SUFFIXES)
+
+
+def plain_number(value: float) -> int | float:
+    """A number as a user writes it: ``70`` for 70.0, ``72.5`` for 72.5 (thresholds, baseline percents)."""
+    return int(value) if value == int(value) else value
+
+
+def number_text(value: float) -> str:
+    """:func:`plain_number` as text: ``70``, ``72.5``."""
+    return f"{plain_number(value)}"
 
 
 def close_match(value: str, choices: Sequence[str]) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from ._util import did_you_mean, read_toml
+from ._util import did_you_mean, number_text, plain_number, read_toml
 from .errors import MISSING, ConfigError
 from .gates.config import DEFAULT_TIMEOUT, GateConfig
 from .gates.registry import BUILTIN_GATES, BY_NAME
@@ -394,16 +394,12 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: di
         if level.coverage < previous.coverage:
             raise reader.error(
                 f"{TABLE}.levels.{level.name}.coverage",
-                _num(level.coverage),
-                f"is below {previous.name}'s {_num(previous.coverage)}",
+                plain_number(level.coverage),
+                f"is below {previous.name}'s {number_text(previous.coverage)}",
                 "thresholds must not go down the ladder",
             )
         previous = level
     return ladder
-
-
-def _num(value: float) -> int | float:
-    return int(value) if value == int(value) else value
 
 
 def _components(reader: _Reader, raw: Any, default_from: CoverageSource) -> tuple[ComponentConfig, ...]:

@@ -26,18 +26,27 @@ CACHE_KEY = "tta-maturity/last-report"
 FULL_CACHE_KEY = "tta-maturity/last-full-report"
 
 
-def find_project(project: str | None) -> Path:
-    """The project's pyproject.toml: in folder ``project``, or the nearest one at or above the working directory."""
+def find_project(project: str | None, *, to_create: bool = False) -> Path:
+    """The project's pyproject.toml: in folder ``project`` (``--project``), or the nearest one at or above
+    the working directory (:func:`.config.find_pyproject`).
+
+    Every command finds its project here. ``to_create`` (``init``) accepts a pyproject.toml that does
+    not exist yet: in ``project``, else in the working directory when none is found above it.
+    """
     if project is not None:
         folder = Path(project)
         if not folder.is_dir():
             raise UsageError(f"--project {project}: no such folder")
+        if to_create:
+            return folder.resolve() / "pyproject.toml"
         candidate = folder / "pyproject.toml"
         if not candidate.is_file():
             raise UsageError(f"--project {project}: no pyproject.toml there; run 'tta-maturity init' in it first")
         return candidate.resolve()
     found = find_pyproject(Path.cwd())
     if found is None:
+        if to_create:
+            return Path.cwd().resolve() / "pyproject.toml"
         raise UsageError(f"no pyproject.toml in {Path.cwd()} or any folder above it; pass --project DIR")
     return found
 

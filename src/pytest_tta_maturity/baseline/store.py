@@ -41,7 +41,7 @@ from typing import Any, cast
 
 from coverage.results import should_fail_under
 
-from .._util import version_at_least
+from .._util import number_text, version_at_least
 from ..config import COVERAGE_FROM, MaturityConfig
 from ..errors import BaselineError, display_path
 from ..model import (
@@ -124,7 +124,7 @@ class CoverageRecord:
 
     def __str__(self) -> str:
         """``65.22% (32 uncovered)``."""
-        return f"{_percent(self.percent)}% ({self.uncovered} uncovered)"
+        return f"{number_text(self.percent)}% ({self.uncovered} uncovered)"
 
 
 def drops(now: CoverageRecord, base: CoverageRecord) -> bool:
@@ -436,7 +436,3 @@ def for_config(cfg: MaturityConfig, version: str) -> tuple[Baseline | None, list
         for name in gone
     ]
     return base, warnings
-
-
-def _percent(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value}"

@@ -153,9 +153,17 @@ class Report:
 
     @property
     def failed(self) -> bool:
-        """Whether the run fails: a test failed, or a component is below its level without holding its
-        baseline (unless warn-only)."""
-        return self.tests_failed > 0 or (bool(self.failing) and not self.warn_only)
+        """Whether the run fails (exit status 1; ``failed`` in the JSON): a test failed, or
+        :attr:`levels_fail_run`. Not to be confused with :attr:`failing`, the components below their level."""
+        return self.tests_failed > 0 or self.levels_fail_run
+
+    @property
+    def levels_fail_run(self) -> bool:
+        """Whether the levels fail the run: some component is :attr:`failing` and the run is not warn-only.
+
+        The one place this is decided: :attr:`failed` (``check``, ``status``) and the verdict's
+        "(warn only)" read it, and the plugin's exit status should (``pytest_sessionfinish``)."""
+        return bool(self.failing) and not self.warn_only
 
     #: coverage.py's measurement core ("ctrace", "sysmon", "pytrace") and version; "" when not known
     coverage_core: str = ""

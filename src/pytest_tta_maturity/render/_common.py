@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from .._util import number_text
 from ..gates.registry import BUILTIN_GATES
 from ..model import COVERAGE_SOURCES, ComponentResult, CoverageFigures, CoverageSource, NewCode, NewCodeRun, Report
-from ..model.blockers import threshold_text
 from ..model.results import NO_NEW_CODE, source_name
 
 _INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -141,8 +141,8 @@ def statements_text(count: int) -> str:
     return f"{count} statement" if count == 1 else f"{count} statements"
 
 
-number = threshold_text
-"""``70`` for 70.0, ``72.5`` for 72.5: thresholds as a user writes them."""
+number = number_text
+"""``70`` for 70.0, ``72.5`` for 72.5: thresholds as a user writes them (:func:`.._util.number_text`)."""
 
 
 def gate_text(comp: ComponentResult, gate: str) -> str:
@@ -281,7 +281,7 @@ def verdict(report: Report) -> str:
         if held:
             parts.append(held_sentence(report).removesuffix("."))
         sentence = "; ".join(parts) + "."
-        if failing and report.warn_only:
+        if failing and not report.levels_fail_run:
             sentence += " (warn only)"
     if report.tests_failed:
         plural = "test" if report.tests_failed == 1 else "tests"
