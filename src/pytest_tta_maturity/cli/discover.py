@@ -145,7 +145,7 @@ class Layout:
         """Why ``folder`` holds no component's code (test helpers, omitted from coverage), or ``None``."""
         if any(fnmatch.fnmatch(folder.name, p.removesuffix(".py")) for p in self.test_patterns if p.endswith(".py")):
             return "test helpers (named like a test file), not a component"
-        files = sorted(folder.rglob("*.py"))
+        files = python_files_below(folder)
         if self.omit and files and all(self.omitted(f) for f in files):
             return "left out by [tool.coverage.run] omit, not a component"
         return None
@@ -171,7 +171,7 @@ def _has_python(folder: Path) -> bool:
 
 def code_lines(path: Path) -> int:
     """Lines that are neither blank nor comments, in a file or every Python file below a folder."""
-    files = [path] if path.is_file() else sorted(path.rglob("*.py"))
+    files = python_files_below(path)
     total = 0
     for file in files:
         try:
@@ -182,7 +182,12 @@ def code_lines(path: Path) -> int:
     return total
 
 
-def _python_files(path: Path) -> list[Path]:
+def python_files_below(path: Path) -> list[Path]:
+    """``path`` itself when it is a file, else every ``.py`` file below it, none skipped.
+
+    Unlike :func:`.._util.walk_files` this looks into every folder: it counts and reads a unit
+    ``init`` has already chosen (hidden and cache folders were left out when choosing it).
+    """
     return [path] if path.is_file() else sorted(path.rglob("*.py"))
 
 
@@ -369,7 +374,7 @@ def _coupled(container: _Container, layout: Layout) -> bool:
             owners.update(dict.fromkeys(layout.names(unit), index))
     coupled = 0
     for index, member in enumerate(members):
-        for file in (f for unit in member for f in _python_files(unit)):
+        for file in (f for unit in member for f in python_files_below(unit)):
             if layout.is_test(file.name):
                 continue
             try:
