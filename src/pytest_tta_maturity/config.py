@@ -19,7 +19,7 @@ from .errors import MISSING, ConfigError
 from .gates.config import DEFAULT_TIMEOUT, GateConfig
 from .gates.registry import BUILTIN_GATES, BY_NAME
 from .ladder import DEFAULT_LADDER, LEVEL_NAMES, Ladder
-from .model import CoverageSource
+from .model import CoverageSource, GatesMode
 
 TABLE = "tool.tta-maturity"
 
@@ -104,9 +104,9 @@ class MaturityConfig:
         return [g for g in dict.fromkeys(order) if g in needed]
 
     def gates_checked(
-        self, components: Sequence[ComponentConfig] | None = None, mode: str = "all"
+        self, components: Sequence[ComponentConfig] | None = None, mode: str = GatesMode.ALL
     ) -> dict[str, list[str]]:
-        """The tool gates run over each component's files, in ladder order.
+        """The tool gates run over each component's files, in ladder order (``mode``: a :class:`GatesMode`).
 
         ``all``: every gate of the ladder over every component, so that each
         component's real level is known. ``declared``: a gate runs only when some
@@ -115,7 +115,7 @@ class MaturityConfig:
         already holds the next level shows up as ready to promote).
         """
         comps = self.components if components is None else components
-        if mode == "all":
+        if mode == GatesMode.ALL:
             every = [g for g in self.ladder.levels[-1].gates if g != "tests"]
             return {comp.name: list(every) for comp in comps}
         needed = [g for g in self.gates_needed(comps) if g != "tests"]

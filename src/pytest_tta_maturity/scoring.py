@@ -19,6 +19,7 @@ from .model import (
     Finding,
     GateOutcome,
     GateResult,
+    GatesMode,
     NewCode,
     NewCodeRun,
     Report,
@@ -72,7 +73,7 @@ def gate_results(
     outcomes: Mapping[str, GateOutcome],
     *,
     no_gates: bool = False,
-    mode: str = "all",
+    mode: str = GatesMode.ALL,
 ) -> dict[str, dict[str, GateResult]]:
     """Bucket each gate's single outcome into per-component gate states.
 
@@ -99,11 +100,11 @@ def gate_results(
             if no_gates:
                 states[gate] = GateResult("skipped", message=NO_GATES_MESSAGE)
             elif gate not in checked[comp.name] or outcome is None:
-                states[gate] = GateResult("skipped", message=DECLARED_MESSAGE if mode == "declared" else "not run")
+                states[gate] = GateResult(
+                    "skipped", message=DECLARED_MESSAGE if mode == GatesMode.DECLARED else "not run"
+                )
             elif outcome.error:
-                # The gate's name is the key of its state: its message need not repeat it.
-                message = outcome.error.removeprefix(f"{gate}: ")
-                states[gate] = GateResult("error", message=message, tool=outcome.tool)
+                states[gate] = GateResult("error", message=outcome.error, tool=outcome.tool)
             elif outcome.findings is None:
                 status = "pass" if outcome.passed else "fail"
                 message = "" if outcome.passed else "command failed"
@@ -374,7 +375,7 @@ def score(
     partial_reason: str = "",
     partial_kind: str = "",
     no_gates: bool = False,
-    gates_mode: str = "all",
+    gates_mode: str = GatesMode.ALL,
     tests_failed: int = 0,
     warn_only: bool = False,
     version: str,
@@ -406,7 +407,7 @@ def score(
         partial_reason=partial_reason,
         partial_kind=partial_kind if partial else "",
         gates_run=not no_gates,
-        gates_mode=gates_mode,
+        gates_mode=GatesMode(gates_mode).value,  # the report keeps the plain string (JSON)
         tests_failed=tests_failed,
         warn_only=warn_only,
         levels=list(cfg.ladder.names),

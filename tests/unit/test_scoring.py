@@ -198,7 +198,7 @@ def test_gate_results_bucket_findings_by_path(cfg: MaturityConfig) -> None:
     ]
     outcomes = {
         "lint": GateOutcome("lint", tool="ruff 0.17", findings=findings),
-        "types": GateOutcome("types", error="types: pyright is not installed; pip install pyright"),
+        "types": GateOutcome("types", error="pyright is not installed; pip install pyright"),
     }
     files = {"lint": [], "types": []}
     results = gate_results(cfg, cfg.components, files, outcomes)

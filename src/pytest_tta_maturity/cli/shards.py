@@ -13,7 +13,7 @@ from .. import __version__
 from ..config import ComponentConfig, MaturityConfig
 from ..errors import CoverageDataError, display_path
 from ..measure.contexts import Attribution
-from ..model import CoverageFigures, GateResult, Report, TestCounts
+from ..model import CoverageFigures, GateResult, GatesMode, Report, TestCounts
 from ..newcode import attach
 from ..partial import SLICE_KINDS, Partial, PartialKind
 from ..project import load_report, now
@@ -207,7 +207,7 @@ def combine_shards(
         partial_reason=partial.reason if partial else "",
         partial_kind=partial.kind.value if partial else "",
         no_gates=all(not r.gates_run for _, r in shards),
-        gates_mode="declared" if any(r.gates_mode == "declared" for _, r in shards) else "all",
+        gates_mode=GatesMode.DECLARED if any(r.gates_mode == GatesMode.DECLARED for _, r in shards) else GatesMode.ALL,
         tests_failed=sum(r.tests_failed for _, r in shards),
         warn_only=warn_only,
         version=__version__,

@@ -6,7 +6,16 @@ import re
 
 from .._util import number_text
 from ..gates.registry import BUILTIN_GATES
-from ..model import COVERAGE_SOURCES, ComponentResult, CoverageFigures, CoverageSource, NewCode, NewCodeRun, Report
+from ..model import (
+    COVERAGE_SOURCES,
+    ComponentResult,
+    CoverageFigures,
+    CoverageSource,
+    GatesMode,
+    NewCode,
+    NewCodeRun,
+    Report,
+)
 from ..model.results import NO_NEW_CODE, source_name
 
 _INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -213,7 +222,7 @@ def run_notes(report: Report) -> list[str]:
         notes.append(f"Partial run{reason}: coverage is not judged.")
     if not report.gates_run:
         notes.append("Tool gates were not run (--tta-maturity-no-gates): scored on coverage and tests only.")
-    elif report.gates_mode == "declared":
+    elif report.gates_mode == GatesMode.DECLARED:
         notes.append("Only the gates of the declared levels and the level above ran (--tta-maturity-gates=declared).")
     return notes
 

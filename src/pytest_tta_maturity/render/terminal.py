@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import ComponentResult, CoverageSource, Report
+from ..model import ComponentResult, CoverageSource, GatesMode, Report
 from ..newcode import shown
 from ._common import (
     OTHER_SOURCES,
@@ -91,7 +91,7 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
                 lines.append(f"  {comp.name}: new lines no test ran: {shown(uncovered)}")
     if not report.gates_run:
         lines.append("tool gates skipped (--tta-maturity-no-gates): scored on coverage and tests only")
-    elif report.gates_mode == "declared":
+    elif report.gates_mode == GatesMode.DECLARED:
         lines.append("gates of the declared levels and the level above only (--tta-maturity-gates=declared)")
     groups = undetermined_groups(report)
     if groups:
