@@ -7,11 +7,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from coverage.results import should_fail_under
-
 from .bucketing import Bucketer
 from .config import ComponentConfig, MaturityConfig
 from .ladder import Level
+from .measure.coverage_adapter import short_of
 from .model import (
     Blocker,
     ComponentResult,
@@ -187,7 +186,7 @@ def _coverage_check(figures: CoverageFigures, needed: float, level: str, *, part
         )
         reason = f"{what} ({note})" if note else what
         return _Check("coverage", False, False, True, coverage_blocker(figures, needed, level), reason)
-    if should_fail_under(judged.raw_percent, needed, judged.precision):
+    if short_of(judged.raw_percent, needed, judged.precision):
         return _Check("coverage", False, blocker=coverage_blocker(figures, needed, level))
     return _Check("coverage", held=True)
 
@@ -228,7 +227,7 @@ def _new_code_checks(new: NewCode | None, level: Level, *, partial: str | None) 
             checks.append(_Check(name, False, False, True, blocker, reason))
         elif not new.statements or new.raw_percent is None:
             checks.append(_Check(name, held=True))
-        elif should_fail_under(new.raw_percent, needed, new.precision):
+        elif short_of(new.raw_percent, needed, new.precision):
             blocker = Blocker(
                 name,
                 "new_code",

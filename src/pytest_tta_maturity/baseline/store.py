@@ -39,11 +39,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
-from coverage.results import should_fail_under
-
 from .._util import number_text, version_at_least
 from ..config import COVERAGE_FROM, MaturityConfig
 from ..errors import BaselineError, display_path
+from ..measure.coverage_adapter import short_of
 from ..model import (
     BaselineResult,
     ComponentResult,
@@ -341,7 +340,7 @@ def unrecordable(comp: ComponentResult, required: Sequence[str]) -> list[str]:
 def coverage_blocks(comp: ComponentResult) -> bool:
     """Whether the judged coverage is below the declared level's threshold (as coverage.py rounds it)."""
     figures = comp.coverage.judged()
-    return figures.measured and bool(should_fail_under(figures.raw_percent, comp.threshold, figures.precision))
+    return figures.measured and short_of(figures.raw_percent, comp.threshold, figures.precision)
 
 
 def compare(
