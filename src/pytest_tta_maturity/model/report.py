@@ -72,7 +72,9 @@ class ComponentResult:
 
     @property
     def failing(self) -> bool:
-        """Whether this component fails the run: below its level and not holding a baseline."""
+        """Whether this component counts against the run: below its level and not holding a baseline.
+
+        It fails the run unless the run is warn-only (:attr:`Report.levels_fail_run`)."""
         return self.meets is False and not self.held_by_baseline
 
     @property
@@ -198,7 +200,9 @@ class Report:
 
     @property
     def failing(self) -> list[ComponentResult]:
-        """Components below their declared level that do not hold a baseline: they fail the run."""
+        """Components below their declared level that do not hold a baseline (a list, not a yes/no).
+
+        They fail the run unless it is warn-only; :attr:`failed` says whether the run fails."""
         return [c for c in self.components if c.failing]
 
     @property

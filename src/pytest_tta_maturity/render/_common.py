@@ -269,7 +269,7 @@ def not_judged_why(report: Report) -> str:
     return " and ".join(reasons) or "a requirement was not measured"
 
 
-def verdict(report: Report) -> str:
+def verdict_sentence(report: Report) -> str:
     """The run's verdict in one sentence, the same in every format (the terminal's last line included).
 
     Failed tests first; then how many components meet their declared levels, which are
@@ -300,7 +300,7 @@ def verdict(report: Report) -> str:
 
 def verdict_line(report: Report) -> str:
     """``FAILED: 1 test failed or errored. All 3 components meet their declared levels.``"""
-    return f"{status_word(report)}: {verdict(report)}"
+    return f"{status_word(report)}: {verdict_sentence(report)}"
 
 
 def line_ranges(lines: list[int]) -> list[tuple[int, int]]:

@@ -31,7 +31,7 @@ from ._common import (
     sources_absent,
     sources_summary,
     status_word,
-    verdict,
+    verdict_sentence,
 )
 
 STYLE = """
@@ -176,7 +176,7 @@ def render(report: Report) -> str:
         "</head>",
         "<body>",
         "<h1>tta-maturity</h1>",
-        f'<p class="verdict {"pass" if passed else "fail"}">{status_word(report)}: {esc(verdict(report))}</p>',
+        f'<p class="verdict {"pass" if passed else "fail"}">{status_word(report)}: {esc(verdict_sentence(report))}</p>',
     ]
     notes = run_notes(report) + [as_sentence(text) for text in sources_absent(report)]
     body = [f'<p class="note">{esc(note)}</p>' for note in notes]

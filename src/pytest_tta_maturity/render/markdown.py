@@ -30,7 +30,7 @@ from ._common import (
     sources_absent,
     status_word,
     undetermined_groups,
-    verdict,
+    verdict_sentence,
 )
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -50,7 +50,7 @@ def _row(cells: list[str]) -> str:
 def render(report: Report) -> str:
     """The whole report as Markdown text (ends with a newline)."""
     gates = gate_names(report)
-    lines = ["## tta-maturity", "", f"**{status_word(report)}**: {escape(verdict(report))}", ""]
+    lines = ["## tta-maturity", "", f"**{status_word(report)}**: {escape(verdict_sentence(report))}", ""]
     notes = run_notes(report) + [as_sentence(text) for text in sources_absent(report)]
     lines.extend(f"> {escape(note)}" for note in notes)
     if notes:

@@ -66,9 +66,13 @@ def _blockers_cell(comp: ComponentResult) -> str:
     return f"{baseline_text(comp)}: {blockers}"
 
 
-def verdict(report: Report) -> str:
-    """The last line: ``tta-maturity: FAILED: `` and the sentence every format writes."""
+def closing_line(report: Report) -> str:
+    """The section's closing line: ``tta-maturity: FAILED: `` and the sentence every format writes."""
     return f"tta-maturity: {verdict_line(report)}"
+
+
+#: The old name, still called by ``plugin.pytest_unconfigure``; remove it once that calls :func:`closing_line`.
+verdict = closing_line
 
 
 def verdict_goes_last(report: Report) -> bool:
@@ -117,5 +121,5 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
         if comp is not None:
             lines.append(f"ready to promote: {name} ({comp.declared} -> {comp.achieved})")
     if with_verdict:
-        lines.append(verdict(report))
+        lines.append(closing_line(report))
     return lines
