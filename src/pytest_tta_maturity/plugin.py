@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import glob
+import json
 import os
 import sys
 import time
 import warnings
 import weakref
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -28,6 +29,11 @@ from coverage.exceptions import CoverageException
 from . import __version__, hookspecs
 from ._util import did_you_mean
 from .activation import GATES_MODES, enabled, pyproject_path
+from .affected import record as affected_record
+from .affected.data import files_by_test, write_taken
+from .affected.imports import ImportGraph, imported_modules
+from .affected.select import DEFAULT_IGNORE, Decision, decide
+from .affected.snapshot import Snapshot, take
 from .baseline import store as baseline
 from .baseline.store import Baseline
 from .bucketing import Bucketer, component_files
@@ -38,13 +44,13 @@ from .gates.runner import RunningGates, start_gates
 from .hookspecs import extra_gates
 from .measure.analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
 from .measure.analysis import start as start_analysis
-from .measure.contexts import Attribution, label, unavailable
+from .measure.contexts import Attribution, test_label, unavailable
 from .measure.coverage_adapter import VERSION as COVERAGE_VERSION
 from .measure.coverage_adapter import measurement_core, records_contexts
 from .measure.figures import measure_components
-from .model import CoverageFigures, GateResult, NewCodeRun, Outcome, Report, TestCounts
+from .model import AffectedRun, CoverageFigures, GateResult, NewCodeRun, Outcome, Report, TestCounts
 from .newcode import attach
-from .partial import Partial, RunFacts, Selection, partial_run
+from .partial import Partial, RunFacts, Selection, partial_run, selecting_options
 from .project import CACHE_KEY, FULL_CACHE_KEY, now
 from .render import formats, terminal
 from .scoring import gate_results, score
@@ -93,6 +99,27 @@ class State:
     refused: bool = False
     #: the change new code is judged against (``--tta-maturity-new-code``)
     change: Change | None = None
+    #: what this run keeps for the next affected run (``None``: it keeps nothing)
+    recording: Recording | None = None
+    #: ``--tta-maturity-affected`` (or its ini key) asked for an affected run
+    affected_asked: bool = False
+    #: the affected run's decision; its ``fallback`` says why everything runs
+    decision: Decision | None = None
+    record: affected_record.Record | None = None
+    #: the recorded tests this process (or, on the controller, its workers) took from the record
+    taken: set[str] = field(default_factory=lambda: set[str]())
+
+
+@dataclass
+class Recording:
+    """Where the record goes and what the project held when the run started."""
+
+    folder: Path
+    root: Path
+    files: Snapshot
+    commit: str
+    environment: dict[str, str]
+    created: str
 
 
 STATE = pytest.StashKey[State]()
@@ -147,15 +174,21 @@ def _gates_mode(config: pytest.Config, namespace: Any) -> str:
         return str(option)
     value = str(config.getini("tta_maturity_gates") or "all").strip()
     if value not in GATES_MODES:
-        inipath = config.inipath
-        where = "the configuration file" if inipath is None else inipath.name
-        if inipath is not None:
-            where += {"pyproject.toml": ": [tool.pytest.ini_options]", "setup.cfg": ": [tool:pytest]"}.get(
-                inipath.name, ": [pytest]"
-            )
         choices = " or ".join(f"'{m}'" for m in GATES_MODES)
-        raise pytest.UsageError(f"{where} tta_maturity_gates = {value!r}: is not a gates mode; use {choices}")
+        raise pytest.UsageError(
+            f"{_ini_place(config)} tta_maturity_gates = {value!r}: is not a gates mode; use {choices}"
+        )
     return value
+
+
+def _ini_place(config: pytest.Config) -> str:
+    """Where pytest read its ini keys: ``pyproject.toml: [tool.pytest.ini_options]``, ``tox.ini: [pytest]``..."""
+    inipath = config.inipath
+    if inipath is None:
+        return "the configuration file"
+    return inipath.name + {"pyproject.toml": ": [tool.pytest.ini_options]", "setup.cfg": ": [tool:pytest]"}.get(
+        inipath.name, ": [pytest]"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -173,14 +206,145 @@ def pytest_configure(config: pytest.Config) -> None:
     state.project_selection = _project_selection(config)
     if not _is_worker(config):
         state.change = _change(config, state)
+        _plan_affected(config, state)
+    else:
+        given = cast(dict[str, Any], getattr(config, "workerinput", {})).get(TAKE_KEY)
+        if given:
+            state.decision = Decision(take=frozenset(str(n) for n in given))
     for spec in state.report_specs:
         try:
             formats.parse_spec(spec)
         except MaturityError as exc:
             raise pytest.UsageError(str(exc)) from None
     config.pluginmanager.register(_Recorder(state), "tta-maturity-recorder")
+    if state.decision is not None and state.decision.take:
+        config.pluginmanager.register(_Taker(state), "tta-maturity-affected")
+        if not _is_worker(config):
+            config.pluginmanager.register(_Merger(state), "tta-maturity-affected-merge")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHooks(state), "tta-maturity-xdist")
+
+
+TAKE_KEY = "tta_maturity_take"
+
+
+def _affected_asked(config: pytest.Config) -> bool:
+    """``--tta-maturity-affected``, or the ini key ``tta_maturity_affected`` (checked: ``true`` or ``false``)."""
+    if getattr(config.option, "tta_maturity_affected", False):
+        return True
+    value = str(config.getini("tta_maturity_affected") or "false").strip()
+    if value.lower() in ("true", "1", "yes", "on"):
+        return True
+    if value.lower() in ("false", "0", "no", "off", ""):
+        return False
+    raise pytest.UsageError(
+        f"{_ini_place(config)} tta_maturity_affected = {value!r}: is not a boolean; use true or false"
+    )
+
+
+def _plan_affected(config: pytest.Config, state: State) -> None:
+    """Take the snapshot a record needs; for an affected run, decide which recorded tests it takes."""
+    state.affected_asked = asked = _affected_asked(config)
+    cache = cast("pytest.Cache | None", getattr(config, "cache", None))  # absent under -p no:cacheprovider
+    cov = _pytest_cov(config)
+    contexts, why = _contexts_mode(config)
+    if cache is None or cov is None or not contexts:
+        if asked:
+            why = "pytest's cache is off (-p no:cacheprovider)" if cache is None else why
+            state.decision = Decision(fallback=f"per-test coverage cannot be recorded: {why}")
+        return
+    started = time.perf_counter()
+    root = state.cfg.root
+    outputs = {str((config.invocation_params.dir / path).resolve()) for path in _report_paths(state)}
+    files, commit = take(root, lambda path: _not_project_input(path, root, outputs))
+    environment = affected_record.environment(root=root, files=files, coverage=_coverage_settings(cov))
+    folder = cache.mkdir(affected_record.FOLDER)
+    state.recording = Recording(folder, root, files, commit, environment, now())
+    if asked:
+        state.decision = _decision(config, state, state.recording)
+    state.timings["affected_plan"] = time.perf_counter() - started
+
+
+def _report_paths(state: State) -> list[str]:
+    specs = [formats.parse_spec(spec) for spec in state.report_specs]
+    return [path for _fmt, path in specs if path and path != formats.STDOUT]
+
+
+def _not_project_input(path: str, root: Path, outputs: set[str]) -> bool:
+    """Files a run writes itself (coverage data, this run's reports): never a change to its inputs."""
+    return Path(path).name.startswith(".coverage") or str(root / path) in outputs
+
+
+def _coverage_settings(cov: Any) -> dict[str, Any]:
+    """coverage.py's version, core and the options that shape its data (part of the environment key)."""
+    names = ("branch", "source", "include", "omit", "plugins", "context", "relative_files", "timid", "concurrency")
+    found: dict[str, Any] = {"version": COVERAGE_VERSION, "core": measurement_core(cov)}
+    for name in names:
+        with contextlib.suppress(Exception):
+            found[name] = cov.get_option(f"run:{name}")
+    return found
+
+
+def _decision(config: pytest.Config, state: State, recording: Recording) -> Decision:
+    """Which recorded tests this run takes from the record, or why everything runs."""
+    facts = RunFacts(
+        options=_selection(config.option),
+        project=state.project_selection,
+        invocation_dir=str(config.invocation_params.dir),
+        default_paths=_default_paths(config, state.project_selection),
+        failed_last_time=bool(state.last_failed),
+        deselected=1,
+    )
+    chosen = selecting_options(facts)
+    if chosen:
+        return Decision(fallback=f"tests are selected on the command line ({', '.join(chosen)})")
+    record, why = affected_record.load(recording.folder)
+    if record is None:
+        return Decision(fallback=why or "there is no record of an earlier run yet (this run makes one)")
+    for part, value in recording.environment.items():
+        if record.environment.get(part) != value:
+            return Decision(fallback=f"the record was made under another environment ({part} changed)")
+    state.record = record
+    patterns = [str(p) for p in cast(list[Any], config.getini("tta_maturity_affected_ignore") or [])]
+    root = state.cfg.root
+    try:
+        prefix = config.rootpath.relative_to(root).as_posix()
+    except ValueError:
+        return Decision(fallback=f"pytest's rootdir {config.rootpath} is outside the project {root}")
+    return decide(
+        record,
+        recording.files,
+        ignore=patterns or DEFAULT_IGNORE,
+        imports=lambda: _import_graph(recording, record.files),
+        prefix="" if prefix == "." else prefix,
+    )
+
+
+IMPORTS_NAME = "imports.json"
+
+
+def _import_graph(recording: Recording, gone: Iterable[str]) -> ImportGraph:
+    """Every Python file's imports, read once per content (kept beside the record)."""
+    cache_file = recording.folder / IMPORTS_NAME
+    try:
+        known = cast(dict[str, list[str]], json.loads(cache_file.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        known = {}
+    imports: dict[str, list[str]] = {}
+    kept: dict[str, list[str]] = {}
+    for path, content in recording.files.items():
+        if not path.endswith(".py"):
+            continue
+        found = known.get(content)
+        if found is None:
+            try:
+                found = imported_modules(Path(recording.root, path).read_bytes(), path)
+            except OSError:
+                found = []
+        imports[path] = kept[content] = found
+    with contextlib.suppress(OSError):
+        cache_file.write_text(json.dumps(kept, separators=(",", ":")), encoding="utf-8")
+    return ImportGraph(imports, also=[p for p in gone if p.endswith(".py") and p not in imports])
 
 
 def _change(config: pytest.Config, state: State) -> Change | None:
@@ -292,6 +456,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             "deselected": state.deselected,
             "tested": sorted(state.tested),
             "failed_last_time": state.failed_last_time,
+            "taken": sorted(state.taken),
             "contexts": state.contexts,
             "contexts_note": state.contexts_note,
         }
@@ -328,27 +493,21 @@ def _record_contexts(config: pytest.Config, state: State) -> None:
     """Switch coverage.py's context to the running test's components, in the process running the tests."""
     state.contexts, state.contexts_note = _contexts_mode(config)
     if state.contexts == "tta-maturity":
-        labels = {nodeid: label(owners) for nodeid, owners in state.attribution.items()}
-        config.pluginmanager.register(_ContextSwitcher(_pytest_cov(config), labels), "tta-maturity-contexts")
+        config.pluginmanager.register(_ContextSwitcher(_pytest_cov(config), state.attribution), "tta-maturity-contexts")
 
 
 class _ContextSwitcher:
-    """Switches coverage.py's dynamic context when the running test's components change (not per phase)."""
+    """Switches coverage.py's dynamic context to each test's label (its components and its id; not per phase)."""
 
-    def __init__(self, cov: Any, labels: dict[str, str]) -> None:
+    def __init__(self, cov: Any, attribution: dict[str, list[str]]) -> None:
         self.cov = cov
-        self.labels = labels
-        self.unattributed = label(())
-        self.current: str | None = None
+        self.attribution = attribution
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
         """Switch before the test's setup, so that its fixtures count for its components."""
-        wanted = self.labels.get(item.nodeid, self.unattributed)
-        if wanted != self.current:
-            with contextlib.suppress(CoverageException):  # coverage stopped (e.g. by the test itself)
-                self.cov.switch_context(wanted)
-            self.current = wanted
+        with contextlib.suppress(CoverageException):  # coverage stopped (e.g. by the test itself)
+            self.cov.switch_context(test_label(self.attribution.get(item.nodeid, ()), item.nodeid))
         return (yield)
 
 
@@ -364,7 +523,11 @@ class _Recorder:
             self.state.collect_errors += 1
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
-        """Count deselected tests (on xdist workers too: they collect), and whose tests they are."""
+        """Count deselected tests (on xdist workers too: they collect), and whose tests they are.
+
+        The tests an affected run takes from its record are no deselection: the run stays full.
+        """
+        items = [item for item in items if item.nodeid not in self.state.taken]
         self.state.deselected += len(items)
         for item in items:
             self.state.tested.update(str(name) for mark in item.iter_markers("component") for name in mark.args)
@@ -382,11 +545,71 @@ class _Recorder:
             self.state.outcomes[report.nodeid] = outcome
 
 
+class _Taker:
+    """An affected run's collection: the tests the record answers for are not run (this process collects)."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        """Leave out the recorded tests the change cannot affect (the rest, new tests included, run)."""
+        take = self.state.decision.take if self.state.decision is not None else frozenset[str]()
+        taken = [item for item in items if item.nodeid in take]
+        if taken:
+            self.state.taken.update(item.nodeid for item in taken)
+            items[:] = [item for item in items if item.nodeid not in self.state.taken]
+            config.hook.pytest_deselected(items=taken)
+
+
+class _Merger:
+    """On the scoring process: the taken tests' outcomes, and their coverage before pytest-cov combines its data."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
+        """Inside pytest-cov's own wrapper: its data is combined (and reported) after this returns."""
+        result = yield
+        state, record = self.state, self.state.record
+        if record is None or state.recording is None or not state.taken:
+            return result
+        started = time.perf_counter()
+        for nodeid in state.taken:
+            test = record.tests[nodeid]
+            state.outcomes[nodeid] = test.outcome
+            state.attribution[nodeid] = list(test.owners)
+        cov = _pytest_cov(session.config)
+        if cov is not None:
+            write_taken(
+                str(state.recording.folder / affected_record.DATA_NAME),
+                _data_file(session.config, cov),
+                state.taken,
+                str(cov.get_option("run:context") or ""),
+            )
+        state.timings["affected_merge"] = time.perf_counter() - started
+        return result
+
+
+def _data_file(config: pytest.Config, cov: Any) -> str:
+    """pytest-cov's data file (its parallel files are this name with a suffix), absolute."""
+    controller = getattr(config.pluginmanager.get_plugin("_cov"), "cov_controller", None)
+    base = str(getattr(controller, "topdir", None) or config.invocation_params.dir)
+    return os.path.abspath(os.path.join(base, str(cov.get_option("run:data_file"))))
+
+
 class _XdistHooks:
     """Hooks that exist only with pytest-xdist: gather what the workers saw."""
 
     def __init__(self, state: State) -> None:
         self.state = state
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """Hand each worker the recorded tests an affected run takes from the record."""
+        if self.state.decision is not None and self.state.decision.take:
+            cast(dict[str, Any], node.workerinput)[TAKE_KEY] = sorted(self.state.decision.take)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -400,6 +623,7 @@ class _XdistHooks:
         self.state.deselected = max(self.state.deselected, int(data.get("deselected", 0)))
         self.state.tested.update(str(name) for name in data.get("tested", ()))
         self.state.failed_last_time = self.state.failed_last_time or bool(data.get("failed_last_time", False))
+        self.state.taken.update(str(nodeid) for nodeid in data.get("taken", ()))
         if "contexts" in data and not self.state.contexts_note:  # one worker that could not record is enough
             self.state.contexts, self.state.contexts_note = str(data["contexts"]), str(data.get("contexts_note", ""))
 
@@ -446,6 +670,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if report.failing and not state.warn_only and session.exitstatus in (0, 5):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif state.taken and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.OK  # every test was taken from the record: a full run passed them
     started = time.perf_counter()
     report.created = report.created or now()
     try:
@@ -653,7 +879,7 @@ def _partial(session: pytest.Session, state: State) -> Partial | None:
         default_paths=_default_paths(config, state.project_selection),
         failed_last_time=state.failed_last_time,
         deselected=state.deselected,
-        collected=state.collected,
+        collected=state.collected + len(state.taken),
         ran=len(state.outcomes),
         collect_errors=state.collect_errors,
         stopped=stopped,
@@ -731,3 +957,51 @@ def _finish(session: pytest.Session, state: State) -> None:
     if state.coverage_core:
         state.report.coverage_core, state.report.coverage_version = state.coverage_core, COVERAGE_VERSION
     state.report.coverage_contexts = state.contexts
+    state.report.affected = _affected_run(state)
+    if not state.report.partial and not state.interrupted:
+        started = time.perf_counter()
+        _keep_record(session, state)
+        timings["record"] = time.perf_counter() - started
+
+
+def _affected_run(state: State) -> AffectedRun | None:
+    """What the report says of an affected run (``None`` when none was asked for)."""
+    decision = state.decision
+    if not state.affected_asked or decision is None:
+        return None
+    total = len(state.outcomes)
+    taken = len(state.taken)
+    if decision.fallback or state.record is None:
+        return AffectedRun(total, total, fallback=decision.fallback or "the record could not be used")
+    return AffectedRun(total - taken, total, state.record.created, state.record.commit[:12])
+
+
+def _keep_record(session: pytest.Session, state: State) -> None:
+    """Keep what the next affected run needs: per-test files and outcomes, content ids, the environment."""
+    recording, cov = state.recording, _pytest_cov(session.config)
+    if recording is None or cov is None or not state.contexts:
+        return
+    try:
+        data_file = str(cov.get_data().data_filename())
+        measured, ran = files_by_test(data_file, recording.root, str(cov.get_option("run:context") or ""))
+    except (CoverageException, OSError) as exc:
+        state.notes.append(f"no record was kept for affected runs: the coverage data cannot be read ({exc})")
+        return
+    tests = {
+        nodeid: affected_record.TestRecord(
+            outcome, tuple(state.attribution.get(nodeid, ())), tuple(sorted(ran.get(nodeid, ())))
+        )
+        for nodeid, outcome in state.outcomes.items()
+    }
+    made = affected_record.Record(
+        created=recording.created,
+        commit=recording.commit,
+        environment=recording.environment,
+        files=recording.files,
+        measured=measured,
+        tests=tests,
+    )
+    try:
+        affected_record.save(recording.folder, made, data_file)
+    except OSError as exc:
+        state.notes.append(f"no record was kept for affected runs: {exc}")

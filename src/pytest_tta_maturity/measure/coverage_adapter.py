@@ -44,6 +44,7 @@ __all__ = [
     "NotPython",
     "Numbers",
     "Prepared",
+    "by_context",
     "file_reporter",
     "measurement_core",
     "omit_patterns",
@@ -502,6 +503,14 @@ def _read_contexts(data: CoverageData, db: Any, has_arcs: bool) -> dict[str, dic
     except Exception:  # noqa: BLE001 - any surprise: read through CoverageData's documented queries
         return None
     return found
+
+
+def by_context(data: CoverageData) -> dict[str, dict[str, list[Any]]]:
+    """Every measured file's arcs (or lines) by context: one query when laid out as known, else through the API."""
+    connect = cast("Callable[[], AbstractContextManager[Any]] | None", getattr(data, "_connect", None))
+    with connect() if connect is not None else contextlib.nullcontext() as db:
+        found = _read_contexts(data, db, data.has_arcs())
+    return found if found is not None else _query_contexts(data, data.has_arcs())
 
 
 def _query_contexts(data: CoverageData, has_arcs: bool) -> dict[str, dict[str, list[Any]]]:

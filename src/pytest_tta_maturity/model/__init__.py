@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .baselines import BaselineResult, CoverageDrop, NewFinding
 from .blockers import BLOCKER_KINDS, Blocker, BlockerKind, Undetermined
-from .report import ComponentResult, NewCodeRun, Report
+from .report import AffectedRun, ComponentResult, NewCodeRun, Report
 from .results import (
     COVERAGE_SOURCES,
     GATE_STATUSES,
@@ -36,6 +36,7 @@ __all__ = [
     "GATE_STATUSES",
     "NO_COMPONENT",
     "SCHEMA_VERSION",
+    "AffectedRun",
     "BaselineResult",
     "Blocker",
     "BlockerKind",

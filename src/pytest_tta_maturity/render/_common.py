@@ -8,6 +8,7 @@ from .._util import number_text
 from ..gates.registry import BUILTIN_GATES
 from ..model import (
     COVERAGE_SOURCES,
+    AffectedRun,
     ComponentResult,
     CoverageFigures,
     CoverageSource,
@@ -214,9 +215,20 @@ def level_rank(report: Report, level: str) -> int:
     return report.levels.index(level) if level in report.levels else -1
 
 
+def affected_text(run: AffectedRun) -> str:
+    """``affected: 14 of 1,463 tests ran; 1,449 from the run of 2026-12-05 10:03 (commit abc1234)``."""
+    if run.fallback:
+        return f"affected: no test taken from a record ({run.total:,} ran): {run.fallback}"
+    made = run.record_created.replace("T", " ")[:16] or "an earlier run"
+    commit = f" (commit {run.record_commit[:7]})" if run.record_commit else ""
+    return f"affected: {run.ran:,} of {run.total:,} tests ran; {run.taken:,} from the run of {made}{commit}"
+
+
 def run_notes(report: Report) -> list[str]:
-    """Sentences about how the run was made (partial, gates skipped or limited)."""
+    """Sentences about how the run was made (affected, partial, gates skipped or limited)."""
     notes: list[str] = []
+    if report.affected is not None:
+        notes.append(as_sentence(affected_text(report.affected)))
     if report.partial:
         reason = f" ({report.partial_reason})" if report.partial_reason else ""
         notes.append(f"Partial run{reason}: coverage is not judged.")

@@ -9,6 +9,7 @@ from ._common import (
     SOURCE_WORDS,
     UNDETERMINED_LEGEND,
     achieved_text,
+    affected_text,
     baseline_text,
     gate_names,
     gate_text,
@@ -83,6 +84,8 @@ def verdict_goes_last(report: Report) -> bool:
 def render(report: Report, *, with_verdict: bool = True) -> list[str]:
     """The whole section: table (blockers in its last column), notes, promotions and the verdict."""
     lines = table(report)
+    if report.affected is not None:
+        lines.append(affected_text(report.affected))
     if report.partial:
         reason = f" ({report.partial_reason})" if report.partial_reason else ""
         lines.append(f"* partial run{reason}: coverage is not judged")
