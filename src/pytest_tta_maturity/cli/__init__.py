@@ -9,12 +9,13 @@ refused, 2 for a usage or configuration error. Errors are one line on stderr.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .. import __version__
 from .._util import did_you_mean
@@ -25,7 +26,10 @@ from ..project import find_project, full_report_for, last_full_report_path, load
 from ..render import formats
 from . import init, pyproject_edit
 from .explain import explain_lines
-from .shards import combine_shards
+from .shards import shard_run
+
+if TYPE_CHECKING:
+    from ..baseline.store import Baseline
 
 PROG = "tta-maturity"
 
@@ -211,15 +215,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- baseline
 
 
-def _apply_baseline(cfg: MaturityConfig, report: Report) -> None:
-    """Compare ``report`` with the project's baseline, as the plugin does (its warnings on stderr)."""
+def _baseline(cfg: MaturityConfig) -> Baseline | None:
+    """The project's baseline, as the plugin reads it (its warnings on stderr)."""
     from ..baseline import store as baseline
 
     known, warnings = baseline.for_config(cfg, __version__)
     for warning in warnings:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
-    if known is not None:
-        baseline.apply(report, known, baseline.required_gates(cfg))
+    return known
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
@@ -274,7 +277,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         components = tuple(c for c in cfg.components if c.name in args.component)
     for spec in args.report:
         formats.parse_spec(spec, "--report")
-    report = combine_shards(
+    from ..judge import judge
+
+    run = shard_run(
         cfg,
         components,
         [Path(r) for r in args.results],
@@ -282,7 +287,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         args.cov_config,
         warn_only=bool(args.warn_only),
     )
-    _apply_baseline(cfg, report)
+    report = judge(dataclasses.replace(run, baseline=_baseline(cfg)))
     for line in _terminal_lines(report):
         print(line)
     for spec in args.report:
