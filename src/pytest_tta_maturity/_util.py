@@ -7,16 +7,17 @@ CLI and the plugin may all use it.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from packaging.version import VERSION_PATTERN, InvalidVersion, Version
 
-from .errors import MISSING, ConfigError
+from .errors import MISSING, ConfigError, MaturityError, display_path
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,6 +33,7 @@ __all__ = [
     "is_python_file",
     "number_text",
     "plain_number",
+    "read_json_document",
     "read_toml",
     "skipped_dir",
     "tomllib",
@@ -145,3 +147,27 @@ def read_toml(file: Path) -> dict[str, Any]:
         raise ConfigError(file, "", MISSING, f"is not valid TOML ({detail})", "fix the TOML syntax") from None
     except UnicodeDecodeError:
         raise ConfigError(file, "", MISSING, "is not UTF-8 text", "save it as UTF-8") from None
+
+
+def read_json_document(
+    path: Path, error: type[MaturityError], *, what: str, not_json: str, missing: str = "", fix: str = ""
+) -> dict[str, Any]:
+    """Read one of the package's JSON files (a report, a baseline): an object with a ``schema_version``.
+
+    Anything wrong is one ``error`` line naming the file: ``missing`` follows "no such file",
+    ``fix`` follows every other problem; ``not_json`` and ``what`` say what the file should be.
+    """
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{shown}: no such file{missing}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{shown}: cannot be read ({exc}){fix}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"{shown}: {not_json} (line {exc.lineno}: {exc.msg}){fix}") from None
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise error(f"{shown}: not {what} (no schema_version){fix}")
+    return cast(dict[str, Any], data)

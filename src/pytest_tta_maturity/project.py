@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import iniconfig
 
-from ._util import read_toml
+from ._util import read_json_document, read_toml
 from .config import find_pyproject
 from .errors import ConfigError, ReportError, UsageError, display_path
 from .model import Report
@@ -157,20 +157,9 @@ def now() -> str:
 def load_report(path: Path) -> Report:
     """Read a JSON report; every problem is one line naming the file."""
     shown = display_path(path)
+    data = read_json_document(path, ReportError, what="a tta-maturity JSON report", not_json="not a JSON report")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReportError(f"{shown}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(f"{shown}: cannot be read ({exc})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportError(f"{shown}: not a JSON report (line {exc.lineno}: {exc.msg})") from None
-    if not isinstance(data, dict) or "schema_version" not in data:
-        raise ReportError(f"{shown}: not a tta-maturity JSON report (no schema_version)")
-    try:
-        return Report.from_dict(cast(dict[str, Any], data))
+        return Report.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
         raise ReportError(f"{shown}: not a tta-maturity JSON report ({detail})") from None
