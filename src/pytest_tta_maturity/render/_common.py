@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .._util import number_text
 from ..gates.registry import BUILTIN_GATES
@@ -188,6 +189,21 @@ def tests_figure(comp: ComponentResult) -> str:
 def achieved_text(comp: ComponentResult) -> str:
     """The achieved level, with ``?`` when requirements above it were not measured."""
     return comp.achieved if comp.determined else comp.achieved + "?"
+
+
+def achieved_cell(comp: ComponentResult, escape: Callable[[str], str], below: Callable[[str], str]) -> str:
+    """The achieved level as a table cell says it: held by its baseline, ``below`` (the format's emphasis), not judged.
+
+    ``escape`` makes the level safe for the format; ``below`` marks a component below its level.
+    """
+    achieved = escape(achieved_text(comp))
+    if comp.held_by_baseline:
+        return f"{achieved} (below, baseline held)"
+    if comp.meets is False:
+        return below(achieved)
+    if comp.meets is None:
+        return f"{achieved} (not judged)"
+    return achieved
 
 
 UNDETERMINED_LEGEND = "? achieved level undetermined: a requirement above it was not measured in this run"

@@ -14,7 +14,7 @@ from ..model import ComponentResult, CoverageSource, Report
 from ._common import (
     GATE_WORDS,
     UNDETERMINED_LEGEND,
-    achieved_text,
+    achieved_cell,
     as_sentence,
     baseline_text,
     clean,
@@ -190,13 +190,7 @@ def render(report: Report) -> str:
     body.append("<tbody>")
     for comp in report.components:
         cover = esc(coverage_text(comp)) + ("*" if report.partial and comp.coverage.measured else "")
-        achieved = esc(achieved_text(comp))
-        if comp.held_by_baseline:
-            achieved = f"{achieved} (below, baseline held)"
-        elif comp.meets is False:
-            achieved = f'<span class="below">{achieved}</span>'
-        elif comp.meets is None:
-            achieved = f"{achieved} (not judged)"
+        achieved = achieved_cell(comp, esc, lambda text: f'<span class="below">{text}</span>')
         cells = [
             f'<th scope="row">{esc(comp.name)}</th>',
             f"<td>{esc(comp.declared)}</td>",

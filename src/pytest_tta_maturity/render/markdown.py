@@ -14,7 +14,7 @@ from ._common import (
     OTHER_SOURCES,
     SOURCE_WORDS,
     UNDETERMINED_LEGEND,
-    achieved_text,
+    achieved_cell,
     as_sentence,
     clean,
     coverage_text,
@@ -60,13 +60,7 @@ def render(report: Report) -> str:
     lines.append(_row([escape(h) for h in header]))
     lines.append(_row(["---", "---", "---", "---:", *("---:" for _ in sources), "---:", *("---" for _ in gates)]))
     for comp in report.components:
-        achieved = escape(achieved_text(comp))
-        if comp.held_by_baseline:
-            achieved = f"{achieved} (below, baseline held)"
-        elif comp.meets is False:
-            achieved = f"**{achieved}** (below)"
-        elif comp.meets is None:
-            achieved = f"{achieved} (not judged)"
+        achieved = achieved_cell(comp, escape, lambda text: f"**{text}** (below)")
         star = "\\*" if report.partial and comp.coverage.measured else ""
         cover = coverage_text(comp) + star
         others = [escape(text) + star if (text := source_cell(comp, s)) else "" for s in sources]
