@@ -28,10 +28,13 @@ def relative_posix(root: str | os.PathLike[str], filename: str | os.PathLike[str
     The one rule for showing a path relative to a folder; :func:`relative_path` (reports)
     and :func:`display_path` (messages) differ only in what they show for a path outside.
     """
-    path = os.path.join(root, filename)
-    normal = os.path.normpath(path)
+    top = os.fspath(root)
+    normal = os.path.normpath(os.path.join(top, filename))
+    if os.path.normpath(top) == top and normal.startswith(top + os.sep):
+        # below ``root``: what relpath returns, without its work (a run asks for every measured file)
+        return normal[len(top) + 1 :].replace(os.sep, "/")
     try:
-        rel = os.path.relpath(normal, root)
+        rel = os.path.relpath(normal, top)
     except ValueError:  # another drive on Windows
         return None
     if rel == os.pardir or rel.startswith(os.pardir + os.sep):
