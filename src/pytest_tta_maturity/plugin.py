@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import glob
-import json
 import os
 import sys
 import time
 import warnings
 import weakref
-from collections.abc import Generator, Iterable
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -31,7 +30,7 @@ from ._util import did_you_mean
 from .activation import GATES_MODES, enabled, pyproject_path
 from .affected import record as affected_record
 from .affected.data import files_by_test, write_taken
-from .affected.imports import ImportGraph, imported_modules
+from .affected.imports import IMPORTS_NAME, import_graph
 from .affected.select import DEFAULT_IGNORE, Decision, decide
 from .affected.snapshot import Snapshot, take
 from .baseline import store as baseline
@@ -316,36 +315,9 @@ def _decision(config: pytest.Config, state: State, recording: Recording) -> Deci
         record,
         recording.files,
         ignore=patterns or DEFAULT_IGNORE,
-        imports=lambda: _import_graph(recording, record.files),
+        imports=lambda: import_graph(recording.root, recording.files, recording.folder / IMPORTS_NAME, record.files),
         prefix="" if prefix == "." else prefix,
     )
-
-
-IMPORTS_NAME = "imports.json"
-
-
-def _import_graph(recording: Recording, gone: Iterable[str]) -> ImportGraph:
-    """Every Python file's imports, read once per content (kept beside the record)."""
-    cache_file = recording.folder / IMPORTS_NAME
-    try:
-        known = cast(dict[str, list[str]], json.loads(cache_file.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        known = {}
-    imports: dict[str, list[str]] = {}
-    kept: dict[str, list[str]] = {}
-    for path, content in recording.files.items():
-        if not path.endswith(".py"):
-            continue
-        found = known.get(content)
-        if found is None:
-            try:
-                found = imported_modules(Path(recording.root, path).read_bytes(), path)
-            except OSError:
-                found = []
-        imports[path] = kept[content] = found
-    with contextlib.suppress(OSError):
-        cache_file.write_text(json.dumps(kept, separators=(",", ":")), encoding="utf-8")
-    return ImportGraph(imports, also=[p for p in gone if p.endswith(".py") and p not in imports])
 
 
 def _change(config: pytest.Config, state: State) -> Change | None:

@@ -108,7 +108,9 @@ def differences(mine: Any, theirs: Any, where: str = "") -> list[str]:
         keys = sorted({*mine, *theirs}, key=str)
         return [d for k in keys for d in differences(mine.get(k), theirs.get(k), f"{where}.{k}")]
     if isinstance(mine, list) and isinstance(theirs, list) and len(mine) == len(theirs):
-        return [d for i, (a, b) in enumerate(zip(mine, theirs)) for d in differences(a, b, f"{where}[{i}]")]
+        return [
+            d for i, (a, b) in enumerate(zip(mine, theirs, strict=True)) for d in differences(a, b, f"{where}[{i}]")
+        ]
     return [] if mine == theirs else [f"{where}: {mine!r} != {theirs!r}"]
 
 
@@ -211,7 +213,9 @@ def test_under_xdist_the_workers_take_from_the_record(repo: Project) -> None:
 def test_a_selection_is_a_partial_run_and_the_record_is_not_used(repo: Project) -> None:
     repo.run(*ARGS)
     result = repo.run(*ARGS, "--tta-maturity-affected", "-k", "shout", "--tta-maturity-report=json:r.json")
-    result.stdout.fnmatch_lines(["affected: no test taken from a record (1 ran): tests are selected on the command line (-k)"])
+    result.stdout.fnmatch_lines(
+        ["affected: no test taken from a record (1 ran): tests are selected on the command line (-k)"]
+    )
     report = repo.report("r.json")
     assert report["partial"] is True
     assert report["affected"]["fallback"] == "tests are selected on the command line (-k)"
@@ -222,7 +226,9 @@ def test_a_corrupt_record_is_ignored_with_one_line(repo: Project) -> None:
     (repo.path / ".pytest_cache/d/tta-maturity-affected/record.json").write_text("{not json")
     result, _ = affected_run(repo)
     result.stdout.fnmatch_lines(
-        ["affected: no test taken from a record (7 ran): the record * cannot be read (JSONDecodeError: *); it is ignored"]
+        [
+            "affected: no test taken from a record (7 ran): the record * cannot be read (JSONDecodeError: *); it is ignored"
+        ]
     )
     assert result.ret == 0
 

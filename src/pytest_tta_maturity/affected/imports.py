@@ -13,10 +13,16 @@ the rules fall back to a full run when a changed file is reached by nothing.
 from __future__ import annotations
 
 import ast
+import contextlib
+import json
 from collections.abc import Iterable, Mapping
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import cast
 
-__all__ = ["ImportGraph", "imported_modules", "module_names"]
+__all__ = ["IMPORTS_NAME", "ImportGraph", "import_graph", "imported_modules", "module_names"]
+
+#: The file beside the record that keeps every Python file's imports by content id.
+IMPORTS_NAME = "imports.json"
 
 
 def module_names(path: str) -> list[str]:
@@ -88,3 +94,30 @@ class ImportGraph:
                     todo.append(importer)
         seen.discard(target)
         return seen
+
+
+def import_graph(root: Path, files: Mapping[str, str], kept: Path, gone: Iterable[str] = ()) -> ImportGraph:
+    """The graph of the Python files among ``files`` (path -> content id) below ``root``.
+
+    Each content is parsed once: what was read is kept in ``kept`` by content id. ``gone``
+    names files that may be imported but are no longer there (deleted since the record).
+    """
+    try:
+        known = cast(dict[str, list[str]], json.loads(kept.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        known = {}
+    imports: dict[str, list[str]] = {}
+    read: dict[str, list[str]] = {}
+    for path, content in files.items():
+        if not path.endswith(".py"):
+            continue
+        found = known.get(content)
+        if found is None:
+            try:
+                found = imported_modules((root / path).read_bytes(), path)
+            except OSError:
+                found = []
+        imports[path] = read[content] = found
+    with contextlib.suppress(OSError):
+        kept.write_text(json.dumps(read, separators=(",", ":")), encoding="utf-8")
+    return ImportGraph(imports, also=[p for p in gone if p.endswith(".py") and p not in imports])
