@@ -41,18 +41,19 @@ from .errors import MaturityError
 from .gates import Cache, GateOutcome
 from .gates.runner import RunningGates, start_gates
 from .hookspecs import extra_gates
+from .judge import RunInputs, judge
 from .measure.analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
 from .measure.analysis import start as start_analysis
 from .measure.contexts import Attribution, per_test_label, unavailable
 from .measure.coverage_adapter import VERSION as COVERAGE_VERSION
 from .measure.coverage_adapter import measurement_core, records_contexts
 from .measure.figures import measure_components
-from .model import AffectedRun, CoverageFigures, GateResult, NewCodeRun, Outcome, Report, TestCounts
+from .model import AffectedRun, CoverageFigures, GateResult, GatesMode, NewCodeRun, Outcome, Report, TestCounts
 from .newcode import attach
 from .partial import Partial, RunFacts, Selection, partial_run, selecting_options
 from .project import CACHE_KEY, FULL_CACHE_KEY, now
 from .render import formats, terminal
-from .scoring import gate_results, score
+from .scoring import gate_results
 from .vcs import Change, change_since
 
 WORKER_KEY = "tta_maturity"
@@ -906,29 +907,25 @@ def _finish(session: pytest.Session, state: State) -> None:
     gates = gate_results(
         state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates, mode=state.gates_mode
     )
-    new_code = _new_code(state, figures, gates)
-    state.report = score(
+    run = RunInputs(
         state.cfg,
+        state.components,
         coverage=figures,
         tests=counts,
         gates=gates,
-        partial=partial is not None,
-        partial_reason=partial.reason if partial else "",
-        partial_kind=partial.kind.value if partial else "",
+        partial=partial,
         no_gates=state.no_gates,
-        gates_mode=state.gates_mode,
+        gates_mode=GatesMode(state.gates_mode),
         tests_failed=tests_failed + state.collect_errors,
         warn_only=state.warn_only,
-        version=__version__,
-        components=state.components,
-        new_code=new_code,
+        new_code=_new_code(state, figures, gates),
+        baseline=state.baseline,
+        coverage_core=state.coverage_core,
+        coverage_version=COVERAGE_VERSION if state.coverage_core else "",
+        coverage_contexts=state.contexts,
     )
-    if state.baseline is not None:
-        baseline.apply(state.report, state.baseline, baseline.required_gates(state.cfg))
+    state.report = judge(run)
     timings["score"] = time.perf_counter() - started
-    if state.coverage_core:
-        state.report.coverage_core, state.report.coverage_version = state.coverage_core, COVERAGE_VERSION
-    state.report.coverage_contexts = state.contexts
     state.report.affected = _affected_run(state)
     if not state.report.partial and not state.interrupted:
         started = time.perf_counter()

@@ -8,7 +8,7 @@ is not enough to parse a file once, keep what parsing found, and later combine
 it with the measured data exactly as ``coverage report`` does. For that this
 module uses coverage.py's Python file reporter and parser, its per-file
 arithmetic (``analysis_from_file_reporter``, ``Numbers``), the report's
-include/omit matching and the name of the measurement core.
+include/omit matching, its ``fail_under`` rule and the name of the measurement core.
 
 Supported: coverage.py 7.10.3 to 7.x (``dependencies`` in pyproject.toml); the
 oracle tests, run against the oldest and the newest of that range, check that
@@ -35,7 +35,7 @@ from coverage.files import GlobMatcher, abs_file, prep_patterns
 from coverage.numbits import numbits_to_nums
 from coverage.parser import PythonParser
 from coverage.python import PythonFileReporter
-from coverage.results import Numbers, analysis_from_file_reporter
+from coverage.results import Numbers, analysis_from_file_reporter, should_fail_under
 from coverage.sqldata import SCHEMA_VERSION
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "records_contexts",
     "report_filter",
     "run_omit",
+    "short_of",
     "should_be_python",
     "sum_numbers",
 ]
@@ -75,6 +76,15 @@ _TRANSLATION_STATE = ("multiline_map", "_multiline", "_with_jump_fixers")
 
 #: coverage.py's tracer classes, by the short names its documentation uses for the cores.
 _CORES = {"CTracer": "ctrace", "PyTracer": "pytrace", "SysMonitor": "sysmon"}
+
+
+def short_of(percent: float, needed: float, precision: int) -> bool:
+    """Whether ``percent`` misses the threshold ``needed``, as ``coverage report --fail-under`` decides.
+
+    coverage.py rounds at the report's ``precision`` first (69.996% holds 70 at precision 2), and
+    100 means every line: every coverage threshold of a level, of new code, of a baseline and of ``explain`` is judged here.
+    """
+    return bool(should_fail_under(percent, needed, precision))
 
 
 def measurement_core(cov: coverage.Coverage) -> str:

@@ -108,7 +108,9 @@ class ComponentResult:
 
     @property
     def failing(self) -> bool:
-        """Whether this component fails the run: below its level and not holding a baseline."""
+        """Whether this component counts against the run: below its level and not holding a baseline.
+
+        It fails the run unless the run is warn-only (:attr:`Report.levels_fail_run`)."""
         return self.meets is False and not self.held_by_baseline
 
     @property
@@ -189,9 +191,17 @@ class Report:
 
     @property
     def failed(self) -> bool:
-        """Whether the run fails: a test failed, or a component is below its level without holding its
-        baseline (unless warn-only)."""
-        return self.tests_failed > 0 or (bool(self.failing) and not self.warn_only)
+        """Whether the run fails (exit status 1; ``failed`` in the JSON): a test failed, or
+        :attr:`levels_fail_run`. Not to be confused with :attr:`failing`, the components below their level."""
+        return self.tests_failed > 0 or self.levels_fail_run
+
+    @property
+    def levels_fail_run(self) -> bool:
+        """Whether the levels fail the run: some component is :attr:`failing` and the run is not warn-only.
+
+        The one place this is decided: :attr:`failed` (``check``, ``status``) and the verdict's
+        "(warn only)" read it, and the plugin's exit status should (``pytest_sessionfinish``)."""
+        return bool(self.failing) and not self.warn_only
 
     #: coverage.py's measurement core ("ctrace", "sysmon", "pytrace") and version; "" when not known
     coverage_core: str = ""
@@ -228,7 +238,9 @@ class Report:
 
     @property
     def failing(self) -> list[ComponentResult]:
-        """Components below their declared level that do not hold a baseline: they fail the run."""
+        """Components below their declared level that do not hold a baseline (a list, not a yes/no).
+
+        They fail the run unless it is warn-only; :attr:`failed` says whether the run fails."""
         return [c for c in self.components if c.failing]
 
     @property

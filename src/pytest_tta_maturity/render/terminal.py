@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import ComponentResult, CoverageSource, Report
+from ..model import ComponentResult, CoverageSource, GatesMode, Report
 from ..newcode import shown
 from ._common import (
     OTHER_SOURCES,
@@ -67,9 +67,13 @@ def _blockers_cell(comp: ComponentResult) -> str:
     return f"{baseline_text(comp)}: {blockers}"
 
 
-def verdict(report: Report) -> str:
-    """The last line: ``tta-maturity: FAILED: `` and the sentence every format writes."""
+def closing_line(report: Report) -> str:
+    """The section's closing line: ``tta-maturity: FAILED: `` and the sentence every format writes."""
     return f"tta-maturity: {verdict_line(report)}"
+
+
+#: The old name, still called by ``plugin.pytest_unconfigure``; remove it once that calls :func:`closing_line`.
+verdict = closing_line
 
 
 def verdict_goes_last(report: Report) -> bool:
@@ -94,7 +98,7 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
                 lines.append(f"  {comp.name}: new lines no test ran: {shown(uncovered)}")
     if not report.gates_run:
         lines.append("tool gates skipped (--tta-maturity-no-gates): scored on coverage and tests only")
-    elif report.gates_mode == "declared":
+    elif report.gates_mode == GatesMode.DECLARED:
         lines.append("gates of the declared levels and the level above only (--tta-maturity-gates=declared)")
     groups = undetermined_groups(report)
     if groups:
@@ -120,5 +124,5 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
         if comp is not None:
             lines.append(f"ready to promote: {name} ({comp.declared} -> {comp.achieved})")
     if with_verdict:
-        lines.append(verdict(report))
+        lines.append(closing_line(report))
     return lines
