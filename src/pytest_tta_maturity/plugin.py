@@ -67,7 +67,7 @@ class State:
     components: tuple[ComponentConfig, ...]
     warn_only: bool
     no_gates: bool
-    gates_mode: str
+    gates_mode: GatesMode
     report_specs: list[str]
     outcomes: dict[str, Outcome] = field(default_factory=lambda: dict[str, Outcome]())
     attribution: dict[str, list[str]] = field(default_factory=lambda: dict[str, list[str]]())
@@ -167,18 +167,18 @@ def _make_state(config: pytest.Config, namespace: Any) -> State:
     )
 
 
-def _gates_mode(config: pytest.Config, namespace: Any) -> str:
+def _gates_mode(config: pytest.Config, namespace: Any) -> GatesMode:
     """``all`` or ``declared``: the command line wins over the ini key, whose value is checked."""
     option = getattr(namespace, "tta_maturity_gates", None)
     if option:
-        return str(option)
+        return GatesMode(option)
     value = str(config.getini("tta_maturity_gates") or "all").strip()
     if value not in GATES_MODES:
         choices = " or ".join(f"'{m}'" for m in GATES_MODES)
         raise pytest.UsageError(
             f"{_ini_place(config)} tta_maturity_gates = {value!r}: is not a gates mode; use {choices}"
         )
-    return value
+    return GatesMode(value)
 
 
 def _ini_place(config: pytest.Config) -> str:
@@ -610,7 +610,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if reporter is not None:
         failed = state.report.failed
         cast("pytest.TerminalReporter", reporter).write_line(
-            terminal.verdict(state.report), red=failed, yellow=not failed
+            terminal.closing_line(state.report), red=failed, yellow=not failed
         )
 
 
@@ -641,7 +641,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     report = state.report
     if report is None:
         return
-    if report.failing and not state.warn_only and session.exitstatus in (0, 5):
+    if report.levels_fail_run and session.exitstatus in (0, 5):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
     elif state.taken and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         session.exitstatus = pytest.ExitCode.OK  # every test was taken from the record: a full run passed them
@@ -915,7 +915,7 @@ def _finish(session: pytest.Session, state: State) -> None:
         gates=gates,
         partial=partial,
         no_gates=state.no_gates,
-        gates_mode=GatesMode(state.gates_mode),
+        gates_mode=state.gates_mode,
         tests_failed=tests_failed + state.collect_errors,
         warn_only=state.warn_only,
         new_code=_new_code(state, figures, gates),

@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from coverage import CoverageData
 
+from ..errors import relative_posix
 from ..measure.contexts import nodeid_of
 from ..measure.coverage_adapter import by_context, copy_contexts, files_by_context
 
@@ -54,10 +55,8 @@ def files_by_test(data_file: str, root: Path, static: str = "") -> tuple[list[st
             continue
         for path in paths:
             if path not in relative:
-                try:
-                    relative[path] = Path(os.path.abspath(path)).relative_to(root).as_posix()
-                except ValueError:
-                    relative[path] = None  # outside the project (an installed package): the environment's
+                # None outside the project (an installed package): its change is the environment's
+                relative[path] = relative_posix(root, os.path.abspath(path))
             name = relative[path]
             if name is None:
                 continue

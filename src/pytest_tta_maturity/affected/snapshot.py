@@ -10,12 +10,11 @@ skipping what a walk of the sources skips (hidden folders, virtual environments,
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .._util import skipped_dir
-from ..errors import GitError
+from .._util import walk_files
+from ..errors import GitError, relative_posix
 from ..vcs import git
 
 __all__ = ["Snapshot", "content_id", "take"]
@@ -71,14 +70,11 @@ def _from_git(root: Path, leave_out: Callable[[str], bool]) -> tuple[Snapshot, s
 
 def _walk(root: Path, leave_out: Callable[[str], bool]) -> Snapshot:
     found: Snapshot = {}
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not skipped_dir(folder, d)]
-        base = Path(folder)
-        for name in files:
-            relative = (base / name).relative_to(root).as_posix()
-            if leave_out(relative):
-                continue
-            made = _read_id(base / name)
-            if made is not None:
-                found[relative] = made
+    for path in walk_files([root], lambda _name: True):
+        relative = relative_posix(root, path)
+        if relative is None or leave_out(relative):
+            continue
+        made = _read_id(Path(path))
+        if made is not None:
+            found[relative] = made
     return found

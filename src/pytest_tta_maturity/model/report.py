@@ -200,7 +200,7 @@ class Report:
         """Whether the levels fail the run: some component is :attr:`failing` and the run is not warn-only.
 
         The one place this is decided: :attr:`failed` (``check``, ``status``) and the verdict's
-        "(warn only)" read it, and the plugin's exit status should (``pytest_sessionfinish``)."""
+        "(warn only)" read it, and so does the plugin's exit status (``pytest_sessionfinish``)."""
         return bool(self.failing) and not self.warn_only
 
     #: coverage.py's measurement core ("ctrace", "sysmon", "pytrace") and version; "" when not known

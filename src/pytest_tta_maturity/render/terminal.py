@@ -72,10 +72,6 @@ def closing_line(report: Report) -> str:
     return f"tta-maturity: {verdict_line(report)}"
 
 
-#: The old name, still called by ``plugin.pytest_unconfigure``; remove it once that calls :func:`closing_line`.
-verdict = closing_line
-
-
 def verdict_goes_last(report: Report) -> bool:
     """Whether the verdict is printed after pytest's own summary: when the run fails or a component is below."""
     return report.failed or bool(report.failing)
