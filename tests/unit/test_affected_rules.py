@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from pytest_tta_maturity.affected import record as rec
-from pytest_tta_maturity.affected.imports import ImportGraph, import_graph, imported_modules, module_names
+from pytest_tta_maturity.affected.imports import (
+    LOOKS_UP,
+    ImportGraph,
+    import_graph,
+    imported_modules,
+    module_names,
+)
 from pytest_tta_maturity.affected.select import Decision, decide, ignored
 from pytest_tta_maturity.affected.snapshot import content_id, take
 from pytest_tta_maturity.model import Outcome
@@ -96,9 +102,15 @@ def test_failed_tests_always_run() -> None:
     assert ran(run({}, record(test_b=Outcome.ERROR))) == ["test_b"]
 
 
-def test_a_new_module_runs_the_tests_of_its_folder() -> None:
-    assert ran(run({"src/app/fresh.py": "f1"})) == ["test_a", "test_b", "test_c"]
-    assert ran(run({"scripts/new.py": "n1"})) == []
+def test_a_new_module_runs_the_tests_of_modules_that_may_look_it_up() -> None:
+    assert ran(run({"src/app/fresh.py": "f1"})) == []  # nothing in src/app looks modules up by name
+    IMPORTS["src/app/report.py"].append(LOOKS_UP)
+    try:
+        assert ran(run({"src/app/fresh.py": "f1"})) == ["test_b"]  # test_b ran report.py
+        assert ran(run({"src/app/sub/fresh.py": "f1"})) == ["test_b"]  # an enclosing package's
+        assert ran(run({"scripts/new.py": "n1"})) == []
+    finally:
+        IMPORTS["src/app/report.py"].remove(LOOKS_UP)
 
 
 def test_a_python_file_nothing_imports_or_ran_makes_everything_run() -> None:
@@ -154,6 +166,10 @@ def test_imports_are_read_as_python_resolves_them() -> None:
         ]
     )
     assert imported_modules(b"def (", "x.py") == []
+    assert LOOKS_UP in imported_modules(b"import importlib\n", "x.py")
+    assert LOOKS_UP in imported_modules(b"from pkgutil import iter_modules\n", "x.py")
+    assert LOOKS_UP in imported_modules(b"m = __import__(name)\n", "x.py")
+    assert LOOKS_UP not in imported_modules(b"import os\n", "x.py")
     assert module_names("src/pkg/__init__.py") == ["src.pkg", "pkg"]
     graph = ImportGraph({"a.py": ["b"], "b.py": ["c"], "c.py": [], "d.py": []})
     assert graph.importers("c.py") == {"a.py", "b.py"}
@@ -241,6 +257,6 @@ def test_each_content_is_parsed_once_and_kept_by_its_id(tmp_path: Path) -> None:
     files = {"a.py": content_id(b"import b\n"), "b.py": content_id(b""), "c.txt": "x"}
     kept = tmp_path / "imports.json"
     assert import_graph(tmp_path, files, kept, gone=["old.py"]).importers("b.py") == {"a.py"}
-    assert json.loads(kept.read_text()) == {files["a.py"]: ["b"], files["b.py"]: []}
+    assert json.loads(kept.read_text())["imports"] == {files["a.py"]: ["b"], files["b.py"]: []}
     (tmp_path / "a.py").unlink()  # read from what was kept, not from the file
     assert import_graph(tmp_path, files, kept).importers("b.py") == {"a.py"}

@@ -7,7 +7,9 @@ are made absolute from the file's own package. A module name reaches every file 
 path ends as the name does (``a/b.py`` or ``a/b/__init__.py`` under any folder): more
 files than Python would import, never fewer, which is the safe side for selecting tests.
 Imports Python cannot see statically (``importlib.import_module(name)``) are not found:
-the rules fall back to a full run when a changed file is reached by nothing.
+the rules fall back to a full run when a changed file is reached by nothing. A file that
+may look modules up by name (it imports ``importlib`` or ``pkgutil``, or calls
+``__import__``) is marked :data:`LOOKS_UP`: a new module may be found by it.
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import cast
 
-__all__ = ["IMPORTS_NAME", "ImportGraph", "import_graph", "imported_modules", "module_names"]
+__all__ = ["IMPORTS_NAME", "LOOKS_UP", "ImportGraph", "import_graph", "imported_modules", "module_names"]
 
 #: The file beside the record that keeps every Python file's imports by content id.
 IMPORTS_NAME = "imports.json"
+#: Among a file's imports: it may import modules by name (a new module may be found by it).
+LOOKS_UP = "<looks modules up by name>"
+_LOOKUP_MODULES = ("importlib", "pkgutil")
+#: What :func:`import_graph` keeps; another format is read again.
+_KEPT_FORMAT = 1
 
 
 def module_names(path: str) -> list[str]:
@@ -64,6 +71,10 @@ def imported_modules(source: bytes, path: str) -> list[str]:
             pieces = module.split(".")
             found.update(".".join(pieces[: i + 1]) for i in range(len(pieces)))
             found.update(f"{module}.{alias.name}" for alias in node.names if alias.name != "*")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "__import__":
+            found.add(LOOKS_UP)
+    if found.intersection(_LOOKUP_MODULES):
+        found.add(LOOKS_UP)
     return sorted(found)
 
 
@@ -77,6 +88,7 @@ class ImportGraph:
             for name in module_names(path):
                 by_name.setdefault(name, set()).add(path)
         self._imported_by: dict[str, set[str]] = {}
+        self.looking_up = frozenset(path for path, modules in imports.items() if LOOKS_UP in modules)
         for path, modules in imports.items():
             for module in modules:
                 for target in by_name.get(module, ()):
@@ -103,8 +115,9 @@ def import_graph(root: Path, files: Mapping[str, str], kept: Path, gone: Iterabl
     names files that may be imported but are no longer there (deleted since the record).
     """
     try:
-        known = cast(dict[str, list[str]], json.loads(kept.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
+        stored = json.loads(kept.read_text(encoding="utf-8"))
+        known = cast(dict[str, list[str]], stored["imports"]) if stored.get("format") == _KEPT_FORMAT else {}
+    except (OSError, ValueError, AttributeError, KeyError):
         known = {}
     imports: dict[str, list[str]] = {}
     read: dict[str, list[str]] = {}
@@ -119,5 +132,5 @@ def import_graph(root: Path, files: Mapping[str, str], kept: Path, gone: Iterabl
                 found = []
         imports[path] = read[content] = found
     with contextlib.suppress(OSError):
-        kept.write_text(json.dumps(read, separators=(",", ":")), encoding="utf-8")
+        kept.write_text(json.dumps({"format": _KEPT_FORMAT, "imports": read}, separators=(",", ":")), encoding="utf-8")
     return ImportGraph(imports, also=[p for p in gone if p.endswith(".py") and p not in imports])

@@ -14,7 +14,9 @@ matching ``tta_maturity_affected_ignore`` do not count. Then:
 - a changed Python file neither measured nor a test file (a test helper): the tests of the
   test files importing it (directly or through other files) run, and the tests that ran a
   line of a measured file importing it; when nothing imports it, everything runs;
-- a new Python file: the tests that ran a line of a measured file in its folder or importing it;
+- a new Python file: the tests of the files importing it (one may have tried to), and the tests
+  that ran a line of a measured module of its folder or an enclosing one that may look modules up
+  by name (it imports ``importlib`` or ``pkgutil``, or calls ``__import__``);
 - tests the record does not hold, and tests that failed or errored in it, always run.
 
 Every other recorded test is taken from the record.
@@ -117,9 +119,9 @@ def _affected(record: Record, changed: list[str], graph: ImportGraph, prefix: st
     for path in changed:
         importers = graph.importers(path)
         found = reached([path, *importers])
-        if path not in record.files:  # new: its folder's measured files may look for it
-            folder = str(PurePosixPath(path).parent)
-            found |= reached(p for p in index if str(PurePosixPath(p).parent) == folder)
+        if path not in record.files:  # new: a module of its package that looks modules up may find it
+            folders = PurePosixPath(path).parents
+            found |= reached(p for p in graph.looking_up if p in index and PurePosixPath(p).parent in folders)
         elif path not in index and path not in tests_of and not found:
             raise _Undecided(f"{path} changed: no recorded test ran it and no test file imports it")
         selected |= found
