@@ -29,10 +29,10 @@ from . import __version__, hookspecs
 from ._util import did_you_mean
 from .activation import GATES_MODES, enabled, pyproject_path
 from .affected import record as affected_record
-from .affected.data import files_by_test, write_taken
-from .affected.imports import IMPORTS_NAME, import_graph
-from .affected.select import DEFAULT_IGNORE, Decision, decide
-from .affected.snapshot import Snapshot, take
+from .affected.data import keep, write_taken
+from .affected.record import Recording
+from .affected.select import DEFAULT_IGNORE, Decision, affected_run, plan
+from .affected.snapshot import take
 from .baseline import store as baseline
 from .baseline.store import Baseline
 from .bucketing import Bucketer, component_files
@@ -48,7 +48,7 @@ from .measure.contexts import Attribution, per_test_label, unavailable
 from .measure.coverage_adapter import VERSION as COVERAGE_VERSION
 from .measure.coverage_adapter import measurement_core, records_contexts
 from .measure.figures import measure_components
-from .model import AffectedRun, CoverageFigures, GateResult, GatesMode, NewCodeRun, Outcome, Report, TestCounts
+from .model import CoverageFigures, GateResult, GatesMode, NewCodeRun, Outcome, Report, TestCounts
 from .newcode import attach
 from .partial import Partial, RunFacts, Selection, partial_run, selecting_options
 from .project import CACHE_KEY, FULL_CACHE_KEY, now
@@ -108,18 +108,6 @@ class State:
     record: affected_record.Record | None = None
     #: the recorded tests this process (or, on the controller, its workers) took from the record
     taken: set[str] = field(default_factory=lambda: set[str]())
-
-
-@dataclass
-class Recording:
-    """Where the record goes and what the project held when the run started."""
-
-    folder: Path
-    root: Path
-    files: Snapshot
-    commit: str
-    environment: dict[str, str]
-    created: str
 
 
 STATE = pytest.StashKey[State]()
@@ -258,7 +246,12 @@ def _plan_affected(config: pytest.Config, state: State) -> None:
     outputs = {str((config.invocation_params.dir / path).resolve()) for path in _report_paths(state)}
     files, commit = take(root, lambda path: _not_project_input(path, root, outputs))
     environment = affected_record.environment(root=root, files=files, coverage=_coverage_settings(cov))
-    folder = cache.mkdir(affected_record.FOLDER)
+    try:
+        folder = cache.mkdir(affected_record.FOLDER)
+    except OSError as exc:  # pytest's own cache says so for the report; an affected run says why it ran all
+        if asked:
+            state.decision = Decision(fallback=f"pytest's cache folder cannot be written ({exc})")
+        return
     state.recording = Recording(folder, root, files, commit, environment, now())
     if asked:
         state.decision = _decision(config, state, state.recording)
@@ -298,26 +291,21 @@ def _decision(config: pytest.Config, state: State, recording: Recording) -> Deci
     chosen = selecting_options(facts)
     if chosen:
         return Decision(fallback=f"tests are selected on the command line ({', '.join(chosen)})")
-    record, why = affected_record.load(recording.folder)
-    if record is None:
-        return Decision(fallback=why or "there is no record of an earlier run yet (this run makes one)")
-    for part, value in recording.environment.items():
-        if record.environment.get(part) != value:
-            return Decision(fallback=f"the record was made under another environment ({part} changed)")
-    state.record = record
     patterns = [str(p) for p in cast(list[Any], config.getini("tta_maturity_affected_ignore") or [])]
     root = state.cfg.root
     try:
         prefix = config.rootpath.relative_to(root).as_posix()
     except ValueError:
         return Decision(fallback=f"pytest's rootdir {config.rootpath} is outside the project {root}")
-    return decide(
-        record,
+    decision, state.record = plan(
+        recording.folder,
+        root,
         recording.files,
+        recording.environment,
         ignore=patterns or DEFAULT_IGNORE,
-        imports=lambda: import_graph(recording.root, recording.files, recording.folder / IMPORTS_NAME, record.files),
         prefix="" if prefix == "." else prefix,
     )
+    return decision
 
 
 def _change(config: pytest.Config, state: State) -> Change | None:
@@ -926,23 +914,12 @@ def _finish(session: pytest.Session, state: State) -> None:
     )
     state.report = judge(run)
     timings["score"] = time.perf_counter() - started
-    state.report.affected = _affected_run(state)
+    if state.affected_asked and state.decision is not None:
+        state.report.affected = affected_run(state.decision, state.record, len(state.outcomes), len(state.taken))
     if not state.report.partial and not state.interrupted:
         started = time.perf_counter()
         _keep_record(session, state)
         timings["record"] = time.perf_counter() - started
-
-
-def _affected_run(state: State) -> AffectedRun | None:
-    """What the report says of an affected run (``None`` when none was asked for)."""
-    decision = state.decision
-    if not state.affected_asked or decision is None:
-        return None
-    total = len(state.outcomes)
-    taken = len(state.taken)
-    if decision.fallback or state.record is None:
-        return AffectedRun(total, total, fallback=decision.fallback or "the record could not be used")
-    return AffectedRun(total - taken, total, state.record.created, state.record.commit[:12])
 
 
 def _keep_record(session: pytest.Session, state: State) -> None:
@@ -952,25 +929,6 @@ def _keep_record(session: pytest.Session, state: State) -> None:
         return
     try:
         data_file = str(cov.get_data().data_filename())
-        measured, ran = files_by_test(data_file, recording.root, str(cov.get_option("run:context") or ""))
+        keep(recording, data_file, state.outcomes, state.attribution, str(cov.get_option("run:context") or ""))
     except (CoverageException, OSError) as exc:
-        state.notes.append(f"no record was kept for affected runs: the coverage data cannot be read ({exc})")
-        return
-    tests = {
-        nodeid: affected_record.TestRecord(
-            outcome, tuple(state.attribution.get(nodeid, ())), tuple(sorted(ran.get(nodeid, ())))
-        )
-        for nodeid, outcome in state.outcomes.items()
-    }
-    made = affected_record.Record(
-        created=recording.created,
-        commit=recording.commit,
-        environment=recording.environment,
-        files=recording.files,
-        measured=measured,
-        tests=tests,
-    )
-    try:
-        affected_record.save(recording.folder, made, data_file)
-    except OSError as exc:
         state.notes.append(f"no record was kept for affected runs: {exc}")

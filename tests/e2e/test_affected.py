@@ -231,17 +231,3 @@ def test_a_corrupt_record_is_ignored_with_one_line(repo: Project) -> None:
         ]
     )
     assert result.ret == 0
-
-
-def test_the_ini_key_turns_it_on_and_a_bad_value_is_refused(repo: Project) -> None:
-    repo.write(
-        "pyproject.toml",
-        PYPROJECT.replace('testpaths = ["tests"]', 'testpaths = ["tests"]\ntta_maturity_affected = "sometimes"'),
-    )
-    result = repo.run(*ARGS)
-    assert result.ret == 4
-    result.stderr.fnmatch_lines(
-        [
-            "ERROR: pyproject.toml: [tool.pytest.ini_options] tta_maturity_affected = 'sometimes': is not a boolean; use true or false"
-        ]
-    )

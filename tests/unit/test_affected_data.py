@@ -9,7 +9,9 @@ import pytest
 from coverage import CoverageData
 
 from pytest_tta_maturity.affected import data as affected_data
+from pytest_tta_maturity.affected.record import DATA_NAME, Recording, load
 from pytest_tta_maturity.measure.contexts import per_test_label
+from pytest_tta_maturity.model import Outcome
 
 
 def recorded(tmp_path: Path, *, arcs: bool) -> str:
@@ -77,3 +79,25 @@ def test_the_files_each_test_ran_are_the_same_by_sql_and_by_the_api(
             "tests/test_a.py::test_one": ["src/a.py"],
             "tests/test_ab.py::test_two": ["src/a.py", "src/b.py"],
         }  # the import context is no test's, and a file outside the project is the environment's
+
+
+def test_a_run_is_kept_with_each_tests_outcome_components_and_files(tmp_path: Path) -> None:
+    source = recorded(tmp_path, arcs=True)
+    recording = Recording(tmp_path / "kept", tmp_path, {"src/a.py": "1"}, "abc", {"python": "x"}, "2026-12-05")
+    outcomes = {"tests/test_a.py::test_one": Outcome.PASSED, "tests/test_ab.py::test_two": Outcome.FAILED}
+    affected_data.keep(recording, source, outcomes, {"tests/test_a.py::test_one": ["a"]})
+    kept, why = load(tmp_path / "kept")
+    assert why == ""
+    assert kept is not None
+    assert (kept.created, kept.commit, kept.files, kept.environment) == (
+        "2026-12-05",
+        "abc",
+        {"src/a.py": "1"},
+        {"python": "x"},
+    )
+    named = {nodeid: (t.outcome, t.owners, sorted(kept.measured[i] for i in t.ran)) for nodeid, t in kept.tests.items()}
+    assert named == {
+        "tests/test_a.py::test_one": (Outcome.PASSED, ("a",), ["src/a.py"]),
+        "tests/test_ab.py::test_two": (Outcome.FAILED, (), ["src/a.py", "src/b.py"]),
+    }
+    assert (tmp_path / "kept" / DATA_NAME).read_bytes() == Path(source).read_bytes()

@@ -17,9 +17,9 @@ from pytest_tta_maturity.affected.imports import (
     imported_modules,
     module_names,
 )
-from pytest_tta_maturity.affected.select import Decision, decide, ignored
+from pytest_tta_maturity.affected.select import NO_RECORD, Decision, affected_run, decide, ignored, plan
 from pytest_tta_maturity.affected.snapshot import content_id, take
-from pytest_tta_maturity.model import Outcome
+from pytest_tta_maturity.model import AffectedRun, Outcome
 
 FILES = {
     "pyproject.toml": "p1",
@@ -260,3 +260,27 @@ def test_each_content_is_parsed_once_and_kept_by_its_id(tmp_path: Path) -> None:
     assert json.loads(kept.read_text())["imports"] == {files["a.py"]: ["b"], files["b.py"]: []}
     (tmp_path / "a.py").unlink()  # read from what was kept, not from the file
     assert import_graph(tmp_path, files, kept).importers("b.py") == {"a.py"}
+
+
+def test_the_plan_uses_a_record_only_of_the_same_environment(tmp_path: Path) -> None:
+    root, folder = tmp_path / "project", tmp_path / "record"
+    environment = {"python": "x"}
+    decision, used = plan(folder, root, dict(FILES), environment)
+    assert (decision.fallback, used) == (NO_RECORD, None)
+    data = tmp_path / "data"
+    data.write_bytes(b"")
+    rec.save(folder, record(), str(data))
+    decision, used = plan(folder, root, dict(FILES), {"python": "y"})
+    assert (decision.fallback, used) == ("the record was made under another environment (python changed)", None)
+    decision, used = plan(folder, root, dict(FILES), environment)
+    assert (decision.fallback, len(decision.take), used) == ("", 3, record())
+    assert not (folder / "imports.json").exists()  # nothing changed: no file was parsed
+
+
+def test_what_the_report_says_of_an_affected_run() -> None:
+    made = record()
+    assert affected_run(Decision(take=frozenset({"a"})), made, 10, 4) == AffectedRun(
+        6, 10, "2026-12-05T10:00:00+00:00", "abc"
+    )
+    assert affected_run(Decision(fallback="why"), None, 10, 0) == AffectedRun(10, 10, fallback="why")
+    assert affected_run(Decision(), None, 3, 0).fallback == "the record could not be used"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, cast
@@ -23,8 +23,10 @@ from coverage import CoverageData
 from ..errors import relative_posix
 from ..measure.contexts import nodeid_of
 from ..measure.coverage_adapter import by_context, copy_contexts, files_by_context
+from ..model import Outcome
+from .record import Record, Recording, TestRecord, save
 
-__all__ = ["SUFFIX", "files_by_test", "write_taken"]
+__all__ = ["SUFFIX", "files_by_test", "keep", "write_taken"]
 
 #: The suffix of the data file holding the taken tests' coverage (pytest-cov combines ``.coverage.*``).
 SUFFIX = "tta-maturity-affected"
@@ -102,3 +104,20 @@ def write_taken(recorded: str, basename: str, take: Collection[str], static: str
         written = {path for part in by_test.values() for path in part}
         out.add_file_tracers({path: tracer for path, tracer in tracers.items() if path in written})
     out.write()
+
+
+def keep(
+    recording: Recording,
+    data_file: str,
+    outcomes: Mapping[str, Outcome],
+    owners: Mapping[str, Sequence[str]],
+    static: str = "",
+) -> None:
+    """Keep the record of a run: each test's outcome, components and the files it ran (``OSError`` if it cannot)."""
+    measured, ran = files_by_test(data_file, recording.root, static)
+    tests = {
+        nodeid: TestRecord(outcome, tuple(owners.get(nodeid, ())), tuple(sorted(ran.get(nodeid, ()))))
+        for nodeid, outcome in outcomes.items()
+    }
+    made = Record(recording.created, recording.commit, recording.environment, recording.files, measured, tests)
+    save(recording.folder, made, data_file)

@@ -31,6 +31,7 @@ __all__ = [
     "FOLDER",
     "RECORD_NAME",
     "Record",
+    "Recording",
     "TestRecord",
     "environment",
     "is_config_file",
@@ -125,6 +126,18 @@ class Record:
             measured=measured,
             tests=tests,
         )
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What a run will keep: where, and what the project held and its environment when the run started."""
+
+    folder: Path
+    root: Path
+    files: dict[str, str]
+    commit: str
+    environment: dict[str, str]
+    created: str
 
 
 def load(folder: Path) -> tuple[Record | None, str]:

@@ -25,17 +25,20 @@ Every other recorded test is taken from the record.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from .._util import PYTHON_SUFFIXES
-from ..model import Outcome
-from .imports import ImportGraph
-from .record import Record, is_config_file
+from ..model import AffectedRun, Outcome
+from .imports import IMPORTS_NAME, ImportGraph, import_graph
+from .record import Record, is_config_file, load
 from .snapshot import Snapshot
 
-__all__ = ["DEFAULT_IGNORE", "Decision", "decide", "ignored", "test_file"]
+__all__ = ["DEFAULT_IGNORE", "NO_RECORD", "Decision", "affected_run", "decide", "ignored", "plan", "test_file"]
+
+#: Why an affected run with no record runs everything.
+NO_RECORD = "there is no record of an earlier run yet (this run makes one)"
 
 #: What ``tta_maturity_affected_ignore`` holds unless the project sets it.
 DEFAULT_IGNORE = ("*.md", "*.rst", "docs/**")
@@ -95,6 +98,33 @@ def decide(
             return Decision(fallback=str(exc), changed=tuple(changed))
     take = frozenset(record.tests) - run
     return Decision(take=take, changed=tuple(changed), run=frozenset(run))
+
+
+def plan(
+    folder: Path,
+    root: Path,
+    now: Snapshot,
+    environment: Mapping[str, str],
+    *,
+    ignore: Iterable[str] = DEFAULT_IGNORE,
+    prefix: str = "",
+) -> tuple[Decision, Record | None]:
+    """The decision against the record kept in ``folder`` (and that record, when it can be used)."""
+    record, why = load(folder)
+    if record is None:
+        return Decision(fallback=why or NO_RECORD), None
+    for part, value in environment.items():
+        if record.environment.get(part) != value:
+            return Decision(fallback=f"the record was made under another environment ({part} changed)"), None
+    graph = lambda: import_graph(root, now, folder / IMPORTS_NAME, record.files)
+    return decide(record, now, ignore=ignore, imports=graph, prefix=prefix), record
+
+
+def affected_run(decision: Decision, record: Record | None, total: int, taken: int) -> AffectedRun:
+    """What the report says of an affected run of ``total`` tests, ``taken`` of them from ``record``."""
+    if decision.fallback or record is None:
+        return AffectedRun(total, total, fallback=decision.fallback or "the record could not be used")
+    return AffectedRun(total - taken, total, record.created, record.commit[:12])
 
 
 def _affected(record: Record, changed: list[str], graph: ImportGraph, prefix: str) -> set[str]:

@@ -26,6 +26,7 @@ import sqlite3
 from collections.abc import Callable, Generator, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import coverage
@@ -518,20 +519,30 @@ def by_context(data: CoverageData) -> dict[str, dict[str, list[Any]]]:
     return found if found is not None else _query_contexts(data, data.has_arcs())
 
 
+#: The files each context ran: from the arcs (branch data) and from the lines.
+_FILES_BY_CONTEXT = (
+    (
+        "SELECT DISTINCT context.context, file.path FROM arc "
+        "JOIN file ON file.id = arc.file_id JOIN context ON context.id = arc.context_id"
+    ),
+    (
+        "SELECT DISTINCT context.context, file.path FROM line_bits "
+        "JOIN file ON file.id = line_bits.file_id JOIN context ON context.id = line_bits.context_id"
+    ),
+)
+
+
 def files_by_context(data_file: str) -> dict[str, set[str]] | None:
     """Which measured files each context of a data file ran, in one query; ``None`` when not laid out as known."""
     if SCHEMA_VERSION != 7:
         return None
     found: dict[str, set[str]] = {}
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{data_file}?mode=ro", uri=True)) as db:
+        uri = Path(data_file).resolve().as_uri() + "?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
             if _schema(db) != 7:
                 return None
-            for table in ("arc", "line_bits"):
-                query = (
-                    f"SELECT DISTINCT context.context, file.path FROM {table} "
-                    f"JOIN file ON file.id = {table}.file_id JOIN context ON context.id = {table}.context_id"
-                )
+            for query in _FILES_BY_CONTEXT:
                 for context, path in db.execute(query):
                     found.setdefault(context, set()).add(path)
     except sqlite3.Error:
