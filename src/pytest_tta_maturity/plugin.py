@@ -32,7 +32,6 @@ from .affected import record as affected_record
 from .affected.data import keep, write_taken
 from .affected.record import Recording
 from .affected.select import DEFAULT_IGNORE, Decision, affected_run, plan
-from .affected.snapshot import take
 from .baseline import store as baseline
 from .baseline.store import Baseline
 from .bucketing import Bucketer, component_files
@@ -46,7 +45,7 @@ from .measure.analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
 from .measure.analysis import start as start_analysis
 from .measure.contexts import Attribution, per_test_label, unavailable
 from .measure.coverage_adapter import VERSION as COVERAGE_VERSION
-from .measure.coverage_adapter import measurement_core, records_contexts
+from .measure.coverage_adapter import data_settings, measurement_core, records_contexts
 from .measure.figures import measure_components
 from .model import CoverageFigures, GateResult, GatesMode, NewCodeRun, Outcome, Report, TestCounts
 from .newcode import attach
@@ -235,77 +234,37 @@ def _plan_affected(config: pytest.Config, state: State) -> None:
     state.affected_asked = asked = _affected_asked(config)
     cache = cast("pytest.Cache | None", getattr(config, "cache", None))  # absent under -p no:cacheprovider
     cov = _pytest_cov(config)
-    contexts, why = _contexts_mode(config)
-    if cache is None or cov is None or not contexts:
+    why = "pytest's cache is off (-p no:cacheprovider)" if cache is None else _contexts_mode(config)[1]
+    if cache is None or cov is None or why:
         if asked:
-            why = "pytest's cache is off (-p no:cacheprovider)" if cache is None else why
             state.decision = Decision(fallback=f"per-test coverage cannot be recorded: {why}")
         return
-    started = time.perf_counter()
-    root = state.cfg.root
-    outputs = {str((config.invocation_params.dir / path).resolve()) for path in _report_paths(state)}
-    files, commit = take(root, lambda path: _not_project_input(path, root, outputs))
-    environment = affected_record.environment(root=root, files=files, coverage=_coverage_settings(cov))
     try:
         folder = cache.mkdir(affected_record.FOLDER)
     except OSError as exc:  # pytest's own cache says so for the report; an affected run says why it ran all
         if asked:
             state.decision = Decision(fallback=f"pytest's cache folder cannot be written ({exc})")
         return
-    state.recording = Recording(folder, root, files, commit, environment, now())
+    started = time.perf_counter()
+    outputs = [config.invocation_params.dir / path for path in formats.output_paths(state.report_specs)]
+    state.recording = Recording.start(folder, state.cfg.root, data_settings(cov), outputs)
     if asked:
-        state.decision = _decision(config, state, state.recording)
+        facts = RunFacts(
+            options=_selection(config.option),
+            project=state.project_selection,
+            invocation_dir=str(config.invocation_params.dir),
+            default_paths=_default_paths(config, state.project_selection),
+            failed_last_time=bool(state.last_failed),
+            deselected=1,  # whether -k, -m... deselect is known only later: assume they do
+        )
+        patterns = [str(p) for p in cast(list[Any], config.getini("tta_maturity_affected_ignore") or [])]
+        state.decision, state.record = plan(
+            state.recording,
+            rootdir=config.rootpath,
+            selecting=selecting_options(facts),
+            ignore=patterns or DEFAULT_IGNORE,
+        )
     state.timings["affected_plan"] = time.perf_counter() - started
-
-
-def _report_paths(state: State) -> list[str]:
-    specs = [formats.parse_spec(spec) for spec in state.report_specs]
-    return [path for _fmt, path in specs if path and path != formats.STDOUT]
-
-
-def _not_project_input(path: str, root: Path, outputs: set[str]) -> bool:
-    """Files a run writes itself (coverage data, this run's reports): never a change to its inputs."""
-    return Path(path).name.startswith(".coverage") or str(root / path) in outputs
-
-
-def _coverage_settings(cov: Any) -> dict[str, Any]:
-    """coverage.py's version, core and the options that shape its data (part of the environment key)."""
-    names = ("branch", "source", "include", "omit", "plugins", "context", "relative_files", "timid", "concurrency")
-    found: dict[str, Any] = {"version": COVERAGE_VERSION, "core": measurement_core(cov)}
-    for name in names:
-        with contextlib.suppress(Exception):
-            found[name] = cov.get_option(f"run:{name}")
-    return found
-
-
-def _decision(config: pytest.Config, state: State, recording: Recording) -> Decision:
-    """Which recorded tests this run takes from the record, or why everything runs."""
-    facts = RunFacts(
-        options=_selection(config.option),
-        project=state.project_selection,
-        invocation_dir=str(config.invocation_params.dir),
-        default_paths=_default_paths(config, state.project_selection),
-        failed_last_time=bool(state.last_failed),
-        deselected=1,
-    )
-    chosen = selecting_options(facts)
-    if chosen:
-        return Decision(fallback=f"tests are selected on the command line ({', '.join(chosen)})")
-    patterns = [str(p) for p in cast(list[Any], config.getini("tta_maturity_affected_ignore") or [])]
-    root = state.cfg.root
-    try:
-        prefix = config.rootpath.relative_to(root).as_posix()
-    except ValueError:
-        return Decision(fallback=f"pytest's rootdir {config.rootpath} is outside the project {root}")
-    decision, state.record = plan(
-        recording.folder,
-        root,
-        recording.files,
-        recording.environment,
-        ignore=patterns or DEFAULT_IGNORE,
-        prefix="" if prefix == "." else prefix,
-    )
-    return decision
 
 
 def _change(config: pytest.Config, state: State) -> Change | None:
@@ -537,10 +496,9 @@ class _Merger:
         if record is None or state.recording is None or not state.taken:
             return result
         started = time.perf_counter()
-        for nodeid in state.taken:
-            test = record.tests[nodeid]
-            state.outcomes[nodeid] = test.outcome
-            state.attribution[nodeid] = list(test.owners)
+        outcomes, owners = record.results(state.taken)
+        state.outcomes.update(outcomes)
+        state.attribution.update(owners)
         cov = _pytest_cov(session.config)
         if cov is not None:
             write_taken(

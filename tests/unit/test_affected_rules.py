@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import coverage
 import pytest
 
 from pytest_tta_maturity.affected import record as rec
@@ -19,7 +20,9 @@ from pytest_tta_maturity.affected.imports import (
 )
 from pytest_tta_maturity.affected.select import NO_RECORD, Decision, affected_run, decide, ignored, plan
 from pytest_tta_maturity.affected.snapshot import content_id, take
+from pytest_tta_maturity.measure.coverage_adapter import data_settings
 from pytest_tta_maturity.model import AffectedRun, Outcome
+from pytest_tta_maturity.render.formats import output_paths
 
 FILES = {
     "pyproject.toml": "p1",
@@ -264,17 +267,22 @@ def test_each_content_is_parsed_once_and_kept_by_its_id(tmp_path: Path) -> None:
 
 def test_the_plan_uses_a_record_only_of_the_same_environment(tmp_path: Path) -> None:
     root, folder = tmp_path / "project", tmp_path / "record"
-    environment = {"python": "x"}
-    decision, used = plan(folder, root, dict(FILES), environment)
-    assert (decision.fallback, used) == (NO_RECORD, None)
+    recording = rec.Recording(folder, root, dict(FILES), "abc", {"python": "x"}, "2026-12-05")
+    assert plan(recording, rootdir=root) == (Decision(fallback=NO_RECORD), None)
     data = tmp_path / "data"
     data.write_bytes(b"")
     rec.save(folder, record(), str(data))
-    decision, used = plan(folder, root, dict(FILES), {"python": "y"})
-    assert (decision.fallback, used) == ("the record was made under another environment (python changed)", None)
-    decision, used = plan(folder, root, dict(FILES), environment)
+    other = rec.Recording(folder, root, dict(FILES), "abc", {"python": "y"}, "2026-12-05")
+    assert plan(other, rootdir=root)[0].fallback == "the record was made under another environment (python changed)"
+    assert plan(recording, rootdir=root, selecting=["-k"])[0].fallback == "tests are selected on the command line (-k)"
+    assert plan(recording, rootdir=tmp_path)[0].fallback == f"pytest's rootdir {tmp_path} is outside the project {root}"
+    decision, used = plan(recording, rootdir=root)
     assert (decision.fallback, len(decision.take), used) == ("", 3, record())
     assert not (folder / "imports.json").exists()  # nothing changed: no file was parsed
+    assert record().results(["tests/test_core.py::test_a"]) == (
+        {"tests/test_core.py::test_a": Outcome.PASSED},
+        {"tests/test_core.py::test_a": []},
+    )
 
 
 def test_what_the_report_says_of_an_affected_run() -> None:
@@ -284,3 +292,39 @@ def test_what_the_report_says_of_an_affected_run() -> None:
     )
     assert affected_run(Decision(fallback="why"), None, 10, 0) == AffectedRun(10, 10, fallback="why")
     assert affected_run(Decision(), None, 3, 0).fallback == "the record could not be used"
+
+
+def test_a_recording_leaves_out_what_the_run_writes_itself(tmp_path: Path) -> None:
+    (tmp_path / "src.py").write_text("x = 1\n")
+    (tmp_path / ".coverage").write_text("data")
+    (tmp_path / ".coverage.host.1.2").write_text("data")
+    (tmp_path / "report.json").write_text("{}")
+    (tmp_path / "kept.json").write_text("{}")
+    started = rec.Recording.start(tmp_path / "r", tmp_path, {"branch": True}, outputs=[tmp_path / "report.json"])
+    assert sorted(started.files) == ["kept.json", "src.py"]
+    assert started.environment == rec.environment(root=tmp_path, files=started.files, coverage={"branch": True})
+    assert (started.folder, started.root, started.commit) == (tmp_path / "r", tmp_path, "")
+    assert started.created.endswith("+00:00")
+
+
+def test_the_data_settings_are_coverages_resolved_options(tmp_path: Path) -> None:
+    cov = coverage.Coverage(data_file=None, branch=True, source=["pkg"], config_file=False)
+    settings = data_settings(cov)
+    assert (settings["version"], settings["branch"], settings["source"]) == (coverage.__version__, True, ["pkg"])
+    assert set(settings) == {
+        "version",
+        "core",
+        "branch",
+        "source",
+        "include",
+        "omit",
+        "plugins",
+        "context",
+        "relative_files",
+        "timid",
+        "concurrency",
+    }
+
+
+def test_the_report_files_a_run_writes() -> None:
+    assert output_paths(["json:out/r.json", "markdown", "html:-"]) == ["out/r.json", "tta-maturity.md"]

@@ -19,11 +19,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..model import Outcome
+from .snapshot import take
 
 __all__ = [
     "CONFIG_FILES",
@@ -92,6 +94,11 @@ class Record:
     measured: list[str] = field(default_factory=lambda: list[str]())
     tests: dict[str, TestRecord] = field(default_factory=lambda: dict[str, TestRecord]())
 
+    def results(self, nodeids: Iterable[str]) -> tuple[dict[str, Outcome], dict[str, list[str]]]:
+        """The recorded outcome and components of each of ``nodeids`` (tests taken from the record)."""
+        chosen = [(nodeid, self.tests[nodeid]) for nodeid in nodeids]
+        return {n: t.outcome for n, t in chosen}, {n: list(t.owners) for n, t in chosen}
+
     def to_dict(self) -> dict[str, Any]:
         """Return this as JSON-safe data."""
         return {
@@ -138,6 +145,21 @@ class Recording:
     commit: str
     environment: dict[str, str]
     created: str
+
+    @classmethod
+    def start(cls, folder: Path, root: Path, coverage: Mapping[str, Any], outputs: Iterable[Path] = ()) -> Recording:
+        """Take the project's snapshot now (the files a run writes itself left out) and its environment key.
+
+        ``coverage`` is coverage.py's part of the key; ``outputs`` the reports this run writes.
+        """
+        written = {os.path.abspath(path) for path in outputs}
+
+        def own_output(path: str) -> bool:
+            return PurePosixPath(path).name.startswith(".coverage") or os.path.abspath(root / path) in written
+
+        files, commit = take(root, own_output)
+        made = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return cls(folder, root, files, commit, environment(root=root, files=files, coverage=coverage), made)
 
 
 def load(folder: Path) -> tuple[Record | None, str]:

@@ -25,14 +25,14 @@ Every other recorded test is taken from the record.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .._util import PYTHON_SUFFIXES
 from ..model import AffectedRun, Outcome
 from .imports import IMPORTS_NAME, ImportGraph, import_graph
-from .record import Record, is_config_file, load
+from .record import Record, Recording, is_config_file, load
 from .snapshot import Snapshot
 
 __all__ = ["DEFAULT_IGNORE", "NO_RECORD", "Decision", "affected_run", "decide", "ignored", "plan", "test_file"]
@@ -101,23 +101,36 @@ def decide(
 
 
 def plan(
-    folder: Path,
-    root: Path,
-    now: Snapshot,
-    environment: Mapping[str, str],
+    recording: Recording,
     *,
+    rootdir: Path,
+    selecting: Sequence[str] = (),
     ignore: Iterable[str] = DEFAULT_IGNORE,
-    prefix: str = "",
 ) -> tuple[Decision, Record | None]:
-    """The decision against the record kept in ``folder`` (and that record, when it can be used)."""
-    record, why = load(folder)
+    """The decision for a run against the record in ``recording.folder`` (and that record, when it is used).
+
+    ``rootdir`` is pytest's (test ids are relative to it); ``selecting`` the options that select
+    tests on the command line (the run is then partial, and the record is not used).
+    """
+    if selecting:
+        return Decision(fallback=f"tests are selected on the command line ({', '.join(selecting)})"), None
+    root = recording.root
+    try:
+        prefix = rootdir.relative_to(root).as_posix()
+    except ValueError:
+        return Decision(fallback=f"pytest's rootdir {rootdir} is outside the project {root}"), None
+    record, why = load(recording.folder)
     if record is None:
         return Decision(fallback=why or NO_RECORD), None
-    for part, value in environment.items():
+    for part, value in recording.environment.items():
         if record.environment.get(part) != value:
             return Decision(fallback=f"the record was made under another environment ({part} changed)"), None
-    graph = lambda: import_graph(root, now, folder / IMPORTS_NAME, record.files)
-    return decide(record, now, ignore=ignore, imports=graph, prefix=prefix), record
+
+    def graph() -> ImportGraph:  # read only when some file changed
+        return import_graph(root, recording.files, recording.folder / IMPORTS_NAME, record.files)
+
+    prefix = "" if prefix == "." else prefix
+    return decide(record, recording.files, ignore=ignore, imports=graph, prefix=prefix), record
 
 
 def affected_run(decision: Decision, record: Record | None, total: int, taken: int) -> AffectedRun:

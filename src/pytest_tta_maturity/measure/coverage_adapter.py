@@ -50,6 +50,7 @@ __all__ = [
     "Prepared",
     "by_context",
     "copy_contexts",
+    "data_settings",
     "file_reporter",
     "files_by_context",
     "measurement_core",
@@ -115,6 +116,18 @@ def records_contexts(cov: coverage.Coverage) -> bool:
     if supported is None:
         return measurement_core(cov) != "sysmon"
     return bool(supported)
+
+
+#: The ``[run]`` options that shape the data coverage.py records (part of an affected run's environment key).
+_DATA_OPTIONS = ("branch", "source", "include", "omit", "plugins", "context", "relative_files", "timid", "concurrency")
+
+
+def data_settings(cov: coverage.Coverage) -> dict[str, Any]:
+    """coverage.py's version, core and the resolved options that shape its data."""
+    found: dict[str, Any] = {"version": VERSION, "core": measurement_core(cov)}
+    for name in _DATA_OPTIONS:
+        found[name] = cov.get_option(f"run:{name}")
+    return found
 
 
 def run_omit(cov: coverage.Coverage) -> Callable[[str], bool]:
