@@ -26,7 +26,7 @@ tests are what an affected run leaves out; ``declared``/``all`` add the gates, w
 both (their cache by content makes unchanged files free, but a type checker re-checks the whole
 program when any file changes: that sets the floor). It prints, per change, the medians and the
 median of the pair-by-pair ratios B/A, and what recording (in A) and planning and merging (in B)
-cost as a share of the run, from the plugin's own timings (``TTA_MATURITY_TIMINGS=1``).
+cost, each as a share of the full run, from the plugin's own timings (``TTA_MATURITY_TIMINGS=1``).
 """
 
 from __future__ import annotations
@@ -196,8 +196,8 @@ def main() -> int:
         med_b = statistics.median(b for _, b, _, _ in pairs)
         record_share = statistics.median(t.get("record", 0.0) / a for a, _, t, _ in pairs)
         merge_share = statistics.median(
-            (t.get("affected_plan", 0.0) + t.get("affected_merge", 0.0) + t.get("record", 0.0)) / b
-            for _, b, _, t in pairs
+            (t.get("affected_plan", 0.0) + t.get("affected_merge", 0.0) + t.get("record", 0.0)) / a
+            for a, _, _, t in pairs
         )
         ran = f"{info.get('ran', '?')} of {info.get('total', '?')}"
         why = f" (ran everything: {info['fallback']})" if info.get("fallback") else ""

@@ -50,7 +50,6 @@ class Decision:
 
     take: frozenset[str] = frozenset()
     fallback: str = ""
-    changed: tuple[str, ...] = ()
     #: recorded tests that must run, by the rules above
     run: frozenset[str] = field(default_factory=lambda: frozenset[str]())
 
@@ -81,23 +80,20 @@ def decide(
     changed = sorted(p for p in {*before, *now} if before.get(p) != now.get(p) and not ignored(p, patterns))
     for path in changed:
         if is_config_file(path):
-            return Decision(
-                fallback=f"{path} changed (configuration is part of the record's environment)", changed=tuple(changed)
-            )
+            return Decision(fallback=f"{path} changed (configuration is part of the record's environment)")
         if not path.endswith(PYTHON_SUFFIXES):
             return Decision(
                 fallback=f"{path} changed and is not Python source: a test may read it "
-                "(tta_maturity_affected_ignore lists files no test reads)",
-                changed=tuple(changed),
+                "(tta_maturity_affected_ignore lists files no test reads)"
             )
     run = {nodeid for nodeid, test in record.tests.items() if test.outcome not in (Outcome.PASSED, Outcome.SKIPPED)}
     if changed:
         try:
             run |= _affected(record, changed, imports(), prefix)
         except _Undecided as exc:
-            return Decision(fallback=str(exc), changed=tuple(changed))
+            return Decision(fallback=str(exc))
     take = frozenset(record.tests) - run
-    return Decision(take=take, changed=tuple(changed), run=frozenset(run))
+    return Decision(take=take, run=frozenset(run))
 
 
 def plan(
