@@ -1,6 +1,7 @@
 """The per-file cost: many small components, the plugin against pytest-cov alone printing nothing.
 
     python3 tasks.py bench files --pairs 7
+    python3 tasks.py bench files --pairs 10 --no-contexts --profile
     .venv/bin/python benchmarks/bench_files.py --components 150 --files-per 10 --pairs 7 --workers 0,2
     .venv/bin/python benchmarks/bench_files.py --pairs 5 --no-contexts --profile
 
@@ -26,7 +27,9 @@ plugin's own seconds in the pytest process (the time spent in the package's func
 or pluggy calls them, coverage.py's ``switch_context`` called by the plugin among them, P's minus
 A's, where the plugin is imported but idle), the entry points that took most, and the analysis
 worker's seconds as the plugin times them (``TTA_MATURITY_TIMINGS``: ``analysis`` beside the tests,
-``measure_in_worker`` after them). cProfile slows Python code down, the plugin's and pytest's alike;
+``measure_in_worker`` after them), and then the worker's two steps (the facts from the cache, then
+the measure step on the P run's data file) run in one process under cProfile, with the functions
+that took most of their own time. cProfile slows Python code down, the plugin's and pytest's alike;
 those seconds are steadier than wall times on a busy machine, not equal to them.
 
 It also checks that every P run kept the same coverage figures (the last report in pytest's cache)
@@ -242,11 +245,63 @@ def profile(root: Path, cov_paths: list[str]) -> list[str]:
     ]
 
 
+WORKER_PROFILE = """
+import cProfile, io, json, pstats, sys
+from pathlib import Path
+import coverage
+from pytest_tta_maturity.measure import analysis
+from pytest_tta_maturity.measure.contexts import Attribution
+
+root, out = Path(sys.argv[1]), sys.argv[2]
+cov = coverage.Coverage(config_file=str(root / "pyproject.toml"))
+names = sorted(p.name for p in (root / "src" / "gen").iterdir() if p.is_dir())
+job = {
+    "root": str(root),
+    "components": [[name, [str(root / "src" / "gen" / name)]] for name in names],
+    "settings": analysis.settings_of(cov),
+    "cache": str(root / ".pytest_cache" / "d" / analysis.CACHE_FOLDER / analysis.CACHE_FILE),
+}
+attribution = Attribution(str(cov.get_option("run:context") or ""), None, frozenset(names))
+request = {"data_file": str(root / ".coverage"), "cwd": str(root), "attribution": attribution.to_dict()}
+answer = io.StringIO()
+profiler = cProfile.Profile()
+profiler.runcall(analysis._worker, io.StringIO(json.dumps(job) + "\\n" + json.dumps(request) + "\\n"), answer)
+profiler.dump_stats(out)
+print(json.dumps(json.loads(answer.getvalue())["stats"]))
+"""
+
+
+def profile_worker(root: Path) -> list[str]:
+    """The analysis worker's two steps run in one process under cProfile, on the data of the last P run."""
+    out = WORK / "profile-worker.prof"
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_PROFILE, str(root), str(out)],
+        cwd=root,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return [f"PROBLEM: the worker profile failed: {done.stderr.strip().splitlines()[-1:]}"]
+    stats = json.loads(done.stdout.strip().splitlines()[-1])
+    table = pstats.Stats(str(out)).stats  # pyright: ignore[reportAttributeAccessIssue]
+    own = sorted(((tt, func) for func, (_cc, _nc, tt, _ct, _callers) in table.items()), reverse=True)[:8]
+    return [
+        (
+            f"- the analysis worker under cProfile, in one process (the data of the last P run): "
+            f"{stats['reused']:.0f} files from the cache and {stats['parsed']:.0f} parsed in {stats['seconds']:.3f} s, "
+            f"measured in {stats['measure_seconds']:.3f} s; most time of its own: "
+            + ", ".join(f"{Path(f[0]).name}:{f[1]}({f[2]}) {tt:.3f} s" for tt, f in own)
+        )
+    ]
+
+
 def main(args_list: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="the plugin against pytest --cov on many small components")
     parser.add_argument("--components", type=int, default=150)
     parser.add_argument("--files-per", type=int, default=10, help="files per component (its __init__.py included)")
-    parser.add_argument("--pairs", type=int, default=7, help="pairs (rounds) per mode")
+    parser.add_argument("--pairs", "--runs", type=int, default=7, help="pairs (rounds) per mode")
     parser.add_argument("--workers", default="0,2", help="xdist workers per mode, 0 = serial (default 0,2)")
     parser.add_argument("--no-contexts", action="store_true", help="also run N: P with --tta-maturity-no-contexts")
     parser.add_argument("--profile", action="store_true", help="also profile one serial run of A and of P")
@@ -284,6 +339,7 @@ def main(args_list: list[str] | None = None) -> int:
             lines.append(ratio_line(f"-n {mode}" if mode else "serial", key, runs))
     if args.profile:
         lines += profile(root, cov_paths)
+        lines += profile_worker(root)
     lines += [f"PROBLEM: {problem}" for problem in problems]
     say("\n".join(lines))
     return 1 if problems else 0
