@@ -10,14 +10,15 @@ to five modules of different components, a staged and an unstaged edit, and an u
 a change of a pull request's size. The copy is imported (``PYTHONPATH=<copy>/src``), not the
 venv's editable install of the original.
 
-Then it times, with ``farm-bench`` (paired, interleaved A B A B, medians and the pair-by-pair ratio):
+Then it times, with ``paired.py`` (interleaved A B A B after a warm-up of each, whole process, wall
+and CPU, medians and the pair-by-pair ratio):
 
 - A: ``pytest --tta-maturity --tta-maturity-no-gates --tta-maturity-new-code=main -p no:randomly``
 - B: the same without ``--tta-maturity-new-code``
 
 Gates are off in both (the new-code part of the gates is a filter over findings already there;
 the gates' own time would only add noise). The analysis cache is warm in both (a first run of each
-is farm-bench's warm-up). The figure to read is farm-bench's median wall ratio A/B.
+is the warm-up). The figure to read is the median wall ratio A/B.
 """
 
 from __future__ import annotations
@@ -111,8 +112,11 @@ def main() -> int:
         env=env,
     )
     print("\n".join(line for line in done.stdout.splitlines() if "new code" in line or line.startswith("component")))
-    cmd = ["farm-bench", "-n", str(args.runs), "--timeout", "3600", "--vs", " ".join(base), "--", *with_new]
-    return subprocess.run(cmd, cwd=root, check=False, env=env).returncode
+    from paired import paired
+
+    print(f"{args.runs} pairs, A with --tta-maturity-new-code=main, B without:")
+    print("\n".join(paired(with_new, base, args.runs, root, env)))
+    return 0
 
 
 if __name__ == "__main__":

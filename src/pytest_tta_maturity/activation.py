@@ -21,7 +21,13 @@ def enabled(config: pytest.Config, namespace: Any) -> bool:
 
 
 def pyproject_path(config: pytest.Config) -> Path:
-    """The pyproject.toml holding ``[tool.tta-maturity]``: pytest's own if it is one, else the rootdir's."""
+    """The pyproject.toml holding ``[tool.tta-maturity]``: pytest's own if it is one, else the rootdir's.
+
+    Failing both, the nearest one at or above the invocation folder: the walk of
+    :func:`.config.find_pyproject`, written again here only because this module is imported
+    before coverage starts and so imports nothing of the package (the plugin's own code
+    would run unmeasured).
+    """
     inipath = config.inipath
     if inipath is not None and inipath.name == "pyproject.toml":
         return inipath

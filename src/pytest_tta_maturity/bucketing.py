@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from ._util import PYTHON_SUFFIXES, skipped_dir
+from ._util import is_python_file, walk_files
 from .config import ComponentConfig
 
 
@@ -64,17 +64,8 @@ class Bucketer:
 
 
 def python_files(roots: Iterable[Path]) -> Iterator[Path]:
-    """Every Python source file at or below ``roots`` (a root may be a file)."""
-    for root in roots:
-        if root.is_file():
-            if root.suffix in PYTHON_SUFFIXES:
-                yield root
-            continue
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not skipped_dir(folder, d))
-            for name in sorted(files):
-                if name.endswith(PYTHON_SUFFIXES):
-                    yield Path(folder, name)
+    """Every Python source file at or below ``roots`` (a root may be a file), stubs included."""
+    return (Path(found) for found in walk_files(roots, is_python_file))
 
 
 def component_files(components: Sequence[ComponentConfig]) -> dict[str, list[Path]]:

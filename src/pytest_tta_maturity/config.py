@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from ._util import did_you_mean, read_toml
+from ._util import did_you_mean, number_text, plain_number, read_toml
 from .errors import MISSING, ConfigError
 from .gates.config import DEFAULT_TIMEOUT, GateConfig
 from .gates.registry import BUILTIN_GATES, BY_NAME
 from .ladder import DEFAULT_LADDER, LEVEL_NAMES, Ladder
-from .model import CoverageSource
+from .model import CoverageSource, GatesMode
 
 TABLE = "tool.tta-maturity"
 
@@ -104,9 +104,9 @@ class MaturityConfig:
         return [g for g in dict.fromkeys(order) if g in needed]
 
     def gates_checked(
-        self, components: Sequence[ComponentConfig] | None = None, mode: str = "all"
+        self, components: Sequence[ComponentConfig] | None = None, mode: str = GatesMode.ALL
     ) -> dict[str, list[str]]:
-        """The tool gates run over each component's files, in ladder order.
+        """The tool gates run over each component's files, in ladder order (``mode``: a :class:`GatesMode`).
 
         ``all``: every gate of the ladder over every component, so that each
         component's real level is known. ``declared``: a gate runs only when some
@@ -115,7 +115,7 @@ class MaturityConfig:
         already holds the next level shows up as ready to promote).
         """
         comps = self.components if components is None else components
-        if mode == "all":
+        if mode == GatesMode.ALL:
             every = [g for g in self.ladder.levels[-1].gates if g != "tests"]
             return {comp.name: list(every) for comp in comps}
         needed = [g for g in self.gates_needed(comps) if g != "tests"]
@@ -394,16 +394,12 @@ def _ladder(reader: _Reader, raw: Any, gates: dict[str, GateConfig], pending: di
         if level.coverage < previous.coverage:
             raise reader.error(
                 f"{TABLE}.levels.{level.name}.coverage",
-                _num(level.coverage),
-                f"is below {previous.name}'s {_num(previous.coverage)}",
+                plain_number(level.coverage),
+                f"is below {previous.name}'s {number_text(previous.coverage)}",
                 "thresholds must not go down the ladder",
             )
         previous = level
     return ladder
-
-
-def _num(value: float) -> int | float:
-    return int(value) if value == int(value) else value
 
 
 def _components(reader: _Reader, raw: Any, default_from: CoverageSource) -> tuple[ComponentConfig, ...]:

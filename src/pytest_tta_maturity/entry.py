@@ -93,6 +93,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Report the coverage and findings of the lines changed since the merge base of REF and HEAD, "
         "per component (committed, staged, unstaged and untracked changes).",
     )
+    group.addoption(
+        "--tta-maturity-affected",
+        action="store_true",
+        default=False,
+        dest="tta_maturity_affected",
+        help="Run only the tests a change since the last recorded run can affect, with a full run's figures, "
+        "levels and exit status (everything runs, saying why, when the record cannot be trusted).",
+    )
+    parser.addini(
+        "tta_maturity_affected",
+        type="string",
+        default="",
+        help="true: run only the affected tests (like --tta-maturity-affected).",
+    )
+    parser.addini(
+        "tta_maturity_affected_ignore",
+        type="linelist",
+        default=None,
+        help="Files no test reads, whose change an affected run ignores (default: *.md *.rst docs/**).",
+    )
     parser.addini(
         "tta_maturity_new_code",
         type="string",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,40 @@ def toml_value(value: Any) -> str:
     return repr(value)
 
 
-def display_path(path: Path) -> str:
-    """A path relative to the working directory when it lies below it."""
+def relative_posix(root: str | os.PathLike[str], filename: str | os.PathLike[str]) -> str | None:
+    """``filename`` (absolute, or relative to ``root``) relative to ``root`` in POSIX form; ``None`` outside it.
+
+    The one rule for showing a path relative to a folder; :func:`relative_path` (reports)
+    and :func:`display_path` (messages) differ only in what they show for a path outside.
+    """
+    top = os.fspath(root)
+    normal = os.path.normpath(os.path.join(top, filename))
+    if os.path.normpath(top) == top and normal.startswith(top + os.sep):
+        # below ``root``: what relpath returns, without its work (a run asks for every measured file)
+        return normal[len(top) + 1 :].replace(os.sep, "/")
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        rel = os.path.relpath(normal, top)
+    except ValueError:  # another drive on Windows
+        return None
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return None
+    return Path(rel).as_posix()
+
+
+def relative_path(root: str | os.PathLike[str], filename: str | os.PathLike[str]) -> str:
+    """A path as the report shows it: relative to ``root``, POSIX style.
+
+    A path outside ``root`` keeps its absolute form (POSIX style) so that it is
+    never mistaken for a file of the project.
+    """
+    rel = relative_posix(root, filename)
+    return rel if rel is not None else Path(os.path.normpath(os.path.join(root, filename))).as_posix()
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when it lies below it (as given otherwise), for messages."""
+    rel = relative_posix(Path.cwd().resolve(), path.resolve())
+    return str(Path(rel)) if rel is not None else str(path)
 
 
 MISSING: Any = object()

@@ -28,6 +28,10 @@ from coverage.exceptions import CoverageException
 from . import __version__, hookspecs
 from ._util import did_you_mean
 from .activation import GATES_MODES, enabled, pyproject_path
+from .affected import record as affected_record
+from .affected.data import keep, write_taken
+from .affected.record import Recording
+from .affected.select import DEFAULT_IGNORE, Decision, affected_run, plan
 from .baseline import store as baseline
 from .baseline.store import Baseline
 from .bucketing import Bucketer, component_files
@@ -36,18 +40,19 @@ from .errors import MaturityError
 from .gates import Cache, GateOutcome
 from .gates.runner import RunningGates, start_gates
 from .hookspecs import extra_gates
+from .judge import RunInputs, judge
 from .measure.analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
 from .measure.analysis import start as start_analysis
-from .measure.contexts import Attribution, label, unavailable
+from .measure.contexts import Attribution, per_test_label, unavailable
 from .measure.coverage_adapter import VERSION as COVERAGE_VERSION
-from .measure.coverage_adapter import measurement_core, records_contexts
+from .measure.coverage_adapter import data_settings, measurement_core, records_contexts
 from .measure.figures import measure_components
-from .model import CoverageFigures, GateResult, NewCodeRun, Outcome, Report, TestCounts
+from .model import CoverageFigures, GateResult, GatesMode, NewCodeRun, Outcome, Report, TestCounts
 from .newcode import attach
-from .partial import Partial, RunFacts, Selection, partial_run
+from .partial import Partial, RunFacts, Selection, partial_run, selecting_options
 from .project import CACHE_KEY, FULL_CACHE_KEY, keep_report, now
 from .render import formats, terminal
-from .scoring import gate_results, score
+from .scoring import gate_results
 from .vcs import Change, change_since
 
 WORKER_KEY = "tta_maturity"
@@ -61,7 +66,7 @@ class State:
     components: tuple[ComponentConfig, ...]
     warn_only: bool
     no_gates: bool
-    gates_mode: str
+    gates_mode: GatesMode
     report_specs: list[str]
     outcomes: dict[str, Outcome] = field(default_factory=lambda: dict[str, Outcome]())
     attribution: dict[str, list[str]] = field(default_factory=lambda: dict[str, list[str]]())
@@ -93,6 +98,15 @@ class State:
     refused: bool = False
     #: the change new code is judged against (``--tta-maturity-new-code``)
     change: Change | None = None
+    #: what this run keeps for the next affected run (``None``: it keeps nothing)
+    recording: Recording | None = None
+    #: ``--tta-maturity-affected`` (or its ini key) asked for an affected run
+    affected_asked: bool = False
+    #: the affected run's decision; its ``fallback`` says why everything runs
+    decision: Decision | None = None
+    record: affected_record.Record | None = None
+    #: the recorded tests this process (or, on the controller, its workers) took from the record
+    taken: set[str] = field(default_factory=lambda: set[str]())
 
 
 STATE = pytest.StashKey[State]()
@@ -140,22 +154,28 @@ def _make_state(config: pytest.Config, namespace: Any) -> State:
     )
 
 
-def _gates_mode(config: pytest.Config, namespace: Any) -> str:
+def _gates_mode(config: pytest.Config, namespace: Any) -> GatesMode:
     """``all`` or ``declared``: the command line wins over the ini key, whose value is checked."""
     option = getattr(namespace, "tta_maturity_gates", None)
     if option:
-        return str(option)
+        return GatesMode(option)
     value = str(config.getini("tta_maturity_gates") or "all").strip()
     if value not in GATES_MODES:
-        inipath = config.inipath
-        where = "the configuration file" if inipath is None else inipath.name
-        if inipath is not None:
-            where += {"pyproject.toml": ": [tool.pytest.ini_options]", "setup.cfg": ": [tool:pytest]"}.get(
-                inipath.name, ": [pytest]"
-            )
         choices = " or ".join(f"'{m}'" for m in GATES_MODES)
-        raise pytest.UsageError(f"{where} tta_maturity_gates = {value!r}: is not a gates mode; use {choices}")
-    return value
+        raise pytest.UsageError(
+            f"{_ini_place(config)} tta_maturity_gates = {value!r}: is not a gates mode; use {choices}"
+        )
+    return GatesMode(value)
+
+
+def _ini_place(config: pytest.Config) -> str:
+    """Where pytest read its ini keys: ``pyproject.toml: [tool.pytest.ini_options]``, ``tox.ini: [pytest]``..."""
+    inipath = config.inipath
+    if inipath is None:
+        return "the configuration file"
+    return inipath.name + {"pyproject.toml": ": [tool.pytest.ini_options]", "setup.cfg": ": [tool:pytest]"}.get(
+        inipath.name, ": [pytest]"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -173,14 +193,78 @@ def pytest_configure(config: pytest.Config) -> None:
     state.project_selection = _project_selection(config)
     if not _is_worker(config):
         state.change = _change(config, state)
+        _plan_affected(config, state)
+    else:
+        given = cast(dict[str, Any], getattr(config, "workerinput", {})).get(TAKE_KEY)
+        if given:
+            state.decision = Decision(take=frozenset(str(n) for n in given))
     for spec in state.report_specs:
         try:
             formats.parse_spec(spec)
         except MaturityError as exc:
             raise pytest.UsageError(str(exc)) from None
     config.pluginmanager.register(_Recorder(state), "tta-maturity-recorder")
+    if state.decision is not None and state.decision.take:
+        config.pluginmanager.register(_Taker(state), "tta-maturity-affected")
+        if not _is_worker(config):
+            config.pluginmanager.register(_Merger(state), "tta-maturity-affected-merge")
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHooks(state), "tta-maturity-xdist")
+
+
+TAKE_KEY = "tta_maturity_take"
+
+
+def _affected_asked(config: pytest.Config) -> bool:
+    """``--tta-maturity-affected``, or the ini key ``tta_maturity_affected`` (checked: ``true`` or ``false``)."""
+    if getattr(config.option, "tta_maturity_affected", False):
+        return True
+    value = str(config.getini("tta_maturity_affected") or "false").strip()
+    if value.lower() in ("true", "1", "yes", "on"):
+        return True
+    if value.lower() in ("false", "0", "no", "off", ""):
+        return False
+    raise pytest.UsageError(
+        f"{_ini_place(config)} tta_maturity_affected = {value!r}: is not a boolean; use true or false"
+    )
+
+
+def _plan_affected(config: pytest.Config, state: State) -> None:
+    """Take the snapshot a record needs; for an affected run, decide which recorded tests it takes."""
+    state.affected_asked = asked = _affected_asked(config)
+    cache = cast("pytest.Cache | None", getattr(config, "cache", None))  # absent under -p no:cacheprovider
+    cov = _pytest_cov(config)
+    why = "pytest's cache is off (-p no:cacheprovider)" if cache is None else _contexts_mode(config)[1]
+    if cache is None or cov is None or why:
+        if asked:
+            state.decision = Decision(fallback=f"per-test coverage cannot be recorded: {why}")
+        return
+    try:
+        folder = cache.mkdir(affected_record.FOLDER)
+    except OSError as exc:  # pytest's own cache says so for the report; an affected run says why it ran all
+        if asked:
+            state.decision = Decision(fallback=f"pytest's cache folder cannot be written ({exc})")
+        return
+    started = time.perf_counter()
+    outputs = [config.invocation_params.dir / path for path in formats.output_paths(state.report_specs)]
+    state.recording = Recording.start(folder, state.cfg.root, data_settings(cov), outputs)
+    if asked:
+        facts = RunFacts(
+            options=_selection(config.option),
+            project=state.project_selection,
+            invocation_dir=str(config.invocation_params.dir),
+            default_paths=_default_paths(config, state.project_selection),
+            failed_last_time=bool(state.last_failed),
+            deselected=1,  # whether -k, -m... deselect is known only later: assume they do
+        )
+        patterns = [str(p) for p in cast(list[Any], config.getini("tta_maturity_affected_ignore") or [])]
+        state.decision, state.record = plan(
+            state.recording,
+            rootdir=config.rootpath,
+            selecting=selecting_options(facts),
+            ignore=patterns or DEFAULT_IGNORE,
+        )
+    state.timings["affected_plan"] = time.perf_counter() - started
 
 
 def _change(config: pytest.Config, state: State) -> Change | None:
@@ -292,6 +376,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             "deselected": state.deselected,
             "tested": sorted(state.tested),
             "failed_last_time": state.failed_last_time,
+            "taken": sorted(state.taken),
             "contexts": state.contexts,
             "contexts_note": state.contexts_note,
         }
@@ -328,27 +413,21 @@ def _record_contexts(config: pytest.Config, state: State) -> None:
     """Switch coverage.py's context to the running test's components, in the process running the tests."""
     state.contexts, state.contexts_note = _contexts_mode(config)
     if state.contexts == "tta-maturity":
-        labels = {nodeid: label(owners) for nodeid, owners in state.attribution.items()}
-        config.pluginmanager.register(_ContextSwitcher(_pytest_cov(config), labels), "tta-maturity-contexts")
+        config.pluginmanager.register(_ContextSwitcher(_pytest_cov(config), state.attribution), "tta-maturity-contexts")
 
 
 class _ContextSwitcher:
-    """Switches coverage.py's dynamic context when the running test's components change (not per phase)."""
+    """Switches coverage.py's dynamic context to each test's label (its components and its id; not per phase)."""
 
-    def __init__(self, cov: Any, labels: dict[str, str]) -> None:
+    def __init__(self, cov: Any, attribution: dict[str, list[str]]) -> None:
         self.cov = cov
-        self.labels = labels
-        self.unattributed = label(())
-        self.current: str | None = None
+        self.attribution = attribution
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
         """Switch before the test's setup, so that its fixtures count for its components."""
-        wanted = self.labels.get(item.nodeid, self.unattributed)
-        if wanted != self.current:
-            with contextlib.suppress(CoverageException):  # coverage stopped (e.g. by the test itself)
-                self.cov.switch_context(wanted)
-            self.current = wanted
+        with contextlib.suppress(CoverageException):  # coverage stopped (e.g. by the test itself)
+            self.cov.switch_context(per_test_label(self.attribution.get(item.nodeid, ()), item.nodeid))
         return (yield)
 
 
@@ -364,7 +443,11 @@ class _Recorder:
             self.state.collect_errors += 1
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
-        """Count deselected tests (on xdist workers too: they collect), and whose tests they are."""
+        """Count deselected tests (on xdist workers too: they collect), and whose tests they are.
+
+        The tests an affected run takes from its record are no deselection: the run stays full.
+        """
+        items = [item for item in items if item.nodeid not in self.state.taken]
         self.state.deselected += len(items)
         for item in items:
             self.state.tested.update(str(name) for mark in item.iter_markers("component") for name in mark.args)
@@ -382,11 +465,70 @@ class _Recorder:
             self.state.outcomes[report.nodeid] = outcome
 
 
+class _Taker:
+    """An affected run's collection: the tests the record answers for are not run (this process collects)."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        """Leave out the recorded tests the change cannot affect (the rest, new tests included, run)."""
+        take = self.state.decision.take if self.state.decision is not None else frozenset[str]()
+        taken = [item for item in items if item.nodeid in take]
+        if taken:
+            self.state.taken.update(item.nodeid for item in taken)
+            items[:] = [item for item in items if item.nodeid not in self.state.taken]
+            config.hook.pytest_deselected(items=taken)
+
+
+class _Merger:
+    """On the scoring process: the taken tests' outcomes, and their coverage before pytest-cov combines its data."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
+        """Inside pytest-cov's own wrapper: its data is combined (and reported) after this returns."""
+        result = yield
+        state, record = self.state, self.state.record
+        if record is None or state.recording is None or not state.taken:
+            return result
+        started = time.perf_counter()
+        outcomes, owners = record.results(state.taken)
+        state.outcomes.update(outcomes)
+        state.attribution.update(owners)
+        cov = _pytest_cov(session.config)
+        if cov is not None:
+            write_taken(
+                str(state.recording.folder / affected_record.DATA_NAME),
+                _data_file(session.config, cov),
+                state.taken,
+                str(cov.get_option("run:context") or ""),
+            )
+        state.timings["affected_merge"] = time.perf_counter() - started
+        return result
+
+
+def _data_file(config: pytest.Config, cov: Any) -> str:
+    """pytest-cov's data file (its parallel files are this name with a suffix), absolute."""
+    controller = getattr(config.pluginmanager.get_plugin("_cov"), "cov_controller", None)
+    base = str(getattr(controller, "topdir", None) or config.invocation_params.dir)
+    return os.path.abspath(os.path.join(base, str(cov.get_option("run:data_file"))))
+
+
 class _XdistHooks:
     """Hooks that exist only with pytest-xdist: gather what the workers saw."""
 
     def __init__(self, state: State) -> None:
         self.state = state
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """Hand each worker the recorded tests an affected run takes from the record."""
+        if self.state.decision is not None and self.state.decision.take:
+            cast(dict[str, Any], node.workerinput)[TAKE_KEY] = sorted(self.state.decision.take)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -400,6 +542,7 @@ class _XdistHooks:
         self.state.deselected = max(self.state.deselected, int(data.get("deselected", 0)))
         self.state.tested.update(str(name) for name in data.get("tested", ()))
         self.state.failed_last_time = self.state.failed_last_time or bool(data.get("failed_last_time", False))
+        self.state.taken.update(str(nodeid) for nodeid in data.get("taken", ()))
         if "contexts" in data and not self.state.contexts_note:  # one worker that could not record is enough
             self.state.contexts, self.state.contexts_note = str(data["contexts"]), str(data.get("contexts_note", ""))
 
@@ -413,7 +556,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if reporter is not None:
         failed = state.report.failed
         cast("pytest.TerminalReporter", reporter).write_line(
-            terminal.verdict(state.report), red=failed, yellow=not failed
+            terminal.closing_line(state.report), red=failed, yellow=not failed
         )
 
 
@@ -444,8 +587,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     report = state.report
     if report is None:
         return
-    if report.failing and not state.warn_only and session.exitstatus in (0, 5):
+    if report.levels_fail_run and session.exitstatus in (0, 5):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif state.taken and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.OK  # every test was taken from the record: a full run passed them
     started = time.perf_counter()
     report.created = report.created or now()
     try:
@@ -676,7 +821,7 @@ def _partial(session: pytest.Session, state: State) -> Partial | None:
         default_paths=_default_paths(config, state.project_selection),
         failed_last_time=state.failed_last_time,
         deselected=state.deselected,
-        collected=state.collected,
+        collected=state.collected + len(state.taken),
         ran=len(state.outcomes),
         collect_errors=state.collect_errors,
         stopped=stopped,
@@ -731,26 +876,40 @@ def _finish(session: pytest.Session, state: State) -> None:
     gates = gate_results(
         state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates, mode=state.gates_mode
     )
-    new_code = _new_code(state, figures, gates)
-    state.report = score(
+    run = RunInputs(
         state.cfg,
+        state.components,
         coverage=figures,
         tests=counts,
         gates=gates,
-        partial=partial is not None,
-        partial_reason=partial.reason if partial else "",
-        partial_kind=partial.kind.value if partial else "",
+        partial=partial,
         no_gates=state.no_gates,
         gates_mode=state.gates_mode,
         tests_failed=tests_failed + state.collect_errors,
         warn_only=state.warn_only,
-        version=__version__,
-        components=state.components,
-        new_code=new_code,
+        new_code=_new_code(state, figures, gates),
+        baseline=state.baseline,
+        coverage_core=state.coverage_core,
+        coverage_version=COVERAGE_VERSION if state.coverage_core else "",
+        coverage_contexts=state.contexts,
     )
-    if state.baseline is not None:
-        baseline.apply(state.report, state.baseline, baseline.required_gates(state.cfg))
+    state.report = judge(run)
     timings["score"] = time.perf_counter() - started
-    if state.coverage_core:
-        state.report.coverage_core, state.report.coverage_version = state.coverage_core, COVERAGE_VERSION
-    state.report.coverage_contexts = state.contexts
+    if state.affected_asked and state.decision is not None:
+        state.report.affected = affected_run(state.decision, state.record, len(state.outcomes), len(state.taken))
+    if not state.report.partial and not state.interrupted:
+        started = time.perf_counter()
+        _keep_record(session, state)
+        timings["record"] = time.perf_counter() - started
+
+
+def _keep_record(session: pytest.Session, state: State) -> None:
+    """Keep what the next affected run needs: per-test files and outcomes, content ids, the environment."""
+    recording, cov = state.recording, _pytest_cov(session.config)
+    if recording is None or cov is None or not state.contexts:
+        return
+    try:
+        data_file = str(cov.get_data().data_filename())
+        keep(recording, data_file, state.outcomes, state.attribution, str(cov.get_option("run:context") or ""))
+    except (CoverageException, OSError) as exc:
+        state.notes.append(f"no record was kept for affected runs: {exc}")

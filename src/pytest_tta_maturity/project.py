@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import iniconfig
 
-from ._util import read_toml
+from ._util import read_json_document, read_toml
 from .config import find_pyproject
 from .errors import ConfigError, ReportError, UsageError, display_path
 from .model import Report
@@ -26,18 +26,27 @@ CACHE_KEY = "tta-maturity/last-report"
 FULL_CACHE_KEY = "tta-maturity/last-full-report"
 
 
-def find_project(project: str | None) -> Path:
-    """The project's pyproject.toml: in folder ``project``, or the nearest one at or above the working directory."""
+def find_project(project: str | None, *, to_create: bool = False) -> Path:
+    """The project's pyproject.toml: in folder ``project`` (``--project``), or the nearest one at or above
+    the working directory (:func:`.config.find_pyproject`).
+
+    Every command finds its project here. ``to_create`` (``init``) accepts a pyproject.toml that does
+    not exist yet: in ``project``, else in the working directory when none is found above it.
+    """
     if project is not None:
         folder = Path(project)
         if not folder.is_dir():
             raise UsageError(f"--project {project}: no such folder")
+        if to_create:
+            return folder.resolve() / "pyproject.toml"
         candidate = folder / "pyproject.toml"
         if not candidate.is_file():
             raise UsageError(f"--project {project}: no pyproject.toml there; run 'tta-maturity init' in it first")
         return candidate.resolve()
     found = find_pyproject(Path.cwd())
     if found is None:
+        if to_create:
+            return Path.cwd().resolve() / "pyproject.toml"
         raise UsageError(f"no pyproject.toml in {Path.cwd()} or any folder above it; pass --project DIR")
     return found
 
@@ -148,20 +157,9 @@ def now() -> str:
 def load_report(path: Path) -> Report:
     """Read a JSON report; every problem is one line naming the file."""
     shown = display_path(path)
+    data = read_json_document(path, ReportError, what="a tta-maturity JSON report", not_json="not a JSON report")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReportError(f"{shown}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(f"{shown}: cannot be read ({exc})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportError(f"{shown}: not a JSON report (line {exc.lineno}: {exc.msg})") from None
-    if not isinstance(data, dict) or "schema_version" not in data:
-        raise ReportError(f"{shown}: not a tta-maturity JSON report (no schema_version)")
-    try:
-        return Report.from_dict(cast(dict[str, Any], data))
+        return Report.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         detail = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
         raise ReportError(f"{shown}: not a tta-maturity JSON report ({detail})") from None

@@ -7,11 +7,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from coverage.results import should_fail_under
-
 from .bucketing import Bucketer
 from .config import ComponentConfig, MaturityConfig
 from .ladder import Level
+from .measure.coverage_adapter import short_of
 from .model import (
     Blocker,
     ComponentResult,
@@ -19,6 +18,7 @@ from .model import (
     Finding,
     GateOutcome,
     GateResult,
+    GatesMode,
     NewCode,
     NewCodeRun,
     Report,
@@ -72,7 +72,7 @@ def gate_results(
     outcomes: Mapping[str, GateOutcome],
     *,
     no_gates: bool = False,
-    mode: str = "all",
+    mode: str = GatesMode.ALL,
 ) -> dict[str, dict[str, GateResult]]:
     """Bucket each gate's single outcome into per-component gate states.
 
@@ -99,11 +99,11 @@ def gate_results(
             if no_gates:
                 states[gate] = GateResult("skipped", message=NO_GATES_MESSAGE)
             elif gate not in checked[comp.name] or outcome is None:
-                states[gate] = GateResult("skipped", message=DECLARED_MESSAGE if mode == "declared" else "not run")
+                states[gate] = GateResult(
+                    "skipped", message=DECLARED_MESSAGE if mode == GatesMode.DECLARED else "not run"
+                )
             elif outcome.error:
-                # The gate's name is the key of its state: its message need not repeat it.
-                message = outcome.error.removeprefix(f"{gate}: ")
-                states[gate] = GateResult("error", message=message, tool=outcome.tool)
+                states[gate] = GateResult("error", message=outcome.error, tool=outcome.tool)
             elif outcome.findings is None:
                 status = "pass" if outcome.passed else "fail"
                 message = "" if outcome.passed else "command failed"
@@ -186,7 +186,7 @@ def _coverage_check(figures: CoverageFigures, needed: float, level: str, *, part
         )
         reason = f"{what} ({note})" if note else what
         return _Check("coverage", False, False, True, coverage_blocker(figures, needed, level), reason)
-    if should_fail_under(judged.raw_percent, needed, judged.precision):
+    if short_of(judged.raw_percent, needed, judged.precision):
         return _Check("coverage", False, blocker=coverage_blocker(figures, needed, level))
     return _Check("coverage", held=True)
 
@@ -227,7 +227,7 @@ def _new_code_checks(new: NewCode | None, level: Level, *, partial: str | None) 
             checks.append(_Check(name, False, False, True, blocker, reason))
         elif not new.statements or new.raw_percent is None:
             checks.append(_Check(name, held=True))
-        elif should_fail_under(new.raw_percent, needed, new.precision):
+        elif short_of(new.raw_percent, needed, new.precision):
             blocker = Blocker(
                 name,
                 "new_code",
@@ -374,7 +374,7 @@ def score(
     partial_reason: str = "",
     partial_kind: str = "",
     no_gates: bool = False,
-    gates_mode: str = "all",
+    gates_mode: str = GatesMode.ALL,
     tests_failed: int = 0,
     warn_only: bool = False,
     version: str,
@@ -406,7 +406,7 @@ def score(
         partial_reason=partial_reason,
         partial_kind=partial_kind if partial else "",
         gates_run=not no_gates,
-        gates_mode=gates_mode,
+        gates_mode=GatesMode(gates_mode).value,  # the report keeps the plain string (JSON)
         tests_failed=tests_failed,
         warn_only=warn_only,
         levels=list(cfg.ladder.names),

@@ -105,9 +105,9 @@ def test_init_src_layout_appends_and_keeps_the_file(run_cli: Run, here: Path) ->
 def test_init_flat_layout_single_package_creates_pyproject(
     run_cli: Run, here: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pytest_tta_maturity import cli
+    from pytest_tta_maturity import project
 
-    monkeypatch.setattr(cli, "find_pyproject", lambda start: None)
+    monkeypatch.setattr(project, "find_pyproject", lambda start: None)
     make(here, "mypkg/__init__.py", "mypkg/core.py", "venv/pyvenv.cfg", "venv/lib/x/__init__.py")
     make(here, "examples/demo/__init__.py", "scripts/")
     tree(here, {"tests/test_core.py": "from mypkg.core import run\n", "tests/unit/test_more.py": "import mypkg\n"})

@@ -268,3 +268,45 @@ def test_help_works_with_a_broken_configuration(project: Project) -> None:
     result = project.pytester.runpytest_inprocess("--help")
     assert result.ret == 0
     result.stdout.fnmatch_lines(["*--tta-maturity-report=FORMAT*"])
+
+
+def test_affected_without_coverage_runs_everything_and_says_why(project: Project) -> None:
+    result = run(project, "--tta-maturity-no-gates", "--tta-maturity-affected", "--tta-maturity-report=json:out.json")
+    result.stdout.fnmatch_lines(
+        [
+            "affected: no test taken from a record (3 ran): per-test coverage cannot be recorded: coverage was not measured"
+        ]
+    )
+    report = json.loads((project.path / "out.json").read_text())
+    assert report["affected"] == {
+        "ran": 3,
+        "total": 3,
+        "record": None,
+        "fallback": "per-test coverage cannot be recorded: coverage was not measured",
+    }
+    assert report["partial"] is False
+    off = run(project, "--tta-maturity-no-gates", "-p", "no:cacheprovider", "-o", "tta_maturity_affected=true")
+    off.stdout.fnmatch_lines(
+        [
+            (
+                "affected: no test taken from a record (3 ran): per-test coverage cannot be recorded: "
+                "pytest's cache is off (-p no:cacheprovider)"
+            )
+        ]
+    )
+
+
+@pytest.mark.parametrize("value", ["sometimes", "2"])
+def test_a_bad_affected_ini_value_is_a_usage_error(project: Project, value: str) -> None:
+    text = (project.path / "pyproject.toml").read_text()
+    project.write(
+        "pyproject.toml",
+        text.replace('testpaths = ["tests"]', f'testpaths = ["tests"]\ntta_maturity_affected = "{value}"'),
+    )
+    result = run(project, "--tta-maturity-no-gates")
+    assert result.ret == 4
+    result.stderr.fnmatch_lines(
+        [
+            f"ERROR: pyproject.toml: [tool.pytest.ini_options] tta_maturity_affected = '{value}': is not a boolean; use true or false"
+        ]
+    )

@@ -191,7 +191,7 @@ def own_contexts(name: str, labels: str) -> list[str]:
     """The regexes selecting a component's own tests' contexts (and import time)."""
     if labels == "pytest-cov":
         return ["^$", *OWN_TEST_IDS[name]]
-    return ["^$", rf"^tta-maturity:(.+;)?{re.escape(name)}(;.+)?$"]
+    return ["^$", rf"^tta-maturity:([^|]+;)?{re.escape(name)}(;[^|]+)?\|"]
 
 
 def assert_figures_equal_coverage(project: Project, report: str = "report.json", labels: str = "tta-maturity") -> None:

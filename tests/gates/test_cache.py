@@ -122,9 +122,9 @@ def test_errors_are_not_cached(source: Project, fake_bin: FakeBin, memory_cache:
     error = (
         "lint: ruff 9.9.9 failed with exit status 2 (boom); fix the problem it reports, or run ruff by hand to see it"
     )
-    assert _run(source, fake_bin, memory_cache).error == error
+    assert _run(source, fake_bin, memory_cache).error_line == error
     assert "tta-maturity/gates/lint" not in memory_cache.data
-    assert _run(source, fake_bin, memory_cache).error == error
+    assert _run(source, fake_bin, memory_cache).error_line == error
     assert fake_bin.calls()[-1] != "--version"
     assert len([c for c in fake_bin.calls() if c != "--version"]) == 2
 

@@ -50,7 +50,7 @@ def _one_line(message: str) -> None:
 def test_missing_tool(project: Project, fake_bin: FakeBin, gate: str, tool_toml: str, program: str, hint: str) -> None:
     config = project.config(tool_toml)
     outcome = start_gates(config, {gate: _source(project)}, python=str(fake_bin.python)).collect()[gate]
-    assert (outcome.error, outcome.findings) == (
+    assert (outcome.error_line, outcome.findings) == (
         f"{gate}: {program} is not installed (looked beside {fake_bin.python} and on PATH); {hint}",
         [],  # nothing was measured: no finding, and the error says why
     )
@@ -59,8 +59,8 @@ def test_missing_tool(project: Project, fake_bin: FakeBin, gate: str, tool_toml:
 def test_missing_custom_command(project: Project, fake_bin: FakeBin) -> None:
     config = project.config('[tool.tta-maturity.gates.licenses]\ncommand = ["no-such-tool", "--check"]\n')
     outcome = start_gates(config, {"licenses": _source(project)}, python=str(fake_bin.python)).collect()["licenses"]
-    assert "no-such-tool is not installed" in outcome.error
-    _one_line(outcome.error)
+    assert "no-such-tool is not installed" in outcome.error_line
+    _one_line(outcome.error_line)
 
 
 def test_crash(project: Project, fake_bin: FakeBin) -> None:
@@ -68,7 +68,7 @@ def test_crash(project: Project, fake_bin: FakeBin) -> None:
         "ruff", "print('ruff failed', file=sys.stderr)\nprint('  Cause: bad config', file=sys.stderr)\nsys.exit(2)\n"
     )
     outcome = start_gates(project.config(), {"lint": _source(project)}, python=str(fake_bin.python)).collect()["lint"]
-    assert outcome.error == (
+    assert outcome.error_line == (
         "lint: ruff 9.9.9 failed with exit status 2 (ruff failed Cause: bad config); "
         "fix the problem it reports, or run ruff by hand to see it"
     )
@@ -78,7 +78,7 @@ def test_crash(project: Project, fake_bin: FakeBin) -> None:
 def test_killed_by_signal(project: Project, fake_bin: FakeBin) -> None:
     fake_bin.tool("ruff", "os.kill(os.getpid(), 9)\n")
     outcome = start_gates(project.config(), {"lint": _source(project)}, python=str(fake_bin.python)).collect()["lint"]
-    assert outcome.error == "lint: ruff 9.9.9 was killed by signal 9; run it again"
+    assert outcome.error_line == "lint: ruff 9.9.9 was killed by signal 9; run it again"
 
 
 @pytest.mark.parametrize("gate", ["lint", "format", "security", "docs", "types"])
@@ -91,10 +91,10 @@ def test_garbage_output(
     (fake_bin.folder / "node").symlink_to("/bin/true")  # the pyright wrapper check wants a node
     monkeypatch.setenv("PATH", str(fake_bin.folder))
     outcome = start_gates(project.config(), {gate: _source(project)}, python=str(fake_bin.python)).collect()[gate]
-    assert outcome.error.startswith(f"{gate}: {program} 9.9.9 printed ")
-    assert outcome.error.endswith(f"check that {program} runs by itself")
+    assert outcome.error_line.startswith(f"{gate}: {program} 9.9.9 printed ")
+    assert outcome.error_line.endswith(f"check that {program} runs by itself")
     assert not outcome.cached
-    _one_line(outcome.error)
+    _one_line(outcome.error_line)
 
 
 @pytest.mark.slow  # waits for a time-out on purpose
@@ -114,7 +114,7 @@ def test_hang_past_timeout_kills_the_process_group(project: Project, fake_bin: F
     session = start_gates(config, {"lint": _source(project)}, python=str(fake_bin.python))
     outcome = session.collect()["lint"]
     assert time.monotonic() - started < 10
-    assert outcome.error == (
+    assert outcome.error_line == (
         "lint: ruff 9.9.9 did not finish within 1 s and was stopped; "
         "raise [tool.tta-maturity.gates.lint] timeout or find out why it hangs"
     )
@@ -157,7 +157,7 @@ def test_pyright_would_download_node(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     outcome = start_gates(project.config(), {"types": _source(project)}, python=str(fake_bin.python)).collect()["types"]
     assert (
-        outcome.error
+        outcome.error_line
         == 'types: pyright needs Node.js and would download it; pip install "pytest-tta-maturity[pyright]"'
     )
 
@@ -176,7 +176,7 @@ def test_unknown_gate_and_tests_gate(project: Project, fake_bin: FakeBin) -> Non
         project.config(), {"tests": [], "nothing": _source(project)}, python=str(fake_bin.python)
     ).collect()
     assert list(outcomes) == ["nothing"]
-    assert outcomes["nothing"].error.startswith(
+    assert outcomes["nothing"].error_line.startswith(
         "nothing: no tool runs this gate; define [tool.tta-maturity.gates.nothing]"
     )
 
@@ -184,7 +184,7 @@ def test_unknown_gate_and_tests_gate(project: Project, fake_bin: FakeBin) -> Non
 def test_no_python_files_pass_without_a_tool(project: Project, fake_bin: FakeBin) -> None:
     data = project.write("pkg/data.json", "{}")
     outcome = start_gates(project.config(), {"lint": [data]}, python=str(fake_bin.python)).collect()["lint"]
-    assert (outcome.passed, outcome.error, outcome.findings) == (True, "", [])
+    assert (outcome.passed, outcome.error_line, outcome.findings) == (True, "", [])
 
 
 def _extra_parse(run: GateRun) -> list[Finding]:
@@ -235,7 +235,7 @@ def test_extra_gate_failures_are_errors(
     outcome = start_gates(
         project.config(), {"audit": _source(project)}, python=str(fake_bin.python), extra=[spec]
     ).collect()["audit"]
-    assert outcome.error == error
+    assert outcome.error_line == error
 
 
 def test_cancel_stops_running_gates(project: Project, fake_bin: FakeBin) -> None:
@@ -245,7 +245,7 @@ def test_cancel_stops_running_gates(project: Project, fake_bin: FakeBin) -> None
     session.cancel()
     assert time.monotonic() - started < 5
     outcome = session.collect()["lint"]
-    assert outcome.error == "lint: stopped before it finished; run the session again"
+    assert outcome.error_line == "lint: stopped before it finished; run the session again"
 
 
 def test_the_type_checker_starts_first(project: Project, fake_bin: FakeBin, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -167,6 +167,9 @@ def test_family_filters(code: str, security: bool, docs: bool) -> None:
         ("./src/c.py", "src/c.py"),
         ("/project/root/src/../d.py", "d.py"),
         ("/elsewhere/e.py", "/elsewhere/e.py"),
+        ("/project/rootless/f.py", "/project/rootless/f.py"),  # a sibling sharing the root's name as a prefix
+        ("../root/g.py", "g.py"),
+        ("/project/root", "."),
     ],
 )
 def test_relative_path(filename: str, expected: str) -> None:

@@ -69,3 +69,11 @@ def test_without_pytest_cov_nothing_happens() -> None:
     ns = argparse.Namespace()
     arrange_coverage(ns, ["/p/src/a"])
     assert not hasattr(ns, "cov_source")
+
+
+def test_the_options_gates_modes_are_the_enums_values() -> None:
+    # activation cannot import the package (it runs before coverage starts), so it spells the modes again.
+    from pytest_tta_maturity.activation import GATES_MODES
+    from pytest_tta_maturity.model import GatesMode
+
+    assert tuple(mode.value for mode in GatesMode) == GATES_MODES

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -198,7 +199,7 @@ def test_gate_results_bucket_findings_by_path(cfg: MaturityConfig) -> None:
     ]
     outcomes = {
         "lint": GateOutcome("lint", tool="ruff 0.17", findings=findings),
-        "types": GateOutcome("types", error="types: pyright is not installed; pip install pyright"),
+        "types": GateOutcome("types", error="pyright is not installed; pip install pyright"),
     }
     files = {"lint": [], "types": []}
     results = gate_results(cfg, cfg.components, files, outcomes)
@@ -282,3 +283,41 @@ def test_the_coverage_blocker_names_what_it_counts() -> None:
     assert coverage_blocker(lines_only, 60.0).text == "coverage 50.0% < 60% (+10.0 pts, ~2 statements)"
     assert coverage_blocker(with_branches, 60.0).text == "coverage 50.0% < 60% (+10.0 pts, ~2 statements or branches)"
     assert coverage_blocker(with_branches, 55.0).text == "coverage 50.0% < 55% (+5.0 pts, ~1 statement or branch)"
+
+
+def test_judge_scores_compares_with_the_baseline_and_records_the_measurement(cfg: MaturityConfig) -> None:
+    from pytest_tta_maturity.baseline.store import Baseline, ComponentBaseline, CoverageRecord
+    from pytest_tta_maturity.judge import RunInputs, judge
+    from pytest_tta_maturity.model import GatesMode
+    from pytest_tta_maturity.partial import Partial, PartialKind
+
+    cov = {"a": figures(80, 100), "b": figures(60, 100)}
+    base = Baseline("1", components={"b": ComponentBaseline("development", CoverageRecord(60.0, 40, 100), {})})
+    inputs = RunInputs(
+        cfg,
+        cfg.components,
+        coverage=cov,
+        tests={"a": PASSING, "b": PASSING},
+        gates={"a": all_pass(), "b": all_pass()},
+        gates_mode=GatesMode.DECLARED,
+        tests_failed=0,
+        baseline=base,
+        coverage_core="ctrace",
+        coverage_version="7.10.3",
+        coverage_contexts="tta-maturity",
+        created="2026-12-05T18:00:00+00:00",
+    )
+    report = judge(inputs)
+    assert (report.gates_mode, report.partial, report.partial_kind) == ("declared", False, "")
+    assert (report.coverage_core, report.coverage_version, report.coverage_contexts, report.created) == (
+        "ctrace",
+        "7.10.3",
+        "tta-maturity",
+        "2026-12-05T18:00:00+00:00",
+    )
+    below = report.components[1]
+    assert (below.name, below.meets, below.held_by_baseline, report.failed) == ("b", False, True, False)
+    assert judge(replace(inputs, baseline=None)).failed  # without its baseline, b fails the run
+
+    stopped = judge(replace(inputs, partial=Partial(PartialKind.STOPPED, "stopped early: -x")))
+    assert (stopped.partial, stopped.partial_kind, stopped.partial_reason) == (True, "stopped", "stopped early: -x")

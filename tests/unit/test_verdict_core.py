@@ -118,7 +118,7 @@ def test_gate_results_give_every_gate_of_the_ladder_a_state(cfg: MaturityConfig,
             ],
             cached=True,
         ),
-        "types": GateOutcome("types", tool="pyright 1", error="types: pyright crashed; run it by hand"),
+        "types": GateOutcome("types", tool="pyright 1", error="pyright crashed; run it by hand"),
         "licence": GateOutcome("licence", tool="licence-check 2", findings=None, passed=False, cached=True),
         "docs": GateOutcome("docs", tool="docs-tool 3", findings=None, passed=True),
     }

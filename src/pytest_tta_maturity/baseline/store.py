@@ -39,11 +39,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, cast
 
-from coverage.results import should_fail_under
-
-from .._util import version_at_least
+from .._util import number_text, read_json_document, version_at_least
 from ..config import COVERAGE_FROM, MaturityConfig
 from ..errors import BaselineError, display_path
+from ..measure.coverage_adapter import short_of
 from ..model import (
     BaselineResult,
     ComponentResult,
@@ -124,7 +123,7 @@ class CoverageRecord:
 
     def __str__(self) -> str:
         """``65.22% (32 uncovered)``."""
-        return f"{_percent(self.percent)}% ({self.uncovered} uncovered)"
+        return f"{number_text(self.percent)}% ({self.uncovered} uncovered)"
 
 
 def drops(now: CoverageRecord, base: CoverageRecord) -> bool:
@@ -208,19 +207,14 @@ FIX = "restore it from version control, or delete it and run 'tta-maturity basel
 def load(path: Path, version: str) -> Baseline:
     """Read the baseline at ``path``; anything wrong is one :class:`BaselineError` line naming the file."""
     shown = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError(f"{shown}: no such file; run 'tta-maturity baseline' to record one") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{shown}: cannot be read ({exc}); {FIX}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"{shown}: not JSON (line {exc.lineno}: {exc.msg}); {FIX}") from None
-    if not isinstance(data, dict) or "schema_version" not in data:
-        raise BaselineError(f"{shown}: not a tta-maturity baseline (no schema_version); {FIX}")
-    data = cast(dict[str, Any], data)
+    data = read_json_document(
+        path,
+        BaselineError,
+        what="a tta-maturity baseline",
+        not_json="not JSON",
+        missing="; run 'tta-maturity baseline' to record one",
+        fix=f"; {FIX}",
+    )
     writer = data.get("written_by")
     written = str(cast(dict[str, Any], writer).get("version", "")) if isinstance(writer, dict) else ""
     if _newer(written, version):
@@ -341,7 +335,7 @@ def unrecordable(comp: ComponentResult, required: Sequence[str]) -> list[str]:
 def coverage_blocks(comp: ComponentResult) -> bool:
     """Whether the judged coverage is below the declared level's threshold (as coverage.py rounds it)."""
     figures = comp.coverage.judged()
-    return figures.measured and bool(should_fail_under(figures.raw_percent, comp.threshold, figures.precision))
+    return figures.measured and short_of(figures.raw_percent, comp.threshold, figures.precision)
 
 
 def compare(
@@ -436,7 +430,3 @@ def for_config(cfg: MaturityConfig, version: str) -> tuple[Baseline | None, list
         for name in gone
     ]
     return base, warnings
-
-
-def _percent(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value}"

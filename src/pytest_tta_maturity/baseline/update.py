@@ -6,7 +6,7 @@ Nothing here imports pytest.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -229,7 +229,8 @@ def record(
             )
     problems = {comp.name: unrecordable(comp, required[comp.name]) for comp in report.below}
     problems = {name: lines for name, lines in problems.items() if lines}
-    blocked = _blocked_lines(problems, old)
+    with_failed_tests = {c.name for c in report.below if c.tests.failed + c.tests.errors}
+    blocked = _blocked_lines(problems, old, with_failed_tests)
     result = update_baseline(
         old,
         report,
@@ -254,8 +255,10 @@ def record(
     return Recorded(lines + blocked, text, bool(problems))
 
 
-def _blocked_lines(problems: Mapping[str, Sequence[str]], old: Baseline | None) -> list[str]:
-    """The components that block, why, and the ways forward."""
+def _blocked_lines(
+    problems: Mapping[str, Sequence[str]], old: Baseline | None, with_failed_tests: Collection[str]
+) -> list[str]:
+    """The components that block, why, and the ways forward (``with_failed_tests``: those with a failed test)."""
     if not problems:
         return []
     names = sorted(problems)
@@ -264,8 +267,7 @@ def _blocked_lines(problems: Mapping[str, Sequence[str]], old: Baseline | None) 
     kept = [name for name in names if old is not None and name in old.components]
     if kept:
         lines.append(f"  their earlier entry is kept: {', '.join(kept)}")
-    failing = [name for name in names if any("failed or errored test" in line for line in problems[name])]
-    if failing:
+    if any(name in with_failed_tests for name in names):
         lines.append(
             "  a failed test is never baselined: fix it, deselect it (--deselect in addopts), or mark it "
             "@pytest.mark.xfail(reason=...)"

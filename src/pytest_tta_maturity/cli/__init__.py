@@ -9,23 +9,27 @@ refused, 2 for a usage or configuration error. Errors are one line on stderr.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .. import __version__
 from .._util import did_you_mean
-from ..config import MAX_DEPTH, MaturityConfig, find_pyproject, load
+from ..config import MAX_DEPTH, MaturityConfig, load
 from ..errors import MaturityError, Refused, ReportError, UsageError, display_path
 from ..model import ComponentResult, Report
 from ..project import find_project, full_report_for, last_full_report_path, load_report, report_for, save_last_report
 from ..render import formats
 from . import init, pyproject_edit
 from .explain import explain_lines
-from .shards import combine_shards
+from .shards import shard_run
+
+if TYPE_CHECKING:
+    from ..baseline.store import Baseline
 
 PROG = "tta-maturity"
 
@@ -39,11 +43,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ---------------------------------------------------------------- finding things
-
-
-def _pyproject(args: argparse.Namespace) -> Path:
-    """The project's pyproject.toml: ``--project DIR`` or the nearest one at or above the working directory."""
-    return find_project(args.project)
 
 
 def _report_for(args: argparse.Namespace, positional: str | None = None) -> tuple[Report, Path]:
@@ -85,7 +84,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     report, path = _report_for(args, args.report)
     line = f"{display_path(path) if named else 'last report'}: {_made(report, path)}"
     if report.partial and not named:
-        line += "; " + _last_full(_pyproject(args))
+        line += "; " + _last_full(find_project(args.project))
     print(line)
     for row in _terminal_lines(report):
         print(row)
@@ -137,7 +136,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     comp = _component(report, args.name)
     pyproject: Path | None
     try:
-        pyproject = _pyproject(args)
+        pyproject = find_project(args.project)
     except UsageError:
         pyproject = None
     for line in explain_lines(report, comp, pyproject, limit=args.limit):
@@ -150,7 +149,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_promote(args: argparse.Namespace) -> int:
     """Raise a component's declared level when the last report shows it holds the new one."""
-    pyproject = _pyproject(args)
+    pyproject = find_project(args.project)
     cfg = load(pyproject)
     names = cfg.ladder.names
     if args.to not in names:
@@ -194,13 +193,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Write a starting ``[tool.tta-maturity]`` for the packages found."""
-    if args.project is not None:
-        root = Path(args.project).resolve()
-        if not root.is_dir():
-            raise UsageError(f"--project {args.project}: no such folder")
-        pyproject = root / "pyproject.toml"
-    else:
-        pyproject = find_pyproject(Path.cwd()) or Path.cwd().resolve() / "pyproject.toml"
+    pyproject = find_project(args.project, to_create=True)
     if args.depth is not None and not 0 <= args.depth <= MAX_DEPTH:
         raise UsageError(
             f"init --depth {args.depth}: must be a whole number from 0 to {MAX_DEPTH} "
@@ -222,15 +215,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- baseline
 
 
-def _apply_baseline(cfg: MaturityConfig, report: Report) -> None:
-    """Compare ``report`` with the project's baseline, as the plugin does (its warnings on stderr)."""
+def _baseline(cfg: MaturityConfig) -> Baseline | None:
+    """The project's baseline, as the plugin reads it (its warnings on stderr)."""
     from ..baseline import store as baseline
 
     known, warnings = baseline.for_config(cfg, __version__)
     for warning in warnings:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
-    if known is not None:
-        baseline.apply(report, known, baseline.required_gates(cfg))
+    return known
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
@@ -244,12 +236,12 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         raise UsageError("--allow-lower needs --reason TEXT: why the baseline may get worse (it is kept in the file)")
     if args.reason and not args.allow_lower:
         raise UsageError("--reason goes with --allow-lower")
-    pyproject = _pyproject(args)
+    pyproject = find_project(args.project)
     cfg = load(pyproject)
     path = cfg.baseline_file
     old = baseline.load(path, __version__) if path.exists() else None
     report, _ = _full_report_for(args)
-    required = {c.name: cfg.ladder.level(c.level).gates for c in cfg.components}
+    required = baseline.required_gates(cfg)
     recorded = baseline_update.record(
         report,
         required,
@@ -273,7 +265,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Score from the coverage data and JSON reports of several CI jobs, without running tests."""
-    pyproject = _pyproject(args)
+    pyproject = find_project(args.project)
     cfg = load(pyproject)
     components = cfg.components
     if args.component:
@@ -285,7 +277,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         components = tuple(c for c in cfg.components if c.name in args.component)
     for spec in args.report:
         formats.parse_spec(spec, "--report")
-    report = combine_shards(
+    from ..judge import judge
+
+    run = shard_run(
         cfg,
         components,
         [Path(r) for r in args.results],
@@ -293,7 +287,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         args.cov_config,
         warn_only=bool(args.warn_only),
     )
-    _apply_baseline(cfg, report)
+    report = judge(dataclasses.replace(run, baseline=_baseline(cfg)))
     for line in _terminal_lines(report):
         print(line)
     for spec in args.report:

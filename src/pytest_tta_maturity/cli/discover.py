@@ -41,14 +41,13 @@ from __future__ import annotations
 import ast
 import fnmatch
 import glob
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
-from .._util import read_toml
-from ..errors import ConfigError
+from .._util import read_toml, walk_files
+from ..errors import ConfigError, relative_path
 from ..measure.coverage_adapter import omit_patterns
 
 T = TypeVar("T")
@@ -146,7 +145,7 @@ class Layout:
         """Why ``folder`` holds no component's code (test helpers, omitted from coverage), or ``None``."""
         if any(fnmatch.fnmatch(folder.name, p.removesuffix(".py")) for p in self.test_patterns if p.endswith(".py")):
             return "test helpers (named like a test file), not a component"
-        files = sorted(folder.rglob("*.py"))
+        files = python_files_below(folder)
         if self.omit and files and all(self.omitted(f) for f in files):
             return "left out by [tool.coverage.run] omit, not a component"
         return None
@@ -159,7 +158,7 @@ class Layout:
 
     def skip(self, path: Path, why: str) -> None:
         """Record that ``path`` is not a component, and why (a doubt ``init`` lists for review)."""
-        self.skipped.append(Doubt("skipped", _rel(path, self.root), why=why))
+        self.skipped.append(Doubt("skipped", relative_path(self.root, path), why=why))
 
 
 def _skippable(name: str) -> bool:
@@ -170,13 +169,9 @@ def _has_python(folder: Path) -> bool:
     return any(folder.rglob("*.py"))
 
 
-def _rel(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()
-
-
 def code_lines(path: Path) -> int:
     """Lines that are neither blank nor comments, in a file or every Python file below a folder."""
-    files = [path] if path.is_file() else sorted(path.rglob("*.py"))
+    files = python_files_below(path)
     total = 0
     for file in files:
         try:
@@ -187,7 +182,12 @@ def code_lines(path: Path) -> int:
     return total
 
 
-def _python_files(path: Path) -> list[Path]:
+def python_files_below(path: Path) -> list[Path]:
+    """``path`` itself when it is a file, else every ``.py`` file below it, none skipped.
+
+    Unlike :func:`.._util.walk_files` this looks into every folder: it counts and reads a unit
+    ``init`` has already chosen (hidden and cache folders were left out when choosing it).
+    """
     return [path] if path.is_file() else sorted(path.rglob("*.py"))
 
 
@@ -374,7 +374,7 @@ def _coupled(container: _Container, layout: Layout) -> bool:
             owners.update(dict.fromkeys(layout.names(unit), index))
     coupled = 0
     for index, member in enumerate(members):
-        for file in (f for unit in member for f in _python_files(unit)):
+        for file in (f for unit in member for f in python_files_below(unit)):
             if layout.is_test(file.name):
                 continue
             try:
@@ -438,9 +438,9 @@ def find_components(root: Path, document: Mapping[str, Any], layout: Layout | No
     for (part, within), name in zip(parts, names, strict=True):
         if names.count(name) > 1 and within:
             name = f"{within[-1].name}-{name}"
-        paths = [_rel(u, root) for u in part]
+        paths = [relative_path(root, u) for u in part]
         modules = [name for u in part for name in layout.names(u)]
-        found.append(Found(name, paths, modules, within=tuple(_rel(p, root) for p in within)))
+        found.append(Found(name, paths, modules, within=tuple(relative_path(root, p) for p in within)))
     taken = [f.name for f in found]
     for item in found:  # still two of one name (one package in two workspace members): the paths tell them apart
         if taken.count(item.name) > 1:
@@ -474,25 +474,19 @@ def test_files(root: Path, document: Mapping[str, Any], members: Sequence[Path])
     if not testpaths:
         starts = [root]
     allowed = {root, *members}
-    found: list[Path] = []
-    for start in starts:
-        if start.is_file():
-            if _is_test_file(start.name, patterns):
-                found.append(start)
-            continue
-        for folder, dirs, files in os.walk(start):
-            here = Path(folder)
-            dirs[:] = sorted(
-                d
-                for d in dirs
-                if not d.startswith(".")
-                and d not in SKIP_FOLDERS
-                and not d.endswith(".egg-info")
-                and not (here / d / "pyvenv.cfg").exists()
-                and ((here / d).resolve() in allowed or not (here / d / "pyproject.toml").is_file())
-            )
-            found.extend(here / name for name in sorted(files) if _is_test_file(name, patterns))
-    return sorted(set(found))
+
+    def skip(folder: str, name: str) -> bool:
+        here = Path(folder, name)
+        return (
+            name.startswith(".")
+            or name in SKIP_FOLDERS
+            or name.endswith(".egg-info")
+            or (here / "pyvenv.cfg").exists()
+            or (here.resolve() not in allowed and (here / "pyproject.toml").is_file())
+        )
+
+    found = walk_files(starts, lambda name: _is_test_file(name, patterns), skip)
+    return sorted({Path(file) for file in found})
 
 
 class _Imports(ast.NodeVisitor):
@@ -562,13 +556,13 @@ def assign_tests(
             names = imported_names(file.read_text(encoding="utf-8"), layout.package_of(file))
         except (SyntaxError, ValueError, UnicodeDecodeError, OSError) as exc:
             line = exc.lineno if isinstance(exc, SyntaxError) else None
-            doubts.append(Doubt("unreadable", _rel(file, root), line))
+            doubts.append(Doubt("unreadable", relative_path(root, file), line))
             continue
         hits = {comp.name for comp in (_owner(name, owners) for name in names) if comp is not None}
         for name in hits:
             owned[name].add(file)
         if not hits:
-            doubts.append(Doubt("orphan", _rel(file, root)))
+            doubts.append(Doubt("orphan", relative_path(root, file)))
     sources = [root / p for comp in components for p in comp.paths]
     for comp in components:
         comp.tests = _compact(owned[comp.name], files, root, sources)
@@ -617,7 +611,7 @@ def _compact(mine: set[Path], every: Sequence[Path], root: Path, sources: Sequen
         while collapsible(folder):
             best = folder
             folder = folder.parent
-        listed.add(_rel(best, root))
+        listed.add(relative_path(root, best))
     return sorted(listed)
 
 

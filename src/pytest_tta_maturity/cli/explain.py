@@ -41,10 +41,10 @@ def uncovered_blocks(missing: dict[str, list[int]]) -> list[Block]:
 
 
 def _passes(covered: int, units: int, needed: float, precision: int) -> bool:
-    from coverage.results import should_fail_under
+    from ..measure.coverage_adapter import short_of
 
     percent = 100.0 * covered / units if units else 100.0
-    return not should_fail_under(percent, needed, precision)
+    return not short_of(percent, needed, precision)
 
 
 def units_to_cover(comp: ComponentResult, needed: float) -> int:

@@ -34,7 +34,7 @@ from typing import Any, cast
 from ..config import TABLE, init_settings, parse
 from ..errors import Refused, display_path
 from . import pyproject_edit as edit
-from .discover import DEFAULT_DEPTH, Doubt, Found, discover
+from .discover import DEFAULT_DEPTH, Doubt, Found, discover, python_files_below
 
 HEADER = (
     "Per-component maturity levels (pytest-tta-maturity): run `pytest --tta-maturity`,",
@@ -370,8 +370,7 @@ def _covered(root: Path, item: Found, hand_made: Sequence[str]) -> bool:
     owners = [(root / p).resolve() for p in hand_made]
     for raw in item.paths:
         path = (root / raw).resolve()
-        files = [path] if path.is_file() else sorted(path.rglob("*.py"))
-        for file in files:
+        for file in python_files_below(path):
             if not any(file == owner or owner in file.parents for owner in owners):
                 return False
     return True

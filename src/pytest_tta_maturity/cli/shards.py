@@ -8,16 +8,19 @@ from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import __version__
 from ..config import ComponentConfig, MaturityConfig
 from ..errors import CoverageDataError, display_path
 from ..measure.contexts import Attribution
-from ..model import CoverageFigures, GateResult, Report, TestCounts
+from ..model import CoverageFigures, GateResult, GatesMode, Report, TestCounts
 from ..newcode import attach
 from ..partial import SLICE_KINDS, Partial, PartialKind
 from ..project import load_report, now
 from ..vcs import Change
+
+if TYPE_CHECKING:
+    from ..judge import RunInputs
 
 
 @contextmanager
@@ -171,7 +174,7 @@ def shard_change(cfg: MaturityConfig, reports: Sequence[tuple[Path, Report]]) ->
     return change
 
 
-def combine_shards(
+def shard_run(
     cfg: MaturityConfig,
     components: Sequence[ComponentConfig],
     results: Sequence[Path],
@@ -179,9 +182,9 @@ def combine_shards(
     rcfile: str | None = None,
     *,
     warn_only: bool = False,
-) -> Report:
-    """Score the shards' combined coverage data and JSON reports as one run."""
-    from ..scoring import score
+) -> RunInputs:
+    """What the shards measured, combined into one run's inputs (the coverage data read here)."""
+    from ..judge import RunInputs  # scoring is imported by the commands that score, not by every command
 
     shards = [(path, load_report(path)) for path in results]
     counts, gates = merge_results([r for _, r in shards], components)
@@ -197,26 +200,22 @@ def combine_shards(
         changed=change.lines_by_path() if change is not None else None,
     )
     new_code = attach(figures, gates, [c.name for c in components], cfg.root, change) if change is not None else None
-    partial = shard_partial(shards)
-    report = score(
+    cores = {(r.coverage_core, r.coverage_version) for _, r in shards}
+    core, version = cores.pop() if len(cores) == 1 else ("", "")  # kept when the shards agree on what measured them
+    return RunInputs(
         cfg,
+        components,
         coverage=figures,
         tests=counts,
         gates=gates,
-        partial=partial is not None,
-        partial_reason=partial.reason if partial else "",
-        partial_kind=partial.kind.value if partial else "",
+        partial=shard_partial(shards),
         no_gates=all(not r.gates_run for _, r in shards),
-        gates_mode="declared" if any(r.gates_mode == "declared" for _, r in shards) else "all",
+        gates_mode=GatesMode.DECLARED if any(r.gates_mode == GatesMode.DECLARED for _, r in shards) else GatesMode.ALL,
         tests_failed=sum(r.tests_failed for _, r in shards),
         warn_only=warn_only,
-        version=__version__,
-        components=components,
         new_code=new_code,
+        coverage_core=core,
+        coverage_version=version,
+        coverage_contexts="tta-maturity" if attribution is not None else "",
+        created=now(),
     )
-    report.created = now()
-    cores = {(r.coverage_core, r.coverage_version) for _, r in shards}
-    if len(cores) == 1:  # the shards agree on what measured them
-        report.coverage_core, report.coverage_version = cores.pop()
-    report.coverage_contexts = "tta-maturity" if attribution is not None else ""
-    return report

@@ -20,8 +20,9 @@ options) and :mod:`.registry` (the built-in gates).
 
 from __future__ import annotations
 
+from ..errors import relative_path
 from ..model import GateOutcome
-from .spec import PYTHON_SUFFIXES, Cache, GateContext, GateRun, GateSpec, load_json, relative_path
+from .spec import PYTHON_SUFFIXES, Cache, GateContext, GateRun, GateSpec, load_json
 
 __all__ = [
     "PYTHON_SUFFIXES",

@@ -93,7 +93,7 @@ class RunningGates:
             if gate.version_process is not None:
                 gate.version_process.cancel()
             self.outcomes[name] = GateOutcome(
-                name, Path(gate.spec.program).name, error=f"{name}: stopped before it finished; run the session again"
+                name, Path(gate.spec.program).name, error="stopped before it finished; run the session again"
             )
         self.running.clear()
 
@@ -107,13 +107,13 @@ class RunningGates:
             return GateOutcome(
                 name,
                 tool,
-                error=f"{name}: {tool} did not finish within {gate.timeout:g} s and was stopped; "
+                error=f"{tool} did not finish within {gate.timeout:g} s and was stopped; "
                 f"raise [tool.tta-maturity.gates.{name}] timeout or find out why it hangs",
             )
         returncode = gate.process.returncode or 0
         stdout, stderr = gate.process.output()
         if returncode < 0:
-            return GateOutcome(name, tool, error=f"{name}: {tool} was killed by signal {-returncode}; run it again")
+            return GateOutcome(name, tool, error=f"{tool} was killed by signal {-returncode}; run it again")
         if spec.parse is None:
             return GateOutcome(name, tool, findings=None, passed=returncode == 0)
         if returncode not in spec.ok_returncodes:
@@ -121,7 +121,7 @@ class RunningGates:
             return GateOutcome(
                 name,
                 tool,
-                error=f"{name}: {tool} failed with exit status {returncode} ({said}); "
+                error=f"{tool} failed with exit status {returncode} ({said}); "
                 f"fix the problem it reports, or run {Path(spec.program).name} by hand to see it",
             )
         run = GateRun(gate.context, returncode, stdout, stderr)
@@ -133,7 +133,7 @@ class RunningGates:
             return GateOutcome(
                 name,
                 tool,
-                error=f"{name}: {tool} {said}{extra}; check that {Path(spec.program).name} runs by itself",
+                error=f"{tool} {said}{extra}; check that {Path(spec.program).name} runs by itself",
             )
         outcome = GateOutcome(name, tool, findings=findings, passed=not findings)
         if gate.key_parts is not None and version and self.cache is not None:
@@ -190,7 +190,7 @@ def start_gates(
         try:
             _start_one(session, config, name, files[name], python, extra)
         except GateError as exc:
-            session.outcomes[name] = GateOutcome(name, error=f"{name}: {exc}")
+            session.outcomes[name] = GateOutcome(name, error=str(exc))
     return session
 
 

@@ -10,14 +10,13 @@ specs like any other; another plugin adds one through the
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from .._util import PYTHON_SUFFIXES
-from ..errors import GateError
+from ..errors import GateError, relative_path
 from ..model import Finding
 from .config import GateConfig
 
@@ -64,25 +63,6 @@ class GateRun:
     def relative(self, filename: str) -> str:
         """``filename`` (absolute, or relative to the root) as a POSIX path relative to the root."""
         return relative_path(self.context.root, filename)
-
-
-def relative_path(root: Path, filename: str) -> str:
-    """A path as the report shows it: relative to ``root``, POSIX style.
-
-    A path outside ``root`` keeps its absolute form (POSIX style) so that it is
-    never mistaken for a file of the project.
-    """
-    path = Path(filename)
-    if not path.is_absolute():
-        path = root / path
-    normal = os.path.normpath(path)
-    try:
-        rel = os.path.relpath(normal, root)
-    except ValueError:  # another drive on Windows
-        return Path(normal).as_posix()
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-        return Path(normal).as_posix()
-    return Path(rel).as_posix()
 
 
 Arguments = Callable[[GateContext], Sequence[str]]

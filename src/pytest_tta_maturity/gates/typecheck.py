@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from .._util import PYTHON_SUFFIXES, skipped_dir, version_at_least
+from .._util import is_python_file, version_at_least, walk_files
 from ..errors import GateError
 from ..model import Finding
 from .spec import GateContext, GateRun, GateSpec, load_json
@@ -188,13 +188,7 @@ def environment_inputs(context: GateContext) -> Sequence[str]:
 
 def project_python_files(root: Path) -> list[str]:
     """``path size mtime`` of every .py/.pyi file below ``root``; hidden, cache and venv folders left out."""
-    entries: list[str] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not skipped_dir(folder, d))
-        for name in sorted(names):
-            if name.endswith(PYTHON_SUFFIXES):
-                entries.append(_stat(Path(folder, name)))
-    return entries
+    return [_stat(Path(found)) for found in walk_files([root], is_python_file)]
 
 
 def _stat(path: Path) -> str:

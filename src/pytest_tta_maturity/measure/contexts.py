@@ -1,11 +1,12 @@
 """Which component's tests ran a line: coverage.py contexts, recorded and read back.
 
 While the tests run, the plugin switches coverage.py's dynamic context (the public
-``Coverage.switch_context``) to a label naming the components whose test is
-running, only when that set changes: ``tta-maturity:carbon`` for a test of
-``carbon``, ``tta-maturity:carbon;docker`` for a test of both (not a comma, which
-``coverage report --contexts`` takes between regexes), ``tta-maturity:``
-for a test of no component. Whatever runs outside every test (imports, collection)
+``Coverage.switch_context``) before each test to a label naming the components
+whose test it is, then the test: ``tta-maturity:carbon|tests/test_c.py::test_x``
+for a test of ``carbon``, ``tta-maturity:carbon;docker|...`` for a test of both
+(not a comma, which ``coverage report --contexts`` takes between regexes),
+``tta-maturity:|...`` for a test of no component. The test id after the first
+``|`` is what the record of affected runs reads (which files each test ran). Whatever runs outside every test (imports, collection)
 stays in the empty context, or in the project's static context (``[run] context``).
 A label names its components, so data combined from shards or xdist workers needs
 nothing else to be read.
@@ -27,6 +28,8 @@ from urllib.parse import quote, unquote
 
 PREFIX = "tta-maturity:"
 SEPARATOR = ";"
+#: Between a label's components and its test id (components are quoted, so theirs never holds one).
+TEST_SEPARATOR = "|"
 #: The phases pytest-cov appends to a test id with ``--cov-context=test``.
 _PYTEST_COV_PHASES = ("|setup", "|run", "|teardown")
 
@@ -34,6 +37,26 @@ _PYTEST_COV_PHASES = ("|setup", "|run", "|teardown")
 def label(components: Iterable[str]) -> str:
     """The context label for a test of ``components`` (names quoted, so that a ``;`` in one stays in it)."""
     return PREFIX + SEPARATOR.join(quote(name, safe="") for name in sorted(set(components)))
+
+
+def per_test_label(components: Iterable[str], nodeid: str) -> str:
+    """The context label for the test ``nodeid`` of ``components``."""
+    return label(components) + TEST_SEPARATOR + nodeid
+
+
+def nodeid_of(context: str, static: str = "") -> str | None:
+    """The test id a context was recorded for (this plugin's labels or pytest-cov's), ``None`` outside tests."""
+    if static:
+        if not context.startswith(static + "|"):
+            return None
+        context = context[len(static) + 1 :]
+    if context.startswith(PREFIX):
+        _, sep, nodeid = context.partition(TEST_SEPARATOR)
+        return nodeid if sep else None
+    for phase in _PYTEST_COV_PHASES:
+        if context.endswith(phase):
+            return context[: -len(phase)]
+    return None
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -67,7 +90,7 @@ class Attribution:
         if not context:
             return None
         if context.startswith(PREFIX):
-            return _names(context[len(PREFIX) :])
+            return _names(context[len(PREFIX) :].partition(TEST_SEPARATOR)[0])
         if self.nodeids is not None:
             for phase in _PYTEST_COV_PHASES:
                 if context.endswith(phase):

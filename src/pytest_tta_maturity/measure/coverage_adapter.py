@@ -8,7 +8,7 @@ is not enough to parse a file once, keep what parsing found, and later combine
 it with the measured data exactly as ``coverage report`` does. For that this
 module uses coverage.py's Python file reporter and parser, its per-file
 arithmetic (``analysis_from_file_reporter``, ``Numbers``), the report's
-include/omit matching and the name of the measurement core.
+include/omit matching, its ``fail_under`` rule and the name of the measurement core.
 
 Supported: coverage.py 7.10.3 to 7.x (``dependencies`` in pyproject.toml); the
 oracle tests, run against the oldest and the newest of that range, check that
@@ -20,9 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
+import shutil
+import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import coverage
@@ -32,7 +36,7 @@ from coverage.files import GlobMatcher, abs_file, prep_patterns
 from coverage.numbits import numbits_to_nums
 from coverage.parser import PythonParser
 from coverage.python import PythonFileReporter
-from coverage.results import Numbers, analysis_from_file_reporter
+from coverage.results import Numbers, analysis_from_file_reporter, should_fail_under
 from coverage.sqldata import SCHEMA_VERSION
 
 __all__ = [
@@ -44,13 +48,18 @@ __all__ = [
     "NotPython",
     "Numbers",
     "Prepared",
+    "by_context",
+    "copy_contexts",
+    "data_settings",
     "file_reporter",
+    "files_by_context",
     "measurement_core",
     "omit_patterns",
     "read_facts",
     "records_contexts",
     "report_filter",
     "run_omit",
+    "short_of",
     "should_be_python",
     "sum_numbers",
 ]
@@ -69,6 +78,15 @@ _TRANSLATION_STATE = ("multiline_map", "_multiline", "_with_jump_fixers")
 
 #: coverage.py's tracer classes, by the short names its documentation uses for the cores.
 _CORES = {"CTracer": "ctrace", "PyTracer": "pytrace", "SysMonitor": "sysmon"}
+
+
+def short_of(percent: float, needed: float, precision: int) -> bool:
+    """Whether ``percent`` misses the threshold ``needed``, as ``coverage report --fail-under`` decides.
+
+    coverage.py rounds at the report's ``precision`` first (69.996% holds 70 at precision 2), and
+    100 means every line: every coverage threshold of a level, of new code, of a baseline and of ``explain`` is judged here.
+    """
+    return bool(should_fail_under(percent, needed, precision))
 
 
 def measurement_core(cov: coverage.Coverage) -> str:
@@ -98,6 +116,18 @@ def records_contexts(cov: coverage.Coverage) -> bool:
     if supported is None:
         return measurement_core(cov) != "sysmon"
     return bool(supported)
+
+
+#: The ``[run]`` options that shape the data coverage.py records (part of an affected run's environment key).
+_DATA_OPTIONS = ("branch", "source", "include", "omit", "plugins", "context", "relative_files", "timid", "concurrency")
+
+
+def data_settings(cov: coverage.Coverage) -> dict[str, Any]:
+    """coverage.py's version, core and the resolved options that shape its data."""
+    found: dict[str, Any] = {"version": VERSION, "core": measurement_core(cov)}
+    for name in _DATA_OPTIONS:
+        found[name] = cov.get_option(f"run:{name}")
+    return found
 
 
 def run_omit(cov: coverage.Coverage) -> Callable[[str], bool]:
@@ -496,6 +526,78 @@ def _read_contexts(data: CoverageData, db: Any, has_arcs: bool) -> dict[str, dic
     except Exception:  # noqa: BLE001 - any surprise: read through CoverageData's documented queries
         return None
     return found
+
+
+def by_context(data: CoverageData) -> dict[str, dict[str, list[Any]]]:
+    """Every measured file's arcs (or lines) by context: one query when laid out as known, else through the API."""
+    connect = cast("Callable[[], AbstractContextManager[Any]] | None", getattr(data, "_connect", None))
+    with connect() if connect is not None else contextlib.nullcontext() as db:
+        found = _read_contexts(data, db, data.has_arcs())
+    return found if found is not None else _query_contexts(data, data.has_arcs())
+
+
+#: The files each context ran: from the arcs (branch data) and from the lines.
+_FILES_BY_CONTEXT = (
+    (
+        "SELECT DISTINCT context.context, file.path FROM arc "
+        "JOIN file ON file.id = arc.file_id JOIN context ON context.id = arc.context_id"
+    ),
+    (
+        "SELECT DISTINCT context.context, file.path FROM line_bits "
+        "JOIN file ON file.id = line_bits.file_id JOIN context ON context.id = line_bits.context_id"
+    ),
+)
+
+
+def files_by_context(data_file: str) -> dict[str, set[str]] | None:
+    """Which measured files each context of a data file ran, in one query; ``None`` when not laid out as known."""
+    if SCHEMA_VERSION != 7:
+        return None
+    found: dict[str, set[str]] = {}
+    try:
+        uri = Path(data_file).resolve().as_uri() + "?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            if _schema(db) != 7:
+                return None
+            for query in _FILES_BY_CONTEXT:
+                for context, path in db.execute(query):
+                    found.setdefault(context, set()).add(path)
+    except sqlite3.Error:
+        return None
+    return found
+
+
+def copy_contexts(source: str, target: str, keep: Callable[[str], bool]) -> bool:
+    """Copy the data file ``source`` to ``target`` with only the contexts ``keep`` accepts.
+
+    coverage.py's schema 7 (documented in its "dbschema" page) as SQL, so that nothing is
+    decoded and re-encoded; ``False`` (and no ``target``) when the file is not laid out as known.
+    """
+    if SCHEMA_VERSION != 7:
+        return False
+    shutil.copyfile(source, target)
+    try:
+        with contextlib.closing(sqlite3.connect(target)) as db:
+            if _schema(db) != 7:
+                raise sqlite3.DatabaseError("another schema")
+            gone = [(i,) for i, context in db.execute("SELECT id, context FROM context") if not keep(context)]
+            with db:
+                db.executemany("DELETE FROM arc WHERE context_id = ?", gone)
+                db.executemany("DELETE FROM line_bits WHERE context_id = ?", gone)
+                db.executemany("DELETE FROM context WHERE id = ?", gone)
+                db.execute(
+                    "DELETE FROM file WHERE id NOT IN (SELECT file_id FROM arc UNION SELECT file_id FROM line_bits)"
+                )
+                db.execute("DELETE FROM tracer WHERE file_id NOT IN (SELECT id FROM file)")
+    except sqlite3.Error:
+        os.unlink(target)
+        return False
+    return True
+
+
+def _schema(db: sqlite3.Connection) -> int | None:
+    row = db.execute("SELECT version FROM coverage_schema").fetchone()
+    return int(row[0]) if row else None
 
 
 def _query_contexts(data: CoverageData, has_arcs: bool) -> dict[str, dict[str, list[Any]]]:

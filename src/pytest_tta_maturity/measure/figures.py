@@ -23,10 +23,10 @@ import coverage
 from coverage import FileReporter
 from coverage.exceptions import CoverageException
 
-from .._util import skipped_dir
+from .._util import walk_files
 from ..bucketing import Bucketer
 from ..config import ComponentConfig, MaturityConfig
-from ..errors import CoverageDataError
+from ..errors import CoverageDataError, relative_path
 from ..model import NO_COMPONENT, CoverageFigures, NewCode
 from ..vcs import lines_in
 from . import coverage_adapter as adapter
@@ -40,13 +40,6 @@ SOURCE_SUFFIXES = (".py", ".pyw")
 
 #: The files made ready beforehand, by absolute path (``None``: parse it here).
 Prepared = Callable[[str], "adapter.Prepared | None"]
-
-
-def _relative(path: str, root: str) -> str:
-    """``path`` relative to ``root`` in POSIX form when it lies below it (absolute otherwise)."""
-    if path.startswith(root):
-        return path[len(root) :].replace(os.sep, "/")
-    return Path(path).as_posix()
 
 
 @dataclass(frozen=True)
@@ -111,17 +104,12 @@ def component_sources(components: Sequence[ComponentConfig]) -> Iterator[str]:
     its code is. Hidden folders, ``__pycache__`` and virtual environments are not
     code; nor are hidden files (editors' lock files).
     """
-    for comp in components:
-        for path in comp.paths:
-            if path.is_file():
-                if path.suffix in SOURCE_SUFFIXES:
-                    yield os.fspath(path)
-                continue
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not skipped_dir(folder, d))
-                for name in sorted(files):
-                    if name.endswith(SOURCE_SUFFIXES) and not name.startswith("."):
-                        yield os.path.join(folder, name)
+    return walk_files((path for comp in components for path in comp.paths), _measured_source)
+
+
+def _measured_source(name: str) -> bool:
+    """A file coverage.py measures: ``.py`` or ``.pyw`` (a stub never runs), not hidden."""
+    return name.endswith(SOURCE_SUFFIXES) and not name.startswith(".")
 
 
 def _nothing_reported(has_code: bool) -> str:
@@ -204,7 +192,6 @@ def measure(
     with analyser.reading():
         outcomes = _FileWork(cov, analyser, prepared)(files)
 
-    below_root = os.path.join(os.fspath(root), "")
     results: dict[str, list[adapter.FileResult]] = {c.name: [] for c in components}
     missing: dict[str, dict[str, list[int]]] = {c.name: {} for c in components}
     sources = {c.name: _Sources(c.name) for c in components} if attribution is not None else None
@@ -216,10 +203,10 @@ def measure(
         if new_code is not None and changed is not None:
             lines = lines_in(changed, outcome.filename)
             if lines is not None:
-                relative = _relative(outcome.path, below_root)
+                relative = relative_path(root, outcome.path)
                 new_code[name].add(relative, analyser, outcome, lines)
         if outcome.result.missing:
-            missing[name][_relative(outcome.path, below_root)] = outcome.result.missing
+            missing[name][relative_path(root, outcome.path)] = outcome.result.missing
         if sources is not None and owners_of is not None:
             sources[name].add(analyser, owners_of, outcome)
 

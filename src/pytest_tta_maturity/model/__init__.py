@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .baselines import BaselineResult, CoverageDrop, NewFinding
 from .blockers import BLOCKER_KINDS, Blocker, BlockerKind, Undetermined
-from .report import ComponentResult, NewCodeRun, Report
+from .report import AffectedRun, ComponentResult, NewCodeRun, Report
 from .results import (
     COVERAGE_SOURCES,
     GATE_STATUSES,
@@ -23,6 +23,7 @@ from .results import (
     Finding,
     GateOutcome,
     GateResult,
+    GatesMode,
     GateStatus,
     NewCode,
     Outcome,
@@ -35,6 +36,7 @@ __all__ = [
     "GATE_STATUSES",
     "NO_COMPONENT",
     "SCHEMA_VERSION",
+    "AffectedRun",
     "BaselineResult",
     "Blocker",
     "BlockerKind",
@@ -47,6 +49,7 @@ __all__ = [
     "GateOutcome",
     "GateResult",
     "GateStatus",
+    "GatesMode",
     "NewCode",
     "NewCodeRun",
     "NewFinding",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from .blockers import threshold_text
+from .._util import number_text
 from .results import COVERAGE_SOURCES, CoverageSource, coverage_label
 
 
@@ -83,8 +83,8 @@ class CoverageDrop:
         """``coverage dropped: 60% (40 uncovered) -> 50% (60 uncovered)`` (``own-tests coverage dropped: ...``)."""
         figure = coverage_label(self.source)
         return (
-            f"{figure} dropped: {threshold_text(self.baseline_percent)}% ({self.baseline_uncovered} uncovered) "
-            f"-> {threshold_text(self.percent)}% ({self.uncovered} uncovered)"
+            f"{figure} dropped: {number_text(self.baseline_percent)}% ({self.baseline_uncovered} uncovered) "
+            f"-> {number_text(self.percent)}% ({self.uncovered} uncovered)"
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .._util import number_text
 from .results import COVERAGE_SOURCES, CoverageSource, coverage_label
 
 #: What a blocker says about its requirement: coverage below its threshold, a gate with
@@ -17,11 +18,6 @@ NEW_CODE_COVERAGE = "new_code_coverage"
 NEW_CODE_FINDINGS = "new_code_findings"
 
 _NOUNS = {"types": ("error", "errors"), "format": ("file to reformat", "files to reformat")}
-
-
-def threshold_text(value: float) -> str:
-    """``70`` for 70.0, ``72.5`` for 72.5: thresholds as a user writes them."""
-    return f"{int(value)}" if value == int(value) else f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -65,18 +61,18 @@ class Blocker:
         name = self.requirement
         if self.kind == "new_code":
             digits = self.precision
-            text = f"new code {self.measured or 0.0:.{digits}f}% < {threshold_text(self.needed or 0.0)}%"
+            text = f"new code {self.measured or 0.0:.{digits}f}% < {number_text(self.needed or 0.0)}%"
             return f"{text} (uncovered: {self.message})" if self.message else text
         if name == NEW_CODE_FINDINGS and self.kind == "findings":
             noun = "finding" if self.findings == 1 else "findings"
-            text = f"new code: {self.findings} {noun} > {threshold_text(self.needed or 0.0)}"
+            text = f"new code: {self.findings} {noun} > {number_text(self.needed or 0.0)}"
             return f"{text} ({self.message})" if self.message else text
         if name == NEW_CODE_COVERAGE and self.kind == "not_run":
             return f"new code: coverage not measured ({self.message})" if self.message else "new code: not measured"
         if self.kind == "coverage":
             digits = self.precision
             return (
-                f"{self.figure} {self.measured or 0.0:.{digits}f}% < {threshold_text(self.needed or 0.0)}% "
+                f"{self.figure} {self.measured or 0.0:.{digits}f}% < {number_text(self.needed or 0.0)}% "
                 f"(+{self.gap or 0.0:.{digits}f} pts, ~{self.lines} {self.units})"
             )
         if self.kind == "error":

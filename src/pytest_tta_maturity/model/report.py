@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .baselines import BaselineResult
 from .blockers import Blocker, Undetermined
@@ -27,6 +27,42 @@ class NewCodeRun:
     def from_dict(cls, data: dict[str, Any]) -> NewCodeRun:
         """Rebuild from what ``to_dict`` returned."""
         return cls(str(data["ref"]), str(data["base"]), str(data.get("head", "")), int(data.get("files", 0)))
+
+
+@dataclass(frozen=True)
+class AffectedRun:
+    """An affected run (``--tta-maturity-affected``): how many tests ran, of how many, and the record used.
+
+    ``fallback`` says why every test ran ("" when the record was used).
+    """
+
+    ran: int
+    total: int
+    record_created: str = ""
+    record_commit: str = ""
+    fallback: str = ""
+
+    @property
+    def taken(self) -> int:
+        """Tests whose outcome and coverage came from the record."""
+        return self.total - self.ran
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data (``record`` is ``null`` when everything ran)."""
+        record = None if self.fallback else {"created": self.record_created, "commit": self.record_commit}
+        return {"ran": self.ran, "total": self.total, "record": record, "fallback": self.fallback or None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AffectedRun:
+        """Rebuild from what ``to_dict`` returned."""
+        record = cast("dict[str, Any]", data.get("record") or {})
+        return cls(
+            int(data["ran"]),
+            int(data["total"]),
+            str(record.get("created", "")),
+            str(record.get("commit", "")),
+            str(data.get("fallback") or ""),
+        )
 
 
 @dataclass
@@ -72,7 +108,9 @@ class ComponentResult:
 
     @property
     def failing(self) -> bool:
-        """Whether this component fails the run: below its level and not holding a baseline."""
+        """Whether this component counts against the run: below its level and not holding a baseline.
+
+        It fails the run unless the run is warn-only (:attr:`Report.levels_fail_run`)."""
         return self.meets is False and not self.held_by_baseline
 
     @property
@@ -153,9 +191,17 @@ class Report:
 
     @property
     def failed(self) -> bool:
-        """Whether the run fails: a test failed, or a component is below its level without holding its
-        baseline (unless warn-only)."""
-        return self.tests_failed > 0 or (bool(self.failing) and not self.warn_only)
+        """Whether the run fails (exit status 1; ``failed`` in the JSON): a test failed, or
+        :attr:`levels_fail_run`. Not to be confused with :attr:`failing`, the components below their level."""
+        return self.tests_failed > 0 or self.levels_fail_run
+
+    @property
+    def levels_fail_run(self) -> bool:
+        """Whether the levels fail the run: some component is :attr:`failing` and the run is not warn-only.
+
+        The one place this is decided: :attr:`failed` (``check``, ``status``) and the verdict's
+        "(warn only)" read it, and so does the plugin's exit status (``pytest_sessionfinish``)."""
+        return bool(self.failing) and not self.warn_only
 
     #: coverage.py's measurement core ("ctrace", "sysmon", "pytrace") and version; "" when not known
     coverage_core: str = ""
@@ -165,6 +211,8 @@ class Report:
     coverage_contexts: str = ""
     #: the change new code was judged against (``--tta-maturity-new-code``)
     new_code: NewCodeRun | None = None
+    #: the affected run's tests and record (``--tta-maturity-affected``)
+    affected: AffectedRun | None = None
 
     @property
     def promotable(self) -> list[str]:
@@ -190,7 +238,9 @@ class Report:
 
     @property
     def failing(self) -> list[ComponentResult]:
-        """Components below their declared level that do not hold a baseline: they fail the run."""
+        """Components below their declared level that do not hold a baseline (a list, not a yes/no).
+
+        They fail the run unless it is warn-only; :attr:`failed` says whether the run fails."""
         return [c for c in self.components if c.failing]
 
     @property
@@ -229,6 +279,7 @@ class Report:
             **({"coverage_version": self.coverage_version} if self.coverage_version else {}),
             **({"coverage_contexts": self.coverage_contexts} if self.coverage_contexts else {}),
             **({"new_code": self.new_code.to_dict()} if self.new_code is not None else {}),
+            **({"affected": self.affected.to_dict()} if self.affected is not None else {}),
             "summary": {
                 "components": len(self.components),
                 "meeting": len(self.meeting),
@@ -261,4 +312,5 @@ class Report:
             coverage_version=str(data.get("coverage_version", "")),
             coverage_contexts=str(data.get("coverage_contexts", "")),
             new_code=NewCodeRun.from_dict(data["new_code"]) if data.get("new_code") else None,
+            affected=AffectedRun.from_dict(data["affected"]) if data.get("affected") else None,
         )

@@ -12,6 +12,19 @@ GateStatus = Literal["pass", "fail", "error", "skipped"]
 GATE_STATUSES: tuple[GateStatus, ...] = ("pass", "fail", "error", "skipped")
 
 
+class GatesMode(str, Enum):
+    """Which gates a run starts (``--tta-maturity-gates``); its value is what reports keep in ``gates_mode``.
+
+    A ``str``, so the plugin's parsed option (``activation.GATES_MODES``, which the entry point
+    offers before the package may be imported) compares equal to it.
+    """
+
+    #: every gate of the ladder over every component, so that each real level is known
+    ALL = "all"
+    #: only the gates the declared levels (and the level above each) need
+    DECLARED = "declared"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One finding of a gate tool, at a path relative to the project root."""
@@ -37,7 +50,9 @@ class GateOutcome:
 
     ``findings`` is ``None`` for gates that do not report per file (custom
     commands): then ``passed`` carries the verdict for every component. A
-    non-empty ``error`` means the gate could not be measured (fail closed).
+    non-empty ``error`` means the gate could not be measured (fail closed): what went
+    wrong and how to fix it, without the gate's name (``name`` carries it; a component's
+    gate state is keyed by it), so that nothing strips it back off.
     """
 
     name: str
@@ -46,6 +61,11 @@ class GateOutcome:
     passed: bool = True
     error: str = ""
     cached: bool = False
+
+    @property
+    def error_line(self) -> str:
+        """The error as one line that stands alone: ``lint: ruff 0.17 was killed by signal 9; run it again``."""
+        return f"{self.name}: {self.error}" if self.error else ""
 
 
 @dataclass

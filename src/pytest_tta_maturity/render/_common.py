@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from .._util import number_text
 from ..gates.registry import BUILTIN_GATES
-from ..model import COVERAGE_SOURCES, ComponentResult, CoverageFigures, CoverageSource, NewCode, NewCodeRun, Report
-from ..model.blockers import threshold_text
+from ..model import (
+    COVERAGE_SOURCES,
+    AffectedRun,
+    ComponentResult,
+    CoverageFigures,
+    CoverageSource,
+    GatesMode,
+    NewCode,
+    NewCodeRun,
+    Report,
+)
 from ..model.results import NO_NEW_CODE, source_name
 
 _INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -141,8 +152,8 @@ def statements_text(count: int) -> str:
     return f"{count} statement" if count == 1 else f"{count} statements"
 
 
-number = threshold_text
-"""``70`` for 70.0, ``72.5`` for 72.5: thresholds as a user writes them."""
+number = number_text
+"""``70`` for 70.0, ``72.5`` for 72.5: thresholds as a user writes them (:func:`.._util.number_text`)."""
 
 
 def gate_text(comp: ComponentResult, gate: str) -> str:
@@ -180,6 +191,21 @@ def achieved_text(comp: ComponentResult) -> str:
     return comp.achieved if comp.determined else comp.achieved + "?"
 
 
+def achieved_cell(comp: ComponentResult, escape: Callable[[str], str], below: Callable[[str], str]) -> str:
+    """The achieved level as a table cell says it: held by its baseline, ``below`` (the format's emphasis), not judged.
+
+    ``escape`` makes the level safe for the format; ``below`` marks a component below its level.
+    """
+    achieved = escape(achieved_text(comp))
+    if comp.held_by_baseline:
+        return f"{achieved} (below, baseline held)"
+    if comp.meets is False:
+        return below(achieved)
+    if comp.meets is None:
+        return f"{achieved} (not judged)"
+    return achieved
+
+
 UNDETERMINED_LEGEND = "? achieved level undetermined: a requirement above it was not measured in this run"
 
 
@@ -205,15 +231,26 @@ def level_rank(report: Report, level: str) -> int:
     return report.levels.index(level) if level in report.levels else -1
 
 
+def affected_text(run: AffectedRun) -> str:
+    """``affected: 14 of 1,463 tests ran; 1,449 from the run of 2026-12-05 10:03 (commit abc1234)``."""
+    if run.fallback:
+        return f"affected: no test taken from a record ({run.total:,} ran): {run.fallback}"
+    made = run.record_created.replace("T", " ")[:16] or "an earlier run"
+    commit = f" (commit {run.record_commit[:7]})" if run.record_commit else ""
+    return f"affected: {run.ran:,} of {run.total:,} tests ran; {run.taken:,} from the run of {made}{commit}"
+
+
 def run_notes(report: Report) -> list[str]:
-    """Sentences about how the run was made (partial, gates skipped or limited)."""
+    """Sentences about how the run was made (affected, partial, gates skipped or limited)."""
     notes: list[str] = []
+    if report.affected is not None:
+        notes.append(as_sentence(affected_text(report.affected)))
     if report.partial:
         reason = f" ({report.partial_reason})" if report.partial_reason else ""
         notes.append(f"Partial run{reason}: coverage is not judged.")
     if not report.gates_run:
         notes.append("Tool gates were not run (--tta-maturity-no-gates): scored on coverage and tests only.")
-    elif report.gates_mode == "declared":
+    elif report.gates_mode == GatesMode.DECLARED:
         notes.append("Only the gates of the declared levels and the level above ran (--tta-maturity-gates=declared).")
     return notes
 
@@ -260,7 +297,7 @@ def not_judged_why(report: Report) -> str:
     return " and ".join(reasons) or "a requirement was not measured"
 
 
-def verdict(report: Report) -> str:
+def verdict_sentence(report: Report) -> str:
     """The run's verdict in one sentence, the same in every format (the terminal's last line included).
 
     Failed tests first; then how many components meet their declared levels, which are
@@ -281,7 +318,7 @@ def verdict(report: Report) -> str:
         if held:
             parts.append(held_sentence(report).removesuffix("."))
         sentence = "; ".join(parts) + "."
-        if failing and report.warn_only:
+        if failing and not report.levels_fail_run:
             sentence += " (warn only)"
     if report.tests_failed:
         plural = "test" if report.tests_failed == 1 else "tests"
@@ -291,7 +328,7 @@ def verdict(report: Report) -> str:
 
 def verdict_line(report: Report) -> str:
     """``FAILED: 1 test failed or errored. All 3 components meet their declared levels.``"""
-    return f"{status_word(report)}: {verdict(report)}"
+    return f"{status_word(report)}: {verdict_sentence(report)}"
 
 
 def line_ranges(lines: list[int]) -> list[tuple[int, int]]:

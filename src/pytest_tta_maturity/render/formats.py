@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from .._util import close_match
@@ -81,6 +81,11 @@ def parse_spec(spec: str, option: str = "--tta-maturity-report") -> tuple[str, s
     if colon and not path:
         raise ReportError(f"{option}={spec}: the path after ':' is empty; write {fmt}:PATH or just {fmt}")
     return fmt, path or DEFAULT_PATHS[fmt]
+
+
+def output_paths(specs: Iterable[str]) -> list[str]:
+    """The files the report specs ``FORMAT[:PATH]`` write (standard output is none)."""
+    return [path for _fmt, path in map(parse_spec, specs) if path != STDOUT]
 
 
 def render(report: Report, fmt: str) -> str:

@@ -14,7 +14,7 @@ from ..model import ComponentResult, CoverageSource, Report
 from ._common import (
     GATE_WORDS,
     UNDETERMINED_LEGEND,
-    achieved_text,
+    achieved_cell,
     as_sentence,
     baseline_text,
     clean,
@@ -31,7 +31,7 @@ from ._common import (
     sources_absent,
     sources_summary,
     status_word,
-    verdict,
+    verdict_sentence,
 )
 
 STYLE = """
@@ -176,7 +176,7 @@ def render(report: Report) -> str:
         "</head>",
         "<body>",
         "<h1>tta-maturity</h1>",
-        f'<p class="verdict {"pass" if passed else "fail"}">{status_word(report)}: {esc(verdict(report))}</p>',
+        f'<p class="verdict {"pass" if passed else "fail"}">{status_word(report)}: {esc(verdict_sentence(report))}</p>',
     ]
     notes = run_notes(report) + [as_sentence(text) for text in sources_absent(report)]
     body = [f'<p class="note">{esc(note)}</p>' for note in notes]
@@ -190,13 +190,7 @@ def render(report: Report) -> str:
     body.append("<tbody>")
     for comp in report.components:
         cover = esc(coverage_text(comp)) + ("*" if report.partial and comp.coverage.measured else "")
-        achieved = esc(achieved_text(comp))
-        if comp.held_by_baseline:
-            achieved = f"{achieved} (below, baseline held)"
-        elif comp.meets is False:
-            achieved = f'<span class="below">{achieved}</span>'
-        elif comp.meets is None:
-            achieved = f"{achieved} (not judged)"
+        achieved = achieved_cell(comp, esc, lambda text: f'<span class="below">{text}</span>')
         cells = [
             f'<th scope="row">{esc(comp.name)}</th>',
             f"<td>{esc(comp.declared)}</td>",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from ..model import ComponentResult, Report
-from ._common import baseline_text, clean, coverage_summary, gate_names, ranges_text, status_word, verdict
+from ._common import baseline_text, clean, coverage_summary, gate_names, ranges_text, status_word, verdict_sentence
 
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 
@@ -110,7 +110,7 @@ def render(report: Report) -> str:
     cases = [case for comp in report.components for case in _cases(report, comp)]
     if report.tests_failed:
         # The exit status fails on failed tests even when every component holds its level.
-        cases.append(_Case("run", "tests", "failure", verdict(report)))
+        cases.append(_Case("run", "tests", "failure", verdict_sentence(report)))
     count = {kind: sum(1 for c in cases if c.outcome == kind) for kind in ("failure", "error", "skipped")}
     attrs = {
         "name": "tta-maturity",

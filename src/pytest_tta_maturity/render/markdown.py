@@ -14,7 +14,7 @@ from ._common import (
     OTHER_SOURCES,
     SOURCE_WORDS,
     UNDETERMINED_LEGEND,
-    achieved_text,
+    achieved_cell,
     as_sentence,
     clean,
     coverage_text,
@@ -30,7 +30,7 @@ from ._common import (
     sources_absent,
     status_word,
     undetermined_groups,
-    verdict,
+    verdict_sentence,
 )
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -50,7 +50,7 @@ def _row(cells: list[str]) -> str:
 def render(report: Report) -> str:
     """The whole report as Markdown text (ends with a newline)."""
     gates = gate_names(report)
-    lines = ["## tta-maturity", "", f"**{status_word(report)}**: {escape(verdict(report))}", ""]
+    lines = ["## tta-maturity", "", f"**{status_word(report)}**: {escape(verdict_sentence(report))}", ""]
     notes = run_notes(report) + [as_sentence(text) for text in sources_absent(report)]
     lines.extend(f"> {escape(note)}" for note in notes)
     if notes:
@@ -60,13 +60,7 @@ def render(report: Report) -> str:
     lines.append(_row([escape(h) for h in header]))
     lines.append(_row(["---", "---", "---", "---:", *("---:" for _ in sources), "---:", *("---" for _ in gates)]))
     for comp in report.components:
-        achieved = escape(achieved_text(comp))
-        if comp.held_by_baseline:
-            achieved = f"{achieved} (below, baseline held)"
-        elif comp.meets is False:
-            achieved = f"**{achieved}** (below)"
-        elif comp.meets is None:
-            achieved = f"{achieved} (not judged)"
+        achieved = achieved_cell(comp, escape, lambda text: f"**{text}** (below)")
         star = "\\*" if report.partial and comp.coverage.measured else ""
         cover = coverage_text(comp) + star
         others = [escape(text) + star if (text := source_cell(comp, s)) else "" for s in sources]

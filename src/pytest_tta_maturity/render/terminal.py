@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ..model import ComponentResult, CoverageSource, Report
+from ..model import ComponentResult, CoverageSource, GatesMode, Report
 from ..newcode import shown
 from ._common import (
     OTHER_SOURCES,
     SOURCE_WORDS,
     UNDETERMINED_LEGEND,
     achieved_text,
+    affected_text,
     baseline_text,
     gate_names,
     gate_text,
@@ -66,8 +67,8 @@ def _blockers_cell(comp: ComponentResult) -> str:
     return f"{baseline_text(comp)}: {blockers}"
 
 
-def verdict(report: Report) -> str:
-    """The last line: ``tta-maturity: FAILED: `` and the sentence every format writes."""
+def closing_line(report: Report) -> str:
+    """The section's closing line: ``tta-maturity: FAILED: `` and the sentence every format writes."""
     return f"tta-maturity: {verdict_line(report)}"
 
 
@@ -79,6 +80,8 @@ def verdict_goes_last(report: Report) -> bool:
 def render(report: Report, *, with_verdict: bool = True) -> list[str]:
     """The whole section: table (blockers in its last column), notes, promotions and the verdict."""
     lines = table(report)
+    if report.affected is not None:
+        lines.append(affected_text(report.affected))
     if report.partial:
         reason = f" ({report.partial_reason})" if report.partial_reason else ""
         lines.append(f"* partial run{reason}: coverage is not judged")
@@ -91,7 +94,7 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
                 lines.append(f"  {comp.name}: new lines no test ran: {shown(uncovered)}")
     if not report.gates_run:
         lines.append("tool gates skipped (--tta-maturity-no-gates): scored on coverage and tests only")
-    elif report.gates_mode == "declared":
+    elif report.gates_mode == GatesMode.DECLARED:
         lines.append("gates of the declared levels and the level above only (--tta-maturity-gates=declared)")
     groups = undetermined_groups(report)
     if groups:
@@ -117,5 +120,5 @@ def render(report: Report, *, with_verdict: bool = True) -> list[str]:
         if comp is not None:
             lines.append(f"ready to promote: {name} ({comp.declared} -> {comp.achieved})")
     if with_verdict:
-        lines.append(verdict(report))
+        lines.append(closing_line(report))
     return lines

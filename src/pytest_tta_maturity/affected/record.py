@@ -1,0 +1,239 @@
+"""The record of a run that affected runs read: per-test files and outcomes, content ids, the environment.
+
+Kept in pytest's cache folder (``.pytest_cache/d/tta-maturity-affected/``) as two files
+written atomically (a temporary file, then ``os.replace``): ``record.json`` and
+``record.coverage``, a copy of the run's coverage data with its per-test contexts.
+A record that cannot be read, or one of another format, is ignored with one line
+saying why; it is never trusted in part.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..model import Outcome
+from .snapshot import take
+
+__all__ = [
+    "CONFIG_FILES",
+    "DATA_NAME",
+    "FOLDER",
+    "RECORD_NAME",
+    "Record",
+    "Recording",
+    "TestRecord",
+    "environment",
+    "is_config_file",
+    "load",
+    "save",
+]
+
+FOLDER = "tta-maturity-affected"
+RECORD_NAME = "record.json"
+DATA_NAME = "record.coverage"
+FORMAT = 1
+
+#: Files whose content is part of the environment key, by name anywhere in the project.
+CONFIG_FILES = frozenset(
+    {
+        "pyproject.toml",
+        "pytest.ini",
+        ".pytest.ini",
+        "tox.ini",
+        "setup.cfg",
+        ".coveragerc",
+        "conftest.py",
+        "uv.lock",
+        "poetry.lock",
+        "pdm.lock",
+        "Pipfile.lock",
+        "constraints.txt",
+    }
+)
+
+
+def is_config_file(path: str) -> bool:
+    """Whether ``path`` (relative, ``/``) is a configuration, conftest, lock or requirements file."""
+    name = PurePosixPath(path).name
+    return name in CONFIG_FILES or (name.startswith("requirements") and name.endswith((".txt", ".in")))
+
+
+@dataclass(frozen=True)
+class TestRecord:
+    """One recorded test: its outcome, its components and the measured files it ran (indices into ``files``)."""
+
+    outcome: Outcome
+    owners: tuple[str, ...] = ()
+    ran: tuple[int, ...] = ()
+
+
+@dataclass
+class Record:
+    """What a run left for the next affected run."""
+
+    created: str
+    commit: str
+    #: the environment key, part by part (a different part names what changed)
+    environment: dict[str, str]
+    #: every file of the project (relative path -> content id) when the run started
+    files: dict[str, str]
+    #: the measured files tests ran, as paths relative to the project (``TestRecord.ran`` indexes it)
+    measured: list[str] = field(default_factory=lambda: list[str]())
+    tests: dict[str, TestRecord] = field(default_factory=lambda: dict[str, TestRecord]())
+
+    def results(self, nodeids: Iterable[str]) -> tuple[dict[str, Outcome], dict[str, list[str]]]:
+        """The recorded outcome and components of each of ``nodeids`` (tests taken from the record)."""
+        chosen = [(nodeid, self.tests[nodeid]) for nodeid in nodeids]
+        return {n: t.outcome for n, t in chosen}, {n: list(t.owners) for n, t in chosen}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return this as JSON-safe data."""
+        return {
+            "format": FORMAT,
+            "created": self.created,
+            "commit": self.commit,
+            "environment": self.environment,
+            "files": self.files,
+            "measured": self.measured,
+            "tests": {
+                nodeid: [test.outcome.value, list(test.owners), list(test.ran)] for nodeid, test in self.tests.items()
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Record:
+        """Rebuild from what ``to_dict`` returned; ``ValueError`` (or ``KeyError``/``TypeError``) when it is not one."""
+        if data.get("format") != FORMAT:
+            raise ValueError(f"format {data.get('format')!r} is not {FORMAT}")
+        measured = [str(p) for p in data["measured"]]
+        tests: dict[str, TestRecord] = {}
+        for nodeid, (outcome, owners, ran) in dict(data["tests"]).items():
+            indices = tuple(int(i) for i in ran)
+            if any(not 0 <= i < len(measured) for i in indices):
+                raise ValueError(f"test {nodeid!r} names a file the record does not hold")
+            tests[str(nodeid)] = TestRecord(Outcome(outcome), tuple(str(o) for o in owners), indices)
+        return cls(
+            created=str(data["created"]),
+            commit=str(data["commit"]),
+            environment={str(k): str(v) for k, v in dict(data["environment"]).items()},
+            files={str(k): str(v) for k, v in dict(data["files"]).items()},
+            measured=measured,
+            tests=tests,
+        )
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What a run will keep: where, and what the project held and its environment when the run started."""
+
+    folder: Path
+    root: Path
+    files: dict[str, str]
+    commit: str
+    environment: dict[str, str]
+    created: str
+
+    @classmethod
+    def start(cls, folder: Path, root: Path, coverage: Mapping[str, Any], outputs: Iterable[Path] = ()) -> Recording:
+        """Take the project's snapshot now (the files a run writes itself left out) and its environment key.
+
+        ``coverage`` is coverage.py's part of the key; ``outputs`` the reports this run writes.
+        """
+        written = {os.path.abspath(path) for path in outputs}
+
+        def own_output(path: str) -> bool:
+            return PurePosixPath(path).name.startswith(".coverage") or os.path.abspath(root / path) in written
+
+        files, commit = take(root, own_output)
+        made = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return cls(folder, root, files, commit, environment(root=root, files=files, coverage=coverage), made)
+
+
+def load(folder: Path) -> tuple[Record | None, str]:
+    """The record kept in ``folder``, or ``None`` and why (``""`` when there is none at all)."""
+    path = folder / RECORD_NAME
+    if not path.exists():
+        return None, ""
+    try:
+        record = Record.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return None, f"the record {path} cannot be read ({type(exc).__name__}: {exc}); it is ignored"
+    if not (folder / DATA_NAME).is_file():
+        return None, f"the record {path} has no coverage data beside it ({DATA_NAME}); it is ignored"
+    return record, ""
+
+
+def save(folder: Path, record: Record, data_file: str) -> None:
+    """Keep ``record`` and a copy of the coverage data file ``data_file`` in ``folder``, each written atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(record.to_dict(), separators=(",", ":"))
+
+    def copy(tmp: str) -> object:
+        return shutil.copyfile(data_file, tmp)
+
+    def write(tmp: str) -> object:
+        return Path(tmp).write_text(text, encoding="utf-8")
+
+    _replace(folder / DATA_NAME, copy)
+    _replace(folder / RECORD_NAME, write)
+
+
+def _replace(target: Path, write: Callable[[str], object]) -> None:
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _installed() -> Iterator[str]:
+    """Every installed distribution as its metadata folder's name (``coverage-7.18.0.dist-info``), per path entry.
+
+    The names carry each distribution's version; listing the folders is what finding
+    them costs, without reading every distribution's metadata (tens of milliseconds).
+    """
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            for name in os.listdir(entry or "."):
+                if name.endswith((".dist-info", ".egg-info")):
+                    yield f"{entry}/{name}"
+
+
+def _digest(parts: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def environment(
+    *, root: Path, files: Mapping[str, str], coverage: Mapping[str, Any], python: str = sys.executable
+) -> dict[str, str]:
+    """The environment key, part by part: a record made under another one is not used.
+
+    ``files`` is the project's snapshot (its configuration, conftest, lock and requirements
+    files count); ``coverage`` coverage.py's version, core and resolved options.
+    """
+    distributions = sorted(_installed())
+    return {
+        "machine": _digest([platform.node(), str(root), python]),
+        "python": _digest([sys.version, platform.platform()]),
+        "distributions": _digest(distributions),
+        "coverage": _digest(f"{k}={v!r}" for k, v in sorted(coverage.items())),
+        "configuration": _digest(f"{p}={i}" for p, i in sorted(files.items()) if is_config_file(p)),
+    }
