@@ -499,14 +499,13 @@ class _Merger:
         outcomes, owners = record.results(state.taken)
         state.outcomes.update(outcomes)
         state.attribution.update(owners)
-        cov = _pytest_cov(session.config)
-        if cov is not None:
-            write_taken(
-                str(state.recording.folder / affected_record.DATA_NAME),
-                _data_file(session.config, cov),
-                state.taken,
-                str(cov.get_option("run:context") or ""),
-            )
+        cov = _pytest_cov(session.config)  # there, or nothing would have been taken
+        write_taken(
+            str(state.recording.folder / affected_record.DATA_NAME),
+            _data_file(session.config, cov),
+            state.taken,
+            str(cov.get_option("run:context") or ""),
+        )
         state.timings["affected_merge"] = time.perf_counter() - started
         return result
 

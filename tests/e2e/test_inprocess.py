@@ -7,6 +7,7 @@ in-process, where coverage cannot be measured (pytest-cov is off) and must fail 
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
@@ -310,3 +311,36 @@ def test_a_bad_affected_ini_value_is_a_usage_error(project: Project, value: str)
             f"ERROR: pyproject.toml: [tool.pytest.ini_options] tta_maturity_affected = '{value}': is not a boolean; use true or false"
         ]
     )
+
+
+def test_more_usage_errors_in_this_process(project: Project) -> None:
+    project.write("tta-maturity-baseline.json", "{not json")
+    result = run(project, "--tta-maturity-no-gates")
+    assert result.ret == 4
+    (project.path / "tta-maturity-baseline.json").unlink()
+    result = run(project, "--tta-maturity-no-gates", "-o", "tta_maturity_gates=some")
+    assert result.ret == 4
+    result = run(project, "--tta-maturity-no-gates", "--tta-maturity-new-code=main")
+    assert result.ret == 4  # not a git repository
+
+
+def test_new_code_in_this_process(project: Project) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=project.path, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("-c", "user.email=t@e", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "start")
+    result = run(
+        project, "--tta-maturity-no-gates", "--tta-maturity-new-code=main", "--tta-maturity-report=json:out.json"
+    )
+    report = json.loads((project.path / "out.json").read_text())
+    assert report["new_code"]["ref"] == "main"
+    assert result.ret == 1  # coverage is off: cart's coverage is not measured
+
+
+def test_without_pytest_cov_coverage_is_not_measured(project: Project) -> None:
+    result = project.pytester.runpytest_inprocess(
+        "--tta-maturity", "-p", "no:pytest_cov", "-p", "no:randomly", "--tta-maturity-no-gates"
+    )
+    result.stdout.fnmatch_lines(["*coverage: not measured (pytest-cov is not active)*"])
+    assert result.ret == 1
