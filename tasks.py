@@ -14,8 +14,8 @@
                                end-to-end tests against the oldest versions pyproject.toml declares
                                and against the newest ones (`compat oldest` or `compat newest`: one)
     python3 tasks.py bench     set up .venv, run benchmarks/bench_core.py (extra arguments are passed on),
-                               then bench_gates.py, bench_gates_mode.py and bench_contexts.py;
-                               `bench core ARGS` (or `gates`, `gatesmode`, `contexts`, `cores`) runs only
+                               then bench_gates.py, bench_gates_mode.py, bench_contexts.py and bench_files.py;
+                               `bench core ARGS` (or `gates`, `gatesmode`, `contexts`, `files`, `cores`) runs only
                                that one, with ARGS; `bench cores` (bench_cores.py: the sysmon and ctrace
                                cores on Python 3.12 and 3.13) runs only when named
     python3 tasks.py mutate    add mutmut to .venv (the `mutation` extra), mutation-test the verdict core
@@ -503,6 +503,7 @@ BENCHES = {
     "gates": "bench_gates.py",
     "gatesmode": "bench_gates_mode.py",
     "contexts": "bench_contexts.py",
+    "files": "bench_files.py",
     "cores": "bench_cores.py",
 }
 #: Run only when named: `cores` needs Python 3.12 and 3.13 besides the one running the benchmarks.
@@ -512,7 +513,7 @@ ONLY_WHEN_NAMED = ("cores",)
 def task_bench(args: list[str]) -> int:
     """Run the benchmarks (see benchmarks/README.md).
 
-    ``bench core ARGS`` (or ``gates``, ``gatesmode``, ``contexts``, ``cores``) runs one script with ARGS; otherwise
+    ``bench core ARGS`` (or ``gates``, ``gatesmode``, ``contexts``, ``files``, ``cores``) runs one script with ARGS; otherwise
     every script but ``cores`` runs, the extra arguments going to bench_core.py. The worst exit
     status is returned.
     """

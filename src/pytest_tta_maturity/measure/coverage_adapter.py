@@ -23,7 +23,7 @@ import dataclasses
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,8 +207,8 @@ def _from_json(value: Any) -> Any:
     raise TypeError(f"unknown kind {kind!r} in kept parser state")
 
 
-def _ints(value: Any) -> set[int]:
-    return {int(x) for x in cast("list[Any]", value)}
+def _ints(value: Any) -> frozenset[int]:
+    return frozenset(map(int, cast("list[Any]", value)))
 
 
 def _flat(pairs: Iterable[tuple[int, int]]) -> list[int]:
@@ -216,11 +216,12 @@ def _flat(pairs: Iterable[tuple[int, int]]) -> list[int]:
     return [n for pair in sorted(pairs) for n in pair]
 
 
-def _pairs(value: Any) -> list[tuple[int, int]]:
-    flat = [int(n) for n in cast("list[Any]", value)]
+def _pairs(value: Any) -> Iterator[tuple[int, int]]:
+    flat = list(map(int, cast("list[Any]", value)))
     if len(flat) % 2:
         raise ValueError("an odd count of numbers where pairs are kept")
-    return list(zip(flat[::2], flat[1::2], strict=True))
+    numbers = iter(flat)
+    return zip(numbers, numbers, strict=True)  # the same iterator twice: (1, 2), (3, 4), ...
 
 
 @dataclass(frozen=True)
@@ -262,11 +263,11 @@ class FileFacts:
         branches = raw["a"] is not None
         state = cast("dict[str, Any]", raw["t"])
         return cls(
-            statements=frozenset(_ints(raw["s"])),
-            excluded=frozenset(_ints(raw["x"])),
+            statements=_ints(raw["s"]),
+            excluded=_ints(raw["x"]),
             arcs=frozenset(_pairs(raw["a"])) if branches else None,
             exit_counts=dict(_pairs(raw["e"])) if branches else None,
-            no_branch=frozenset(_ints(raw["n"])) if branches else None,
+            no_branch=_ints(raw["n"]) if branches else None,
             state={str(name): _from_json(value) for name, value in state.items()},
             unexecuted=dict(zip(_COUNTS, [int(n) for n in cast("list[Any]", raw["u"])], strict=True)),
         )
@@ -373,6 +374,7 @@ class Analyser:
         self.precision = int(cast(int, cov.get_option("report:precision")))
         self._has_arcs = self._data.has_arcs()
         self._read: dict[str, list[Any] | None] = {}
+        self._lines: dict[str, list[int] | None] = {}  # for arc data: each file's lines, worked out once
         self._all: dict[str, list[Any]] | None = None
         self._by_context: dict[str, dict[str, list[Any]]] | None = {} if contexts else None
 
@@ -389,7 +391,9 @@ class Analyser:
         found = self._measured(filename)
         if found is None or not self._has_arcs:
             return found
-        return list({line for arc in found for line in arc if line > 0})
+        if filename not in self._lines:  # asked twice per file: whether it ran, and by coverage.py's analysis
+            self._lines[filename] = list({line for arc in found for line in arc if line > 0})
+        return self._lines[filename]
 
     def _measured(self, filename: str) -> list[Any] | None:
         if self._all is not None:
@@ -628,6 +632,10 @@ class _Selected:
         self._has_arcs = analyser.has_arcs()
         self._name = name
         self._items = list({item for context in contexts for item in parts.get(context, ())})
+        if self._has_arcs:  # asked twice: whether anything ran, and by coverage.py's analysis
+            self._lines = list({line for arc in self._items for line in arc if line > 0})
+        else:
+            self._lines = self._items
 
     def has_arcs(self) -> bool:
         return self._has_arcs
@@ -638,9 +646,7 @@ class _Selected:
     def lines(self, filename: str) -> list[int] | None:
         if filename != self._name or not self._items:
             return None
-        if self._has_arcs:
-            return list({line for arc in self._items for line in arc if line > 0})
-        return list(self._items)
+        return list(self._lines)
 
 
 def _analyse(data: Analyser | _NoData | _Selected, precision: int, reporter: FileReporter, name: str) -> FileResult:
@@ -657,9 +663,10 @@ class Prepared:
         self.branches = facts.arcs is not None
         self._unexecuted = facts.unexecuted
         self._missing = sorted(facts.statements)  # an Analysis's missing: statements not executed
-        # The name the data knows the file by, unless that depends on the working directory then.
+        # The name the data knows the file by, unless that depends on the working directory then:
+        # the reporter's own name, which coverage.py has made absolute and resolved (``abs_file``) already.
         relative = bool(cov.get_option("run:relative_files"))
-        self.data_name = None if relative else abs_file(self.reporter.filename)
+        self.data_name = None if relative else self.reporter.filename
 
     def unexecuted(self, precision: int) -> FileResult:
         """The file's figures when none of it ran."""

@@ -179,11 +179,13 @@ def measure(
     has_code = set(owner_of.values())
     omitted = adapter.run_omit(cov)
     for filename in component_sources(components):
+        if filename in owner_of:
+            continue  # measured: its owner is known, and in has_code already
         name = bucketer.owner(filename)
         if name is None:
             continue
         has_code.add(name)
-        if filename not in owner_of and not omitted(filename):
+        if not omitted(filename):
             owner_of[filename] = name
 
     files = sorted(owner_of)
