@@ -219,11 +219,11 @@ def save_last_report(pyproject: Path, report: Report) -> Path:
 def keep_report(values: Path, data: dict[str, Any], *, partial: bool) -> Path:
     """Write a report's ``data`` as the last report in ``values`` (the ``v`` folder of pytest's cache).
 
-    The text, JSON as pytest's ``Cache.set`` writes a value, is made once and, after
-    a full run (not ``partial``), written again as the last full report. Returns the
-    last report's path; raises ``OSError``.
+    The text (JSON as pytest writes a cache value, keys sorted) is made once and,
+    after a full run (not ``partial``), written again as the last full report.
+    Returns the last report's path; raises ``OSError``.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
     path = values / CACHE_KEY
     formats.atomic_write(path, text)
     if not partial:
