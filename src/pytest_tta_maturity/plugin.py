@@ -50,7 +50,7 @@ from .measure.figures import measure_components
 from .model import CoverageFigures, GateResult, GatesMode, NewCodeRun, Outcome, Report, TestCounts
 from .newcode import attach
 from .partial import Partial, RunFacts, Selection, partial_run, selecting_options
-from .project import CACHE_KEY, FULL_CACHE_KEY, keep_report, now
+from .project import CACHE_KEY, FULL_CACHE_KEY, now
 from .render import formats, terminal
 from .scoring import gate_results
 from .vcs import Change, change_since
@@ -616,13 +616,6 @@ def _keep_report(config: pytest.Config, state: State, report: Report) -> None:
             state.notes.append(NO_CACHE_NOTE)
         return
     data = report.to_dict()
-    values = _cache_values(config, cast("pytest.Cache", cache))
-    if values is not None:
-        try:
-            keep_report(values, data, partial=report.partial)  # the text made once for both keys
-            return
-        except OSError:
-            pass  # pytest's cache API writes them, and says what failed
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         cast("pytest.Cache", cache).set(CACHE_KEY, data)
@@ -630,22 +623,6 @@ def _keep_report(config: pytest.Config, state: State, report: Report) -> None:
             cast("pytest.Cache", cache).set(FULL_CACHE_KEY, data)
     if caught:  # one note: the second key fails as the first did
         state.notes.append(f"the report could not be kept in pytest's cache: {caught[0].message}")
-
-
-def _cache_values(config: pytest.Config, cache: pytest.Cache) -> Path | None:
-    """The folder of pytest's cache values (``Cache.set``), made with its supporting files; ``None`` if unsure.
-
-    The cache folder is ``cache_dir`` from the rootdir, as pytest resolves it; it is
-    believed only when ``Cache.mkdir`` (which makes the folder as pytest makes it) puts
-    its folders in it.
-    """
-    raw = os.path.expandvars(os.path.expanduser(str(config.getini("cache_dir"))))
-    folder = Path(os.path.normpath(raw if os.path.isabs(raw) else config.rootpath / raw))
-    try:
-        made = cache.mkdir(CACHE_FOLDER)
-    except OSError:
-        return None
-    return folder / "v" if made.parent.parent == folder else None
 
 
 @pytest.hookimpl(trylast=True)

@@ -213,19 +213,9 @@ def save_last_report(pyproject: Path, report: Report) -> Path:
             b"# For information about cache directory tags, see:\n"
             b"#\thttps://bford.info/cachedir/spec.html\n"
         )
-    return keep_report(folder / "v", report.to_dict(), partial=report.partial)
-
-
-def keep_report(values: Path, data: dict[str, Any], *, partial: bool) -> Path:
-    """Write a report's ``data`` as the last report in ``values`` (the ``v`` folder of pytest's cache).
-
-    The text (JSON as pytest writes a cache value, keys sorted) is made once and,
-    after a full run (not ``partial``), written again as the last full report.
-    Returns the last report's path; raises ``OSError``.
-    """
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
-    path = values / CACHE_KEY
+    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+    path = folder / "v" / CACHE_KEY
     formats.atomic_write(path, text)
-    if not partial:
-        formats.atomic_write(values / FULL_CACHE_KEY, text)
+    if not report.partial:
+        formats.atomic_write(folder / "v" / FULL_CACHE_KEY, text)
     return path
