@@ -249,14 +249,8 @@ def _plan_affected(config: pytest.Config, state: State) -> None:
     outputs = [config.invocation_params.dir / path for path in formats.output_paths(state.report_specs)]
     state.recording = Recording.start(folder, state.cfg.root, data_settings(cov), outputs)
     if asked:
-        facts = RunFacts(
-            options=_selection(config.option),
-            project=state.project_selection,
-            invocation_dir=str(config.invocation_params.dir),
-            default_paths=_default_paths(config, state.project_selection),
-            failed_last_time=bool(state.last_failed),
-            deselected=1,  # whether -k, -m... deselect is known only later: assume they do
-        )
+        # whether -k, -m... deselect anything is known only later: assume they do
+        facts = _run_facts(config, state, failed_last_time=bool(state.last_failed), deselected=1)
         patterns = [str(p) for p in cast(list[Any], config.getini("tta_maturity_affected_ignore") or [])]
         state.decision, state.record = plan(
             state.recording,
@@ -788,13 +782,10 @@ def _stop_reason(session: pytest.Session) -> str:
 
 def _partial(session: pytest.Session, state: State) -> Partial | None:
     """What made the run partial, from the options pytest parsed and what the session did."""
-    config = session.config
     stopped = _stop_reason(session)
-    facts = RunFacts(
-        options=_selection(config.option),
-        project=state.project_selection,
-        invocation_dir=str(config.invocation_params.dir),
-        default_paths=_default_paths(config, state.project_selection),
+    facts = _run_facts(
+        session.config,
+        state,
         failed_last_time=state.failed_last_time,
         deselected=state.deselected,
         collected=state.collected + len(state.taken),
@@ -805,6 +796,17 @@ def _partial(session: pytest.Session, state: State) -> Partial | None:
         interrupted=state.interrupted and not stopped,
     )
     return partial_run(facts)
+
+
+def _run_facts(config: pytest.Config, state: State, **session: Any) -> RunFacts:
+    """What the options select, beside what the session did (``session``: the other fields of RunFacts)."""
+    return RunFacts(
+        options=_selection(config.option),
+        project=state.project_selection,
+        invocation_dir=str(config.invocation_params.dir),
+        default_paths=_default_paths(config, state.project_selection),
+        **session,
+    )
 
 
 def _new_code(
