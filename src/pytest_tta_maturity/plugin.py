@@ -495,7 +495,7 @@ class _Merger:
         state.attribution.update(owners)
         cov = _pytest_cov(session.config)  # there, or nothing would have been taken
         write_taken(
-            str(state.recording.folder / affected_record.DATA_NAME),
+            str(state.recording.folder / record.data),
             _data_file(session.config, cov),
             state.taken,
             str(cov.get_option("run:context") or ""),

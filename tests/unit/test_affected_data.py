@@ -9,7 +9,7 @@ import pytest
 from coverage import CoverageData
 
 from pytest_tta_maturity.affected import data as affected_data
-from pytest_tta_maturity.affected.record import DATA_NAME, Recording, load
+from pytest_tta_maturity.affected.record import Recording, load
 from pytest_tta_maturity.measure.contexts import per_test_label
 from pytest_tta_maturity.model import Outcome
 
@@ -100,4 +100,4 @@ def test_a_run_is_kept_with_each_tests_outcome_components_and_files(tmp_path: Pa
         "tests/test_a.py::test_one": (Outcome.PASSED, ("a",), ["src/a.py"]),
         "tests/test_ab.py::test_two": (Outcome.FAILED, (), ["src/a.py", "src/b.py"]),
     }
-    assert (tmp_path / "kept" / DATA_NAME).read_bytes() == Path(source).read_bytes()
+    assert (tmp_path / "kept" / kept.data).read_bytes() == Path(source).read_bytes()

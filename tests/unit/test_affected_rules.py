@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -185,7 +186,13 @@ def test_the_record_round_trips_and_refuses_what_it_cannot_trust(tmp_path: Path)
     made = record()
     rec.save(tmp_path / "r", made, str(data))
     loaded, why = rec.load(tmp_path / "r")
-    assert (loaded, why) == (made, "")
+    assert loaded is not None
+    assert (loaded, why) == (dataclasses.replace(made, data=loaded.data), "")
+    first = loaded.data
+    rec.save(tmp_path / "r", made, str(data))  # a new copy, named by the new record; the old one goes
+    again = rec.load(tmp_path / "r")[0]
+    assert again is not None
+    assert [p.name for p in (tmp_path / "r").glob(rec.DATA_GLOB)] == [again.data] != [first]
     assert rec.load(tmp_path / "none") == (None, "")
     folder = tmp_path / "r"
     text = json.loads((folder / rec.RECORD_NAME).read_text())
@@ -200,10 +207,10 @@ def test_the_record_round_trips_and_refuses_what_it_cannot_trust(tmp_path: Path)
             f"the record {folder / rec.RECORD_NAME} cannot be read ({expected}); it is ignored",
         )
     (folder / rec.RECORD_NAME).write_text(json.dumps(text))
-    (folder / rec.DATA_NAME).unlink()
+    (folder / text["data"]).unlink()
     assert (
         rec.load(folder)[1]
-        == f"the record {folder / rec.RECORD_NAME} has no coverage data beside it (record.coverage); it is ignored"
+        == f"the record {folder / rec.RECORD_NAME} has no coverage data beside it ({text['data']}); it is ignored"
     )
 
 
@@ -277,7 +284,8 @@ def test_the_plan_uses_a_record_only_of_the_same_environment(tmp_path: Path) -> 
     assert plan(recording, rootdir=root, selecting=["-k"])[0].fallback == "tests are selected on the command line (-k)"
     assert plan(recording, rootdir=tmp_path)[0].fallback == f"pytest's rootdir {tmp_path} is outside the project {root}"
     decision, used = plan(recording, rootdir=root)
-    assert (decision.fallback, len(decision.take), used) == ("", 3, record())
+    assert used is not None
+    assert (decision.fallback, len(decision.take), used) == ("", 3, dataclasses.replace(record(), data=used.data))
     assert not (folder / "imports.json").exists()  # nothing changed: no file was parsed
     assert record().results(["tests/test_core.py::test_a"]) == (
         {"tests/test_core.py::test_a": Outcome.PASSED},

@@ -11,12 +11,10 @@ data as it combines its parallel files. So its report, ``--cov-fail-under`` and 
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable, Collection, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from coverage import CoverageData
 
@@ -87,22 +85,14 @@ def write_taken(recorded: str, basename: str, take: Collection[str], static: str
     out = CoverageData(basename=basename, suffix=SUFFIX)
     tracers = {path: tracer for path in source.measured_files() if (tracer := source.file_tracer(path))}
 
-    def add(context: str) -> None:
+    for context in sorted(by_test):
         out.set_context(context)
         if arcs:
             out.add_arcs({path: list(map(tuple, items)) for path, items in by_test[context].items()})
         else:
             out.add_lines(by_test[context])
-
-    first, *rest = sorted(by_test)
-    add(first)  # creates the data file
-    # The rest in one transaction (CoverageData commits each call otherwise): its calls nest in it.
-    connect = cast("Callable[[], AbstractContextManager[Any]] | None", getattr(out, "_connect", None))
-    with connect() if connect is not None else contextlib.nullcontext():
-        for context in rest:
-            add(context)
-        written = {path for part in by_test.values() for path in part}
-        out.add_file_tracers({path: tracer for path, tracer in tracers.items() if path in written})
+    written = {path for part in by_test.values() for path in part}
+    out.add_file_tracers({path: tracer for path, tracer in tracers.items() if path in written})
     out.write()
 
 

@@ -1,8 +1,10 @@
 """The record of a run that affected runs read: per-test files and outcomes, content ids, the environment.
 
-Kept in pytest's cache folder (``.pytest_cache/d/tta-maturity-affected/``) as two files
-written atomically (a temporary file, then ``os.replace``): ``record.json`` and
-``record.coverage``, a copy of the run's coverage data with its per-test contexts.
+Kept in pytest's cache folder (``.pytest_cache/d/tta-maturity-affected/``) as two files,
+each written atomically (a temporary file, then ``os.replace``): a copy of the run's
+coverage data with its per-test contexts (``record-<id>.coverage``, a new name each time),
+then ``record.json``, which names it; the older copies go after. A record therefore never
+pairs with another run's data.
 A record that cannot be read, or one of another format, is ignored with one line
 saying why; it is never trusted in part.
 """
@@ -10,6 +12,7 @@ saying why; it is never trusted in part.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -17,6 +20,7 @@ import platform
 import shutil
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -28,7 +32,7 @@ from .snapshot import take
 
 __all__ = [
     "CONFIG_FILES",
-    "DATA_NAME",
+    "DATA_GLOB",
     "FOLDER",
     "RECORD_NAME",
     "Record",
@@ -42,7 +46,8 @@ __all__ = [
 
 FOLDER = "tta-maturity-affected"
 RECORD_NAME = "record.json"
-DATA_NAME = "record.coverage"
+#: How the copies of the runs' coverage data are named (``record-<id>.coverage``).
+DATA_GLOB = "record-*.coverage"
 FORMAT = 1
 
 #: Files whose content is part of the environment key, by name anywhere in the project.
@@ -92,6 +97,8 @@ class Record:
     #: the measured files tests ran, as paths relative to the project (``TestRecord.ran`` indexes it)
     measured: list[str] = field(default_factory=lambda: list[str]())
     tests: dict[str, TestRecord] = field(default_factory=lambda: dict[str, TestRecord]())
+    #: the name of the copy of the run's coverage data beside ``record.json``
+    data: str = ""
 
     def results(self, nodeids: Iterable[str]) -> tuple[dict[str, Outcome], dict[str, list[str]]]:
         """The recorded outcome and components of each of ``nodeids`` (tests taken from the record)."""
@@ -107,6 +114,7 @@ class Record:
             "environment": self.environment,
             "files": self.files,
             "measured": self.measured,
+            "data": self.data,
             "tests": {
                 nodeid: [test.outcome.value, list(test.owners), list(test.ran)] for nodeid, test in self.tests.items()
             },
@@ -131,6 +139,7 @@ class Record:
             files={str(k): str(v) for k, v in dict(data["files"]).items()},
             measured=measured,
             tests=tests,
+            data=str(data["data"]),
         )
 
 
@@ -170,24 +179,30 @@ def load(folder: Path) -> tuple[Record | None, str]:
         record = Record.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return None, f"the record {path} cannot be read ({type(exc).__name__}: {exc}); it is ignored"
-    if not (folder / DATA_NAME).is_file():
-        return None, f"the record {path} has no coverage data beside it ({DATA_NAME}); it is ignored"
+    if not record.data or not (folder / record.data).is_file():
+        return None, f"the record {path} has no coverage data beside it ({record.data or 'none named'}); it is ignored"
     return record, ""
 
 
 def save(folder: Path, record: Record, data_file: str) -> None:
-    """Keep ``record`` and a copy of the coverage data file ``data_file`` in ``folder``, each written atomically."""
+    """Keep a copy of the coverage data file ``data_file``, then ``record`` naming it, in ``folder``; older copies go."""
     folder.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(record.to_dict(), separators=(",", ":"))
+    data = DATA_GLOB.replace("*", uuid.uuid4().hex[:12])
 
     def copy(tmp: str) -> object:
         return shutil.copyfile(data_file, tmp)
 
+    _replace(folder / data, copy)
+    text = json.dumps(dataclasses.replace(record, data=data).to_dict(), separators=(",", ":"))
+
     def write(tmp: str) -> object:
         return Path(tmp).write_text(text, encoding="utf-8")
 
-    _replace(folder / DATA_NAME, copy)
     _replace(folder / RECORD_NAME, write)
+    for old in folder.glob(DATA_GLOB):
+        if old.name != data:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def _replace(target: Path, write: Callable[[str], object]) -> None:
