@@ -162,6 +162,10 @@ def test_every_change_gives_a_full_runs_report(repo: Project) -> None:
     repo.write("src/app/core.py", FILES["src/app/core.py"])
     assert affected_equals_full(repo)["ran"] == 5
 
+    # a change inside a function body: only the tests that ran the module (its importers' tests need not run)
+    repo.write("src/app/report.py", FILES["src/app/report.py"].replace('return "negative"', 'return "below zero"'))
+    assert affected_equals_full(repo)["ran"] == 1  # test_line
+
     # a new failing test
     repo.write("tests/test_new.py", "def test_new():\n    assert False\n")
     assert affected_equals_full(repo)["ran"] == 1

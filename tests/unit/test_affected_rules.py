@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import shutil
@@ -18,9 +19,10 @@ from pytest_tta_maturity.affected.imports import (
     import_graph,
     imported_modules,
     module_names,
+    skeleton,
 )
 from pytest_tta_maturity.affected.select import NO_RECORD, Decision, affected_run, decide, ignored, plan
-from pytest_tta_maturity.affected.snapshot import content_id, take
+from pytest_tta_maturity.affected.snapshot import blob, content_id, take
 from pytest_tta_maturity.measure.coverage_adapter import data_settings
 from pytest_tta_maturity.model import AffectedRun, Outcome
 from pytest_tta_maturity.render.formats import output_paths
@@ -58,7 +60,12 @@ def record(**outcomes: Outcome) -> rec.Record:
     return rec.Record("2026-12-05T10:00:00+00:00", "abc", {"python": "x"}, dict(FILES), measured, tests)
 
 
-def run(changes: dict[str, str | None], base: rec.Record | None = None, **kwargs: object) -> Decision:
+def run(
+    changes: dict[str, str | None],
+    base: rec.Record | None = None,
+    same_skeleton: tuple[str, ...] = (),
+    **kwargs: object,
+) -> Decision:
     now = dict(FILES)
     for path, content in changes.items():
         if content is None:
@@ -66,7 +73,7 @@ def run(changes: dict[str, str | None], base: rec.Record | None = None, **kwargs
         else:
             now[path] = content
     imports = {**IMPORTS, **{p: [] for p in now if p.endswith(".py") and p not in IMPORTS}}
-    graph = ImportGraph({p: m for p, m in imports.items() if p in now}, also=FILES)
+    graph = ImportGraph({p: m for p, m in imports.items() if p in now}, also=FILES, same_skeleton=same_skeleton)
     return decide(base or record(), now, imports=lambda: graph, **kwargs)  # type: ignore[arg-type]
 
 
@@ -87,6 +94,40 @@ def test_a_leaf_module_runs_the_tests_that_ran_it() -> None:
 def test_a_module_runs_the_tests_of_its_importers_too() -> None:
     # core.py: test_a ran it, test_b ran it and report.py imports it
     assert ran(run({"src/app/core.py": "c2"})) == ["test_a", "test_b"]
+
+
+def test_a_change_inside_function_bodies_runs_only_the_tests_that_ran_the_module() -> None:
+    assert ran(run({"src/app/core.py": "c2"}, same_skeleton=("src/app/core.py",))) == ["test_a", "test_b"]
+    assert ran(run({"src/app/report.py": "r2"}, same_skeleton=("src/app/report.py",))) == ["test_b"]
+    assert ran(run({"src/app/leaf.py": "l2"}, same_skeleton=("src/app/leaf.py",))) == ["test_c"]
+
+
+def test_the_skeleton_is_what_runs_at_import() -> None:
+    def of(text: str) -> str:
+        return skeleton(ast.parse(text))
+
+    base = of('X = 1\n\n@deco\ndef f(a=1):\n    """Doc."""\n    return a\n')
+    assert of('X = 1\n\n\n@deco\ndef f(a=1):\n    """Doc."""\n    return a + 1  # body\n') == base
+    assert of('X = 2\n\n@deco\ndef f(a=1):\n    """Doc."""\n    return a\n') != base  # module level
+    assert of('X = 1\n\n@deco\ndef f(a=2):\n    """Doc."""\n    return a\n') != base  # a default
+    assert of('X = 1\n\ndef f(a=1):\n    """Doc."""\n    return a\n') != base  # a decorator
+    assert of('X = 1\n\n@deco\ndef f(a=1):\n    """Other."""\n    return a\n') != base  # the docstring
+    assert of('X = 1\n\n@deco\ndef f(a=1):\n    """Doc."""\n    return a\n\ndef g():\n    pass\n') != base
+
+
+def test_the_graph_compares_old_and_new_skeletons(tmp_path: Path) -> None:
+    old, new, body = b"def f():\n    return 1\n", b"def f():\n    return 2\n", b"X = 1\ndef f():\n    return 1\n"
+    (tmp_path / "a.py").write_bytes(new)
+    (tmp_path / "b.py").write_bytes(body)
+    before = {"a.py": content_id(old), "b.py": content_id(old)}
+    files = {"a.py": content_id(new), "b.py": content_id(body)}
+    sources = {content_id(old): old}
+    graph = import_graph(tmp_path, files, tmp_path / "kept.json", before, sources.get)
+    assert graph.same_skeleton == {"a.py"}
+    # unknown old content: the change may be anywhere
+    assert import_graph(tmp_path, files, tmp_path / "other.json", before).same_skeleton == frozenset()
+    # the old content read once is kept by its id
+    assert import_graph(tmp_path, files, tmp_path / "kept.json", before).same_skeleton == {"a.py"}
 
 
 def test_a_deleted_module_runs_the_tests_that_ran_it() -> None:
@@ -243,6 +284,9 @@ def test_the_snapshot_is_gits_blob_ids_by_content(tmp_path: Path) -> None:
         "new.py": git("hash-object", "new.py"),
     }
     assert commit == git("rev-parse", "HEAD")
+    assert blob(tmp_path, files["a.py"]) == b"x = 1\n"  # staged: in git's object store
+    assert blob(tmp_path, files["new.py"]) is None  # untracked: never given to git
+    assert blob(tmp_path / "nowhere", files["a.py"]) is None
     (tmp_path / "a.py").write_text("x = 2\n")
     (tmp_path / "a.py").write_text("x = 1\n")  # edited and back: the same content
     assert take(tmp_path)[0]["a.py"] == content_id(b"x = 1\n")
@@ -266,8 +310,9 @@ def test_each_content_is_parsed_once_and_kept_by_its_id(tmp_path: Path) -> None:
     (tmp_path / "b.py").write_text("")
     files = {"a.py": content_id(b"import b\n"), "b.py": content_id(b""), "c.txt": "x"}
     kept = tmp_path / "imports.json"
-    assert import_graph(tmp_path, files, kept, gone=["old.py"]).importers("b.py") == {"a.py"}
-    assert json.loads(kept.read_text())["imports"] == {files["a.py"]: ["b"], files["b.py"]: []}
+    assert import_graph(tmp_path, files, kept, {"old.py": "x"}).importers("b.py") == {"a.py"}
+    stored = json.loads(kept.read_text())["modules"]
+    assert (stored[files["a.py"]][0], stored[files["b.py"]][0]) == (["b"], [])
     (tmp_path / "a.py").unlink()  # read from what was kept, not from the file
     assert import_graph(tmp_path, files, kept).importers("b.py") == {"a.py"}
 

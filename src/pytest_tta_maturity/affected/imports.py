@@ -16,12 +16,23 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
+import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
-from typing import cast
+from typing import Any, cast
 
-__all__ = ["IMPORTS_NAME", "LOOKS_UP", "ImportGraph", "import_graph", "imported_modules", "module_names"]
+__all__ = [
+    "IMPORTS_NAME",
+    "LOOKS_UP",
+    "ImportGraph",
+    "import_graph",
+    "imported_modules",
+    "module_names",
+    "read_module",
+    "skeleton",
+]
 
 #: The file beside the record that keeps every Python file's imports by content id.
 IMPORTS_NAME = "imports.json"
@@ -29,7 +40,7 @@ IMPORTS_NAME = "imports.json"
 LOOKS_UP = "<looks modules up by name>"
 _LOOKUP_MODULES = ("importlib", "pkgutil")
 #: What :func:`import_graph` keeps; another format is read again.
-_KEPT_FORMAT = 1
+_KEPT_FORMAT = 2
 
 
 def module_names(path: str) -> list[str]:
@@ -46,10 +57,42 @@ def _package(path: str) -> list[str]:
 
 def imported_modules(source: bytes, path: str) -> list[str]:
     """The modules ``source`` (the file at ``path``) imports; ``[]`` when it does not parse."""
+    return read_module(source, path)[0]
+
+
+def read_module(source: bytes, path: str) -> tuple[list[str], str]:
+    """What the file at ``path`` imports, and its :func:`skeleton` (``""`` when it does not parse)."""
     try:
         tree = ast.parse(source, filename=path)
     except (SyntaxError, ValueError):
-        return []
+        return [], ""
+    return _imports(tree, path), skeleton(tree)
+
+
+def skeleton(tree: ast.Module) -> str:
+    """A digest of what runs when the module is imported: everything but the bodies of its functions.
+
+    A function's name, decorators, arguments (defaults run at import), annotations and docstring
+    stay (a decorator may read the docstring); the rest of its body is left out, and so are line
+    numbers. Two contents with the same skeleton differ only inside function bodies, which run
+    only when called: the tests that ran the file's lines are then the only ones it can affect.
+    """
+    stripped = copy.deepcopy(tree)
+    for node in ast.walk(stripped):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = node.body[0] if node.body else None
+            keep = (
+                [first]
+                if isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+                else []
+            )
+            node.body = [*keep, ast.Pass()]
+    return hashlib.sha1(ast.dump(stripped).encode(), usedforsecurity=False).hexdigest()
+
+
+def _imports(tree: ast.Module, path: str) -> list[str]:
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -81,8 +124,12 @@ def imported_modules(source: bytes, path: str) -> list[str]:
 class ImportGraph:
     """Who imports whom among a project's Python files (from :func:`imported_modules` of each)."""
 
-    def __init__(self, imports: Mapping[str, Iterable[str]], also: Iterable[str] = ()) -> None:
-        """``imports`` maps each file to the modules it imports; ``also`` names files gone or unparsed that may be imported."""
+    def __init__(
+        self, imports: Mapping[str, Iterable[str]], also: Iterable[str] = (), same_skeleton: Iterable[str] = ()
+    ) -> None:
+        """``imports`` maps each file to the modules it imports; ``also`` names files gone or unparsed that may be
+        imported; ``same_skeleton`` the changed files whose change is only inside function bodies."""
+        self.same_skeleton = frozenset(same_skeleton)
         by_name: dict[str, set[str]] = {}
         for path in {*imports, *also}:
             for name in module_names(path):
@@ -108,29 +155,59 @@ class ImportGraph:
         return seen
 
 
-def import_graph(root: Path, files: Mapping[str, str], kept: Path, gone: Iterable[str] = ()) -> ImportGraph:
+def import_graph(
+    root: Path,
+    files: Mapping[str, str],
+    kept: Path,
+    before: Mapping[str, str] = {},
+    old_source: Callable[[str], bytes | None] = lambda _content: None,
+) -> ImportGraph:
     """The graph of the Python files among ``files`` (path -> content id) below ``root``.
 
-    Each content is parsed once: what was read is kept in ``kept`` by content id. ``gone``
-    names files that may be imported but are no longer there (deleted since the record).
+    Each content is parsed once: what was read is kept in ``kept`` by content id. ``before``
+    is the record's snapshot: its files gone may still be imported, and a changed file whose
+    old content (kept, or given by ``old_source``) has the same :func:`skeleton` as the new
+    one changed only inside function bodies.
     """
     try:
         stored = json.loads(kept.read_text(encoding="utf-8"))
-        known = cast(dict[str, list[str]], stored["imports"]) if stored.get("format") == _KEPT_FORMAT else {}
+        known = cast(dict[str, list[Any]], stored["modules"]) if stored.get("format") == _KEPT_FORMAT else {}
     except (OSError, ValueError, AttributeError, KeyError):
         known = {}
+    read: dict[str, list[Any]] = {}
+
+    def facts(content: str, source: Callable[[], bytes | None], path: str) -> tuple[list[str], str] | None:
+        found = known.get(content)
+        if found is None:
+            data = source()
+            if data is None:
+                return None
+            found = list(read_module(data, path))
+        read[content] = found
+        return cast(list[str], found[0]), str(found[1])
+
+    def current(path: str) -> Callable[[], bytes | None]:
+        def source() -> bytes | None:
+            try:
+                return (root / path).read_bytes()
+            except OSError:
+                return b""
+
+        return source
+
     imports: dict[str, list[str]] = {}
-    read: dict[str, list[str]] = {}
+    same: list[str] = []
     for path, content in files.items():
         if not path.endswith(".py"):
             continue
-        found = known.get(content)
-        if found is None:
-            try:
-                found = imported_modules((root / path).read_bytes(), path)
-            except OSError:
-                found = []
-        imports[path] = read[content] = found
+        now = facts(content, current(path), path)
+        imports[path] = now[0] if now else []
+        old = before.get(path)
+        if now and now[1] and old is not None and old != content:
+            then = facts(old, lambda old=old: old_source(old), path)
+            if then is not None and then[1] == now[1]:
+                same.append(path)
     with contextlib.suppress(OSError):
-        kept.write_text(json.dumps({"format": _KEPT_FORMAT, "imports": read}, separators=(",", ":")), encoding="utf-8")
-    return ImportGraph(imports, also=[p for p in gone if p.endswith(".py") and p not in imports])
+        kept.write_text(json.dumps({"format": _KEPT_FORMAT, "modules": read}, separators=(",", ":")), encoding="utf-8")
+    gone = [p for p in before if p.endswith(".py") and p not in imports]
+    return ImportGraph(imports, also=gone, same_skeleton=same)

@@ -7,9 +7,10 @@ matching ``tta_maturity_affected_ignore`` do not count. Then:
 - a changed configuration, conftest, lock or requirements file, or a changed file that is
   not Python source: everything runs (the environment key, or a data file a test may read);
 - a changed measured file (coverage.py measured it in the record): the tests that ran a line
-  of it run, and so do the tests that ran a line of any file importing it (directly or
-  through other files: a module-level change reaches its importers at import time), and the
-  tests of test files importing it;
+  of it run; unless the change is only inside function bodies (the module's skeleton, what
+  runs at import, is the same), so do the tests that ran a line of any file importing it
+  (directly or through other files: a module-level change reaches its importers at import
+  time) and the tests of test files importing it;
 - a changed test file: its tests run, and those of test files importing it;
 - a changed Python file neither measured nor a test file (a test helper): the tests of the
   test files importing it (directly or through other files) run, and the tests that ran a
@@ -33,7 +34,7 @@ from .._util import PYTHON_SUFFIXES
 from ..model import AffectedRun, Outcome
 from .imports import IMPORTS_NAME, ImportGraph, import_graph
 from .record import Record, Recording, is_config_file, load
-from .snapshot import Snapshot
+from .snapshot import Snapshot, blob
 
 __all__ = ["DEFAULT_IGNORE", "NO_RECORD", "Decision", "affected_run", "decide", "ignored", "plan", "test_file"]
 
@@ -123,7 +124,9 @@ def plan(
             return Decision(fallback=f"the record was made under another environment ({part} changed)"), None
 
     def graph() -> ImportGraph:  # read only when some file changed
-        return import_graph(root, recording.files, recording.folder / IMPORTS_NAME, record.files)
+        return import_graph(
+            root, recording.files, recording.folder / IMPORTS_NAME, record.files, lambda old: blob(root, old)
+        )
 
     prefix = "" if prefix == "." else prefix
     return decide(record, recording.files, ignore=ignore, imports=graph, prefix=prefix), record
@@ -156,6 +159,9 @@ def _affected(record: Record, changed: list[str], graph: ImportGraph, prefix: st
 
     selected: set[str] = set()
     for path in changed:
+        if path in index and path in graph.same_skeleton:  # only inside function bodies: only their callers
+            selected |= reached([path])
+            continue
         importers = graph.importers(path)
         found = reached([path, *importers])
         if path not in record.files:  # new: a module of its package that looks modules up may find it

@@ -17,7 +17,7 @@ from .._util import walk_files
 from ..errors import GitError, relative_posix
 from ..vcs import git
 
-__all__ = ["Snapshot", "content_id", "take"]
+__all__ = ["Snapshot", "blob", "content_id", "take"]
 
 #: relative path -> content id
 Snapshot = dict[str, str]
@@ -78,3 +78,15 @@ def _walk(root: Path, leave_out: Callable[[str], bool]) -> Snapshot:
         if made is not None:
             found[relative] = made
     return found
+
+
+def blob(root: Path, content: str) -> bytes | None:
+    """The content whose id is ``content``, from git's object store (``None`` when git does not hold it)."""
+    try:
+        done = git(["cat-file", "blob", content], root, check=False)
+    except GitError:
+        return None
+    if done.returncode != 0:
+        return None
+    data = done.stdout.encode("utf-8", "surrogateescape")
+    return data if content_id(data) == content else None
