@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/bench_affected.py [--rounds 5] [--gates none|declared|all] [-n N]
 
+``--project networkx``: networkx 3.4.2's sdist (its tests beside its modules, a longer suite; run with
+the same venv, networkx imported from the copy), components per sub-package, and three of the
+changes (a leaf module's function body, a new function in it, no change).
+
 The project: werkzeug 3.1.3's sdist as ``bench_gates.py --real werkzeug`` sets it up (its venv
 under benchmarks/_work/real, every component declared ``production``, its ``dev_server`` tests
 deselected by its own addopts), copied to ``benchmarks/_work/affected/werkzeug`` and made a git
@@ -18,8 +22,9 @@ then reverts the change. Before timing, one pair per change checks that B's JSON
 (every figure, test, gate and level; only ``created``, ``affected`` and the gates' ``cached`` may
 differ) and the exit status too: a benchmark of a wrong answer would be worthless.
 
-The changes: a leaf module (``middleware/proxy_fix.py``, a function body), a test file, a module
-most of the package imports (``_internal.py``), a new module nothing imports, and no change.
+The changes: a leaf module (``middleware/proxy_fix.py``: a line inside a function's body, then a
+new function), a test file, a module most of the package imports (``_internal.py``), a new module
+nothing imports, and no change.
 
 ``--gates none`` (the default) runs both without the tool gates (``--tta-maturity-no-gates``): the
 tests are what an affected run leaves out; ``declared``/``all`` add the gates, which run in full in
@@ -57,6 +62,30 @@ TEST_FILE = "tests/middleware/test_proxy_fix.py"
 CORE = "src/werkzeug/_internal.py"
 NEW = "src/werkzeug/_bench_new_module.py"
 
+NETWORKX = "networkx==3.4.2"
+#: networkx has no pytest configuration of its own; its tests live beside its modules.
+NETWORKX_CONFIG = """
+[tool.pytest.ini_options]
+testpaths = ["networkx"]
+
+[tool.coverage.run]
+branch = true
+"""
+NETWORKX_CONFIG += "".join(
+    f'\n[tool.tta-maturity.components.{name}]\nlevel = "development"\npaths = ["{path}"]\n'
+    for name, path in (
+        ("networkx", "networkx"),
+        ("algorithms", "networkx/algorithms"),
+        ("classes", "networkx/classes"),
+        ("generators", "networkx/generators"),
+        ("readwrite", "networkx/readwrite"),
+        ("utils", "networkx/utils"),
+        ("linalg", "networkx/linalg"),
+        ("drawing", "networkx/drawing"),
+    )
+)
+NX_LEAF = "networkx/algorithms/isolate.py"
+
 ADDED = '''
 
 def _bench_affected(value, limit=10):
@@ -71,15 +100,11 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
 
 
-def setup() -> tuple[Path, str]:
-    """The copy of werkzeug under git, and its venv's python."""
-    from bench_gates import PYTHON, real_project
-
-    found = real_project("werkzeug")
-    root = WORK / "werkzeug"
+def under_git(source: Path, root: Path, message: str) -> None:
+    """A copy of ``source`` at ``root``, a git repository with one commit."""
     if root.exists():
         shutil.rmtree(root)
-    shutil.copytree(found.root, root, ignore=shutil.ignore_patterns(".pytest_cache", "__pycache__", ".coverage*"))
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns(".pytest_cache", "__pycache__", ".coverage*"))
     (root / ".gitignore").write_text(
         ".pytest_cache/\n.full_cache/\n__pycache__/\n.coverage*\n*.json\n", encoding="utf-8"
     )
@@ -88,8 +113,26 @@ def setup() -> tuple[Path, str]:
     git(root, "config", "user.name", "bench")
     git(root, "config", "commit.gpgsign", "false")
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "werkzeug 3.1.3 sdist")
-    return root, PYTHON[0]
+    git(root, "commit", "-q", "-m", message)
+
+
+def setup(project: str) -> tuple[Path, str, Path]:
+    """The copy of the project under git, the python to run it with, and the folder to import it from."""
+    from bench_gates import PYTHON, real_project
+
+    found = real_project("werkzeug")  # its venv has pytest, pytest-cov, xdist and this plugin
+    root = WORK / project
+    if project == "werkzeug":
+        under_git(found.root, root, "werkzeug 3.1.3 sdist")
+        return root, PYTHON[0], root / "src"
+    from real_projects import Project, fetch
+
+    source = fetch(Project(name="networkx", requirement=NETWORKX, test_requirements=(), components={}), WORK)
+    under_git(source, root, "networkx sdist")
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write(NETWORKX_CONFIG)
+    git(root, "commit", "-q", "-am", "tta-maturity components")
+    return root, PYTHON[0], root
 
 
 def append(root: Path, name: str, text: str) -> Callable[[], None]:
@@ -103,14 +146,37 @@ def append(root: Path, name: str, text: str) -> Callable[[], None]:
     return revert
 
 
+def replace(root: Path, name: str, old: str, new: str) -> Callable[[], None]:
+    path = root / name
+    original = path.read_text(encoding="utf-8")
+    assert old in original, f"{name} no longer holds {old!r}"
+    path.write_text(original.replace(old, new, 1), encoding="utf-8")
+
+    def revert() -> None:
+        path.write_text(original, encoding="utf-8")
+
+    return revert
+
+
 def new_file(root: Path, name: str, text: str) -> Callable[[], None]:
     path = root / name
     path.write_text(text, encoding="utf-8")
     return lambda: path.unlink()
 
 
+NETWORKX_CHANGES: dict[str, Callable[[Path], Callable[[], None]]] = {
+    "leaf module, a function's body": lambda root: replace(
+        root, NX_LEAF, "    return sum(1 for v in isolates(G))\n", "    return sum(1 for _ in isolates(G))\n"
+    ),
+    "leaf module, a new function": lambda root: append(root, NX_LEAF, ADDED),
+    "no change": lambda _root: lambda: None,
+}
+
 CHANGES: dict[str, Callable[[Path], Callable[[], None]]] = {
-    "leaf module": lambda root: append(root, LEAF, ADDED),
+    "leaf module, a function's body": lambda root: replace(
+        root, LEAF, "            return values[-trusted]\n", "            return values[len(values) - trusted]\n"
+    ),
+    "leaf module, a new function": lambda root: append(root, LEAF, ADDED),
     "test file": lambda root: append(root, TEST_FILE, "\n\ndef test_bench_added():\n    assert True\n"),
     "widely imported module": lambda root: append(root, CORE, ADDED),
     "new module": lambda root: new_file(root, NEW, ADDED.lstrip()),
@@ -143,8 +209,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--gates", choices=("none", "declared", "all"), default="none")
     parser.add_argument("-n", dest="workers", default="", help="pytest-xdist workers for both runs")
+    parser.add_argument("--project", choices=("werkzeug", "networkx"), default="werkzeug")
     args = parser.parse_args()
-    root, python = setup()
+    root, python, path = setup(args.project)
+    changes = CHANGES if args.project == "werkzeug" else NETWORKX_CHANGES
     gates = {"none": ["--tta-maturity-no-gates"], "declared": ["--tta-maturity-gates=declared"], "all": []}[args.gates]
     base = [python, "-m", "pytest", "-q", "-p", "no:randomly", "--tta-maturity", "--tta-maturity-warn-only", *gates]
     if args.workers:
@@ -152,7 +220,7 @@ def main() -> int:
     full = [*base, "-o", "cache_dir=.full_cache"]
     affected = [*base, "--tta-maturity-affected"]
     # the copy goes first on the path (the venv's editable werkzeug is the original unpacked sdist)
-    env = {**os.environ, "PYTHONPATH": str(root / "src"), "TTA_MATURITY_TIMINGS": "1"}
+    env = {**os.environ, "PYTHONPATH": str(path), "TTA_MATURITY_TIMINGS": "1"}
     print(f"project: {root}")
     print("A (full):    ", " ".join(full))
     print("B (affected):", " ".join(affected))
@@ -174,7 +242,7 @@ def main() -> int:
 
     rows: list[str] = []
     all_ratios: list[float] = []
-    for name, change in CHANGES.items():
+    for name, change in changes.items():
         revert = change(root)
         try:
             restore()

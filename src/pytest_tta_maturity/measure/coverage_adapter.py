@@ -581,10 +581,12 @@ def copy_contexts(source: str, target: str, keep: Callable[[str], bool]) -> bool
             if _schema(db) != 7:
                 raise sqlite3.DatabaseError("another schema")
             gone = [(i,) for i, context in db.execute("SELECT id, context FROM context") if not keep(context)]
-            with db:
-                db.executemany("DELETE FROM arc WHERE context_id = ?", gone)
-                db.executemany("DELETE FROM line_bits WHERE context_id = ?", gone)
-                db.executemany("DELETE FROM context WHERE id = ?", gone)
+            with db:  # one pass over each table (their rows are not indexed by context)
+                db.execute("CREATE TEMP TABLE gone (id INTEGER PRIMARY KEY)")
+                db.executemany("INSERT INTO gone (id) VALUES (?)", gone)
+                db.execute("DELETE FROM arc WHERE context_id IN (SELECT id FROM gone)")
+                db.execute("DELETE FROM line_bits WHERE context_id IN (SELECT id FROM gone)")
+                db.execute("DELETE FROM context WHERE id IN (SELECT id FROM gone)")
                 db.execute(
                     "DELETE FROM file WHERE id NOT IN (SELECT file_id FROM arc UNION SELECT file_id FROM line_bits)"
                 )
