@@ -344,3 +344,19 @@ def test_without_pytest_cov_coverage_is_not_measured(project: Project) -> None:
     )
     result.stdout.fnmatch_lines(["*coverage: not measured (pytest-cov is not active)*"])
     assert result.ret == 1
+
+
+def test_the_pyproject_beside_another_ini_file_is_read(project: Project) -> None:
+    project.write("pytest.ini", "[pytest]\ntestpaths = tests\npythonpath = src\n")
+    result = run(project, "--tta-maturity-no-gates")
+    result.stdout.fnmatch_lines(["cart *development*", "pricing *experimental*"])
+
+
+def test_the_nearest_pyproject_above_the_invocation_folder_is_read(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.write("sub/pytest.ini", "[pytest]\n")
+    project.write("sub/test_sub.py", "def test_sub():\n    pass\n")
+    monkeypatch.chdir(project.path / "sub")
+    result = run(project, "--tta-maturity-no-gates")
+    result.stdout.fnmatch_lines(["cart *development*", "pricing *experimental*"])
