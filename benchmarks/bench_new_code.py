@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,20 +50,12 @@ def git(root: Path, *args: str) -> str:
 
 def setup() -> tuple[Path, str]:
     """The copy of werkzeug under git, on ``feature``, and its venv's python."""
+    from bench_affected import under_git
     from bench_gates import PYTHON, real_project
 
     found = real_project("werkzeug")
     root = WORK / "werkzeug"
-    if root.exists():
-        shutil.rmtree(root)
-    shutil.copytree(found.root, root, ignore=shutil.ignore_patterns(".pytest_cache", "__pycache__", ".coverage*"))
-    (root / ".gitignore").write_text(".pytest_cache/\n__pycache__/\n.coverage*\n*.json\n", encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "bench@example.com")
-    git(root, "config", "user.name", "bench")
-    git(root, "config", "commit.gpgsign", "false")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "werkzeug 3.1.3 sdist")
+    under_git(found.root, root, "werkzeug 3.1.3 sdist")
     git(root, "checkout", "-q", "-b", "feature")
     modules = [
         "src/werkzeug/utils.py",
