@@ -32,6 +32,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_affected import git, under_git
+
 WORK = HERE / "_work" / "new-code"
 
 ADDED = '''
@@ -44,13 +46,8 @@ def _tta_bench_added(value, limit=10):
 '''
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
-
-
 def setup() -> tuple[Path, str]:
     """The copy of werkzeug under git, on ``feature``, and its venv's python."""
-    from bench_affected import under_git
     from bench_gates import PYTHON, real_project
 
     found = real_project("werkzeug")
