@@ -381,3 +381,12 @@ def test_the_data_settings_are_coverages_resolved_options(tmp_path: Path) -> Non
 
 def test_the_report_files_a_run_writes() -> None:
     assert output_paths(["json:out/r.json", "markdown", "html:-"]) == ["out/r.json", "tta-maturity.md"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_project_in_a_folder_git_ignores_is_read_file_by_file(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / ".gitignore").write_text("project/\n")
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project/m.py").write_text("x = 1\n")
+    assert take(tmp_path / "project") == ({"m.py": content_id(b"x = 1\n")}, "")

@@ -46,9 +46,7 @@ def take(root: Path, leave_out: Callable[[str], bool] = lambda _path: False) -> 
 
 
 def _from_git(root: Path, leave_out: Callable[[str], bool]) -> tuple[Snapshot, str]:
-    if git(["rev-parse", "--is-inside-work-tree"], root, check=False).stdout.strip() != "true":
-        raise GitError(f"{root} is not in a git work tree")
-    found: Snapshot = {}
+    found: Snapshot = {}  # outside a work tree, ls-files fails: GitError
     for entry in git(["ls-files", "-s", "-z", "--", "."], root).stdout.split("\0"):
         meta, sep, name = entry.partition("\t")
         parts = meta.split()
@@ -64,6 +62,8 @@ def _from_git(root: Path, leave_out: Callable[[str], bool]) -> tuple[Snapshot, s
             found.pop(name, None)  # deleted in the work tree
         else:
             found[name] = made
+    if not found:  # a folder git ignores (or knows nothing of): its files are read one by one
+        raise GitError(f"git lists no file of {root}")
     done = git(["rev-parse", "--verify", "-q", "HEAD^{commit}"], root, check=False)
     return found, done.stdout.strip() if done.returncode == 0 else ""
 
