@@ -180,11 +180,24 @@ def pytest_load_initial_conftests(
     """Arrange pytest-cov before it starts (it starts in this hook), then load the plugin."""
     del parser, args
     namespace = early_config.known_args_namespace
-    if enabled(early_config, namespace):
+    on = enabled(early_config, namespace)
+    if on:
         arrange_coverage(namespace, component_folders(pyproject_path(early_config)))
     result = yield
+    if not on:
+        # Off: only the hook by which other plugins add gates, so that their implementations stay valid;
+        # the plugin itself (and all it imports) is not loaded into a run that does not use it.
+        from . import hookspecs
+
+        early_config.pluginmanager.add_hookspecs(hookspecs)
+        return result
     from . import plugin
 
     if not early_config.pluginmanager.is_registered(plugin):
         early_config.pluginmanager.register(plugin, PLUGIN_NAME)
     return result
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``component`` marker, on or off (``--strict-markers`` must accept it either way)."""
+    config.addinivalue_line("markers", "component(name, ...): count this test for these tta-maturity components")

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import pluggy
 import pytest
 
-from .gates import GateSpec
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from .gates import GateSpec
 
 hookspec = pluggy.HookspecMarker("pytest")
 
@@ -39,6 +39,8 @@ def extra_gates(results: Iterable[object]) -> list[GateSpec]:
     Use as ``extra_gates(config.hook.pytest_tta_maturity_gates(config=config))``;
     anything that is not a :class:`GateSpec` raises :class:`TypeError` naming it.
     """
+    from .gates import GateSpec  # here: a run with the plugin off registers these specs and imports nothing more
+
     specs: list[GateSpec] = []
     for result in results:
         if result is None:

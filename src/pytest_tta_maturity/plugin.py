@@ -179,8 +179,7 @@ def _ini_place(config: pytest.Config) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker; set up the session state when the plugin is on."""
-    config.addinivalue_line("markers", "component(name, ...): count this test for these tta-maturity components")
+    """Set up the session state when the plugin is on (``entry`` registers the marker)."""
     if not enabled(config, config.option) or _not_a_test_run(config):
         return
     state = config.stash[STATE] = _make_state(config, config.option)

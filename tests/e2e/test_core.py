@@ -322,6 +322,28 @@ def test_ini_key_turns_it_on(project: Project) -> None:
     result.stdout.fnmatch_lines(["*= tta-maturity =*"])
 
 
+def test_off_loads_nothing_but_keeps_the_marker_and_the_gates_hook_valid(project: Project) -> None:
+    # A conftest implementing the hook other plugins use, a test marked for a component, --strict-markers:
+    # a run without --tta-maturity accepts both and never imports the plugin itself.
+    project.write(
+        "tests/conftest.py",
+        "import sys\n\n"
+        "def pytest_tta_maturity_gates(config):\n    return None\n\n"
+        "def pytest_sessionfinish(session):\n"
+        "    loaded = sorted(m for m in sys.modules if m.startswith('pytest_tta_maturity.'))\n"
+        "    print('loaded:', ' '.join(loaded))\n",
+    )
+    project.write(
+        "tests/test_marked.py",
+        "import pytest\n\n@pytest.mark.component('cart')\ndef test_marked():\n    assert True\n",
+    )
+    result = project.run("--strict-markers", "-s")
+    assert result.ret == 0, result.stdout.str()
+    result.stdout.no_fnmatch_line("*= tta-maturity =*")
+    loaded = next(line for line in result.stdout.lines if "loaded:" in line).partition("loaded:")[2].split()
+    assert loaded == ["pytest_tta_maturity.activation", "pytest_tta_maturity.entry", "pytest_tta_maturity.hookspecs"]
+
+
 def test_relative_files_give_the_same_figures(project: Project) -> None:
     text = project.path.joinpath("pyproject.toml").read_text()
     project.write("pyproject.toml", text.replace("branch = true", "branch = true\nrelative_files = true"))
