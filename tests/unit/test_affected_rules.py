@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,7 +23,7 @@ from pytest_tta_maturity.affected.imports import (
     skeleton,
 )
 from pytest_tta_maturity.affected.select import NO_RECORD, Decision, affected_run, decide, ignored, plan
-from pytest_tta_maturity.affected.snapshot import blob, content_id, take
+from pytest_tta_maturity.affected.snapshot import ContentReader, blob, content_id, take
 from pytest_tta_maturity.measure.coverage_adapter import data_settings
 from pytest_tta_maturity.model import AffectedRun, Outcome
 from pytest_tta_maturity.render.formats import output_paths
@@ -390,3 +391,44 @@ def test_a_project_in_a_folder_git_ignores_is_read_file_by_file(tmp_path: Path) 
     (tmp_path / "project").mkdir()
     (tmp_path / "project/m.py").write_text("x = 1\n")
     assert take(tmp_path / "project") == ({"m.py": content_id(b"x = 1\n")}, "")
+
+
+def test_a_reader_reads_again_only_files_whose_stamp_changed_or_is_racy(tmp_path: Path) -> None:
+    for name in ("same.py", "grown.py", "racy.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    old = 1_000_000_000_000_000_000
+    for name in ("same.py", "grown.py"):
+        os.utime(tmp_path / name, ns=(old, old))
+    racy = (tmp_path / "racy.py").stat().st_mtime_ns
+    size = len(b"x = 1\n")
+    known = {
+        "format": 1,
+        "root": str(tmp_path),
+        "taken_ns": racy + 1,  # the earlier reading began just after racy.py's last change
+        "files": {"same.py": ["kept", size, old], "grown.py": ["kept", size, old], "racy.py": ["kept", size, racy]},
+    }
+    (tmp_path / "grown.py").write_text("x = 10\n")
+    os.utime(tmp_path / "grown.py", ns=(old, old))
+    files, _ = take(tmp_path, reader=ContentReader(tmp_path, known))
+    assert files == {"same.py": "kept", "grown.py": content_id(b"x = 10\n"), "racy.py": content_id(b"x = 1\n")}
+    other_root = ContentReader(tmp_path, {**known, "root": str(tmp_path / "elsewhere")})
+    assert take(tmp_path, reader=other_root)[0]["same.py"] == content_id(b"x = 1\n")
+    assert ContentReader(tmp_path, {**known, "format": 0}).read("same.py") == content_id(b"x = 1\n")
+    assert ContentReader(tmp_path, {**known, "files": {"same.py": "junk"}}).read("same.py") == content_id(b"x = 1\n")
+    assert ContentReader(tmp_path).read("missing.py") is None
+
+
+def test_a_recording_keeps_the_stamps_for_the_next_one(tmp_path: Path) -> None:
+    project, folder = tmp_path / "project", tmp_path / "cache"
+    project.mkdir()
+    folder.mkdir()  # pytest's cache.mkdir() in a run
+    (project / "m.py").write_text("x = 1\n")
+    (project / "out.json").write_text("{}")
+    (project / ".coverage.host.1").write_text("")
+    first = rec.Recording.start(folder, project, {}, [project / "out.json"])
+    assert first.files == {"m.py": content_id(b"x = 1\n")}
+    stamps = json.loads((folder / rec.STAMPS_NAME).read_text())
+    assert stamps["root"] == str(project)
+    assert list(stamps["files"]) == ["m.py"]
+    (folder / rec.STAMPS_NAME).write_text("not json")
+    assert rec.Recording.start(folder, project, {}, [project / "out.json"]).files == first.files

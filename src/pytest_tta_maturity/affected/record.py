@@ -25,10 +25,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
+from ..errors import relative_posix
 from ..model import Outcome
-from .snapshot import take
+from .snapshot import ContentReader, take
 
 __all__ = [
     "CONFIG_FILES",
@@ -46,6 +47,8 @@ __all__ = [
 
 FOLDER = "tta-maturity-affected"
 RECORD_NAME = "record.json"
+#: What the last snapshot read, so that the next reads only the files whose size or time changed.
+STAMPS_NAME = "stamps.json"
 #: How the copies of the runs' coverage data are named (``record-<id>.coverage``).
 DATA_GLOB = "record-*.coverage"
 FORMAT = 1
@@ -160,12 +163,21 @@ class Recording:
 
         ``coverage`` is coverage.py's part of the key; ``outputs`` the reports this run writes.
         """
-        written = {os.path.abspath(path) for path in outputs}
+        written = {relative_posix(root, os.path.abspath(path)) for path in outputs}
 
         def own_output(path: str) -> bool:
-            return PurePosixPath(path).name.startswith(".coverage") or os.path.abspath(root / path) in written
+            return path in written or path.rpartition("/")[2].startswith(".coverage")
 
-        files, commit = take(root, own_output)
+        stamps = folder / STAMPS_NAME
+        try:
+            known = json.loads(stamps.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = None  # none yet, or unreadable: every file is read
+        reader = ContentReader(root, cast("dict[str, Any]", known) if isinstance(known, dict) else None)
+        files, commit = take(root, own_output, reader)
+        text = json.dumps(reader.stamps(), separators=(",", ":"))
+        with contextlib.suppress(OSError):  # only a cache: the next run reads every file again
+            _replace(stamps, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
         made = datetime.now(timezone.utc).isoformat(timespec="seconds")
         return cls(folder, root, files, commit, environment(root=root, files=files, coverage=coverage), made)
 

@@ -5,19 +5,27 @@ tree the ids of unmodified files come from the index (``git ls-files -s``) and o
 modified and untracked files are read. Outside git every file below the root is read,
 skipping what a walk of the sources skips (hidden folders, virtual environments,
 ``__pycache__``). Paths are relative to the project root, with ``/``.
+
+A :class:`ContentReader` given what an earlier one read (:meth:`ContentReader.stamps`) reads
+again only the files whose size or modification time changed, as git's index does; like git,
+it also reads again a file modified within two seconds before that earlier reading began, since
+a change in the same tick of a coarse clock keeps the modification time.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import os
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, cast
 
 from .._util import walk_files
 from ..errors import GitError, relative_posix
 from ..vcs import git
 
-__all__ = ["Snapshot", "blob", "content_id", "take"]
+__all__ = ["ContentReader", "Snapshot", "blob", "content_id", "take"]
 
 #: relative path -> content id
 Snapshot = dict[str, str]
@@ -30,22 +38,58 @@ def content_id(data: bytes) -> str:
     return digest.hexdigest()
 
 
-def _read_id(path: Path) -> str | None:
-    try:
-        return content_id(path.read_bytes())
-    except OSError:
-        return None
+#: A file modified this close before an earlier reading may have changed since within the same clock tick.
+RACY_NS = 2_000_000_000
+STAMPS_FORMAT = 1
 
 
-def take(root: Path, leave_out: Callable[[str], bool] = lambda _path: False) -> tuple[Snapshot, str]:
+class ContentReader:
+    """Content ids of files below ``root``; a file whose stamp matches ``known`` (what an earlier reader saw) is not read."""
+
+    def __init__(self, root: Path, known: Mapping[str, Any] | None = None) -> None:
+        """``known``: an earlier reader's :meth:`stamps` for the same root, or ``None``; anything else is ignored."""
+        self.root = root
+        self.started_ns = time.time_ns()
+        self._seen: dict[str, tuple[str, int, int]] = {}
+        self._known: Mapping[str, Any] = {}
+        self._before_ns = 0
+        if known and known.get("format") == STAMPS_FORMAT and known.get("root") == str(root):
+            self._known = cast("Mapping[str, Any]", known.get("files") or {})
+            self._before_ns = int(known.get("taken_ns") or 0) - RACY_NS
+
+    def read(self, relative: str) -> str | None:
+        """The content id of ``root/relative``; ``None`` when it cannot be read."""
+        path = self.root / relative
+        try:
+            stat = os.stat(path)
+            old = list(cast("list[Any]", self._known.get(relative) or ["", -1, -1]))
+            if old[1:] == [stat.st_size, stat.st_mtime_ns] and stat.st_mtime_ns < self._before_ns:
+                made = str(old[0])
+            else:
+                made = content_id(path.read_bytes())
+        except (OSError, TypeError, ValueError, IndexError):
+            return None
+        self._seen[relative] = (made, stat.st_size, stat.st_mtime_ns)
+        return made
+
+    def stamps(self) -> dict[str, Any]:
+        """What this reader read, as JSON-safe data for the next one's ``known``."""
+        files = {name: list(stamp) for name, stamp in self._seen.items()}
+        return {"format": STAMPS_FORMAT, "root": str(self.root), "taken_ns": self.started_ns, "files": files}
+
+
+def take(
+    root: Path, leave_out: Callable[[str], bool] = lambda _path: False, reader: ContentReader | None = None
+) -> tuple[Snapshot, str]:
     """Every file below ``root`` (but those ``leave_out`` names) with its content id, and HEAD's sha ("" outside git)."""
+    reader = reader or ContentReader(root)
     try:
-        return _from_git(root, leave_out)
+        return _from_git(root, leave_out, reader)
     except GitError:
-        return _walk(root, leave_out), ""
+        return _walk(root, leave_out, reader), ""
 
 
-def _from_git(root: Path, leave_out: Callable[[str], bool]) -> tuple[Snapshot, str]:
+def _from_git(root: Path, leave_out: Callable[[str], bool], reader: ContentReader) -> tuple[Snapshot, str]:
     found: Snapshot = {}  # outside a work tree, ls-files fails: GitError
     for entry in git(["ls-files", "-s", "-z", "--", "."], root).stdout.split("\0"):
         meta, sep, name = entry.partition("\t")
@@ -57,7 +101,7 @@ def _from_git(root: Path, leave_out: Callable[[str], bool]) -> tuple[Snapshot, s
     for name in {*modified, *others} - {""}:
         if leave_out(name):
             continue
-        made = _read_id(root / name)
+        made = reader.read(name)
         if made is None:
             found.pop(name, None)  # deleted in the work tree
         else:
@@ -68,13 +112,13 @@ def _from_git(root: Path, leave_out: Callable[[str], bool]) -> tuple[Snapshot, s
     return found, done.stdout.strip() if done.returncode == 0 else ""
 
 
-def _walk(root: Path, leave_out: Callable[[str], bool]) -> Snapshot:
+def _walk(root: Path, leave_out: Callable[[str], bool], reader: ContentReader) -> Snapshot:
     found: Snapshot = {}
     for path in walk_files([root], lambda _name: True):
         relative = relative_posix(root, path)
         if relative is None or leave_out(relative):
             continue
-        made = _read_id(Path(path))
+        made = reader.read(relative)
         if made is not None:
             found[relative] = made
     return found
