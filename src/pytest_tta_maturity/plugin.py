@@ -18,8 +18,6 @@ import time
 import warnings
 import weakref
 from collections.abc import Generator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -29,87 +27,31 @@ from . import __version__, hookspecs
 from ._util import did_you_mean
 from .activation import GATES_MODES, enabled, pyproject_path
 from .affected import record as affected_record
-from .affected.data import keep, write_taken
+from .affected.data import write_taken
 from .affected.record import Recording
-from .affected.select import DEFAULT_IGNORE, Decision, affected_run, plan
+from .affected.select import DEFAULT_IGNORE, Decision, plan
 from .baseline import store as baseline
-from .baseline.store import Baseline
 from .bucketing import Bucketer, component_files
-from .config import ComponentConfig, MaturityConfig, load, own_tests_without_tests
+from .config import load, own_tests_without_tests
 from .errors import MaturityError
-from .gates import Cache, GateOutcome
-from .gates.runner import RunningGates, start_gates
+from .gates import Cache
+from .gates.runner import start_gates
 from .hookspecs import extra_gates
-from .judge import RunInputs, judge
-from .measure.analysis import CACHE_FOLDER, AnalysisFailed, AnalysisWorker
+from .measure.analysis import CACHE_FOLDER, AnalysisFailed
 from .measure.analysis import start as start_analysis
-from .measure.contexts import Attribution, per_test_label, unavailable
-from .measure.coverage_adapter import VERSION as COVERAGE_VERSION
+from .measure.contexts import per_test_label, unavailable
 from .measure.coverage_adapter import data_settings, measurement_core, records_contexts
-from .measure.figures import measure_components
-from .model import CoverageFigures, GateResult, GatesMode, NewCodeRun, Outcome, Report, TestCounts
-from .newcode import attach
+from .model import GatesMode, Outcome, Report
 from .partial import Partial, RunFacts, Selection, partial_run, selecting_options
 from .project import CACHE_KEY, FULL_CACHE_KEY, now
 from .render import formats, terminal
-from .scoring import gate_results
+from .session import Run
 from .vcs import Change, change_since
 
 WORKER_KEY = "tta_maturity"
 
 
-@dataclass
-class State:
-    """What the plugin keeps for one session (in ``config.stash``)."""
-
-    cfg: MaturityConfig
-    components: tuple[ComponentConfig, ...]
-    warn_only: bool
-    no_gates: bool
-    gates_mode: GatesMode
-    report_specs: list[str]
-    outcomes: dict[str, Outcome] = field(default_factory=lambda: dict[str, Outcome]())
-    attribution: dict[str, list[str]] = field(default_factory=lambda: dict[str, list[str]]())
-    collected: int = 0
-    deselected: int = 0
-    collect_errors: int = 0
-    interrupted: bool = False
-    crashed_workers: list[str] = field(default_factory=lambda: list[str]())
-    notes: list[str] = field(default_factory=lambda: list[str]())
-    #: the tests pytest's cache recorded as failed last time (``cache/lastfailed``)
-    last_failed: frozenset[str] = frozenset()
-    #: some collected test of this run failed last time: pytest's ``--lf`` then narrows the run to them
-    failed_last_time: bool = False
-    #: what the project's own ``addopts`` alone select (a full run selects no more than this)
-    project_selection: Selection = field(default_factory=Selection)
-    gate_files: dict[str, list[Path]] = field(default_factory=lambda: dict[str, list[Path]]())
-    gate_session: RunningGates | None = None
-    report: Report | None = None
-    baseline: Baseline | None = None
-    timings: dict[str, float] = field(default_factory=lambda: dict[str, float]())
-    analysis: AnalysisWorker | None = None
-    coverage_core: str = ""
-    #: how whose tests ran each line is recorded ("tta-maturity", "pytest-cov" or ""), and why not
-    contexts: str = ""
-    contexts_note: str = ""
-    #: components with a test at collection, deselected ones included (xdist: the workers' too)
-    tested: set[str] = field(default_factory=lambda: set[str]())
-    #: the run was stopped by a configuration error found after the tests: nothing to score
-    refused: bool = False
-    #: the change new code is judged against (``--tta-maturity-new-code``)
-    change: Change | None = None
-    #: what this run keeps for the next affected run (``None``: it keeps nothing)
-    recording: Recording | None = None
-    #: ``--tta-maturity-affected`` (or its ini key) asked for an affected run
-    affected_asked: bool = False
-    #: the affected run's decision; its ``fallback`` says why everything runs
-    decision: Decision | None = None
-    record: affected_record.Record | None = None
-    #: the recorded tests this process (or, on the controller, its workers) took from the record
-    taken: set[str] = field(default_factory=lambda: set[str]())
-
-
-STATE = pytest.StashKey[State]()
+STATE = pytest.StashKey[Run]()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -126,7 +68,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     _PARSERS[pluginmanager] = parser
 
 
-def _make_state(config: pytest.Config, namespace: Any) -> State:
+def _make_state(config: pytest.Config, namespace: Any) -> Run:
     try:
         cfg = load(pyproject_path(config), plugin_gates=True)
     except MaturityError as exc:
@@ -142,7 +84,7 @@ def _make_state(config: pytest.Config, namespace: Any) -> State:
         known, notes = baseline.for_config(cfg, __version__)
     except MaturityError as exc:
         raise pytest.UsageError(str(exc)) from None
-    return State(
+    return Run(
         baseline=known,
         notes=notes,
         gates_mode=_gates_mode(config, namespace),
@@ -228,7 +170,7 @@ def _affected_asked(config: pytest.Config) -> bool:
     )
 
 
-def _plan_affected(config: pytest.Config, state: State) -> None:
+def _plan_affected(config: pytest.Config, state: Run) -> None:
     """Take the snapshot a record needs; for an affected run, decide which recorded tests it takes."""
     state.affected_asked = asked = _affected_asked(config)
     cache = cast("pytest.Cache | None", getattr(config, "cache", None))  # absent under -p no:cacheprovider
@@ -260,7 +202,7 @@ def _plan_affected(config: pytest.Config, state: State) -> None:
     state.timings["affected_plan"] = time.perf_counter() - started
 
 
-def _change(config: pytest.Config, state: State) -> Change | None:
+def _change(config: pytest.Config, state: Run) -> Change | None:
     """The change since the merge base of ``--tta-maturity-new-code`` (or its ini key); exit 4 when git cannot say."""
     ref = str(getattr(config.option, "tta_maturity_new_code", None) or config.getini("tta_maturity_new_code") or "")
     ref = ref.strip()
@@ -283,7 +225,7 @@ def _not_a_test_run(config: pytest.Config) -> bool:
     return any(getattr(config.option, name, False) for name in _INFORMATIONAL)
 
 
-def _state(config: pytest.Config) -> State | None:
+def _state(config: pytest.Config) -> Run | None:
     return config.stash.get(STATE, None)
 
 
@@ -296,7 +238,7 @@ def _is_controller_of_workers(config: pytest.Config) -> bool:
     return config.pluginmanager.has_plugin("dsession")  # registered by pytest-xdist when it distributes
 
 
-def _controller_state(config: pytest.Config) -> State | None:
+def _controller_state(config: pytest.Config) -> Run | None:
     """The state, on the process that scores (never on an xdist worker)."""
     return None if _is_worker(config) else _state(config)
 
@@ -363,19 +305,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         _check_own_tests(state)
     else:
         workeroutput = cast(dict[str, Any], getattr(session.config, "workeroutput", {}))
-        workeroutput[WORKER_KEY] = {
-            "attribution": attribution,
-            "collected": state.collected,
-            "deselected": state.deselected,
-            "tested": sorted(state.tested),
-            "failed_last_time": state.failed_last_time,
-            "taken": sorted(state.taken),
-            "contexts": state.contexts,
-            "contexts_note": state.contexts_note,
-        }
+        workeroutput[WORKER_KEY] = state.worker_output()
 
 
-def _check_own_tests(state: State) -> None:
+def _check_own_tests(state: Run) -> None:
     """A component judged on its own tests must have some: exit 4 with one line otherwise."""
     error = own_tests_without_tests(state.cfg, state.components, state.tested)
     if error is not None:
@@ -402,7 +335,7 @@ def _contexts_mode(config: pytest.Config) -> tuple[str, str]:
     return "tta-maturity", ""
 
 
-def _record_contexts(config: pytest.Config, state: State) -> None:
+def _record_contexts(config: pytest.Config, state: Run) -> None:
     """Switch coverage.py's context to the running test's components, in the process running the tests."""
     state.contexts, state.contexts_note = _contexts_mode(config)
     if state.contexts == "tta-maturity":
@@ -427,7 +360,7 @@ class _ContextSwitcher:
 class _Recorder:
     """Hooks that carry no ``config``: bound to the session's state instead."""
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: Run) -> None:
         self.state = state
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -453,15 +386,13 @@ class _Recorder:
             outcome = Outcome.FAILED if report.when == "call" else Outcome.ERROR
         else:
             outcome = Outcome.SKIPPED if report.skipped else Outcome.PASSED
-        previous = self.state.outcomes.get(report.nodeid)
-        if previous is None or outcome.rank > previous.rank:
-            self.state.outcomes[report.nodeid] = outcome
+        self.state.add_outcome(report.nodeid, outcome)
 
 
 class _Taker:
     """An affected run's collection: the tests the record answers for are not run (this process collects)."""
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: Run) -> None:
         self.state = state
 
     @pytest.hookimpl(trylast=True)
@@ -478,7 +409,7 @@ class _Taker:
 class _Merger:
     """On the scoring process: the taken tests' outcomes, and their coverage before pytest-cov combines its data."""
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: Run) -> None:
         self.state = state
 
     @pytest.hookimpl(wrapper=True, trylast=True)
@@ -489,9 +420,7 @@ class _Merger:
         if record is None or state.recording is None or not state.taken:
             return result
         started = time.perf_counter()
-        outcomes, owners = record.results(state.taken)
-        state.outcomes.update(outcomes)
-        state.attribution.update(owners)
+        state.take_recorded()
         cov = _pytest_cov(session.config)  # there, or nothing would have been taken
         write_taken(
             str(state.recording.folder / record.data),
@@ -513,7 +442,7 @@ def _data_file(config: pytest.Config, cov: Any) -> str:
 class _XdistHooks:
     """Hooks that exist only with pytest-xdist: gather what the workers saw."""
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: Run) -> None:
         self.state = state
 
     @pytest.hookimpl(optionalhook=True)
@@ -528,15 +457,7 @@ class _XdistHooks:
         if error:
             self.state.crashed_workers.append(str(getattr(getattr(node, "gateway", None), "id", node)))
         output = cast(dict[str, Any], getattr(node, "workeroutput", {}) or {})
-        data = cast(dict[str, Any], output.get(WORKER_KEY) or {})
-        self.state.attribution.update(cast(dict[str, list[str]], data.get("attribution", {})))
-        self.state.collected = max(self.state.collected, int(data.get("collected", 0)))
-        self.state.deselected = max(self.state.deselected, int(data.get("deselected", 0)))
-        self.state.tested.update(str(name) for name in data.get("tested", ()))
-        self.state.failed_last_time = self.state.failed_last_time or bool(data.get("failed_last_time", False))
-        self.state.taken.update(str(nodeid) for nodeid in data.get("taken", ()))
-        if "contexts" in data and not self.state.contexts_note:  # one worker that could not record is enough
-            self.state.contexts, self.state.contexts_note = str(data["contexts"]), str(data.get("contexts_note", ""))
+        self.state.merge_worker(cast(dict[str, Any], output.get(WORKER_KEY) or {}))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -600,7 +521,7 @@ NO_CACHE_NOTE = (
 )
 
 
-def _keep_report(config: pytest.Config, state: State, report: Report) -> None:
+def _keep_report(config: pytest.Config, state: Run, report: Report) -> None:
     """Keep the report in pytest's cache as the last report, and after a full run as the last full one."""
     cache = getattr(config, "cache", None)  # absent under -p no:cacheprovider
     if cache is None:
@@ -662,73 +583,20 @@ def pytest_collection(session: pytest.Session) -> None:
         )
 
 
-def _attribution(state: State, cov: Any, counts: dict[str, TestCounts]) -> Attribution | None:
-    """How to read the data's contexts; ``None`` when they were not recorded (``state.contexts_note``)."""
-    if not state.contexts:
-        return None
-    nodeids = {k: tuple(v) for k, v in state.attribution.items()} if state.contexts == "pytest-cov" else None
-    ran = frozenset(name for name, c in counts.items() if c.passed + c.failed + c.errors)
-    return Attribution(str(cov.get_option("run:context") or ""), nodeids, ran)
-
-
-def _measured(
-    state: State, cov: Any, worker: AnalysisWorker | None, counts: dict[str, TestCounts]
-) -> dict[str, CoverageFigures]:
-    """The figures from the analysis worker; from this process when it cannot give them."""
-    attribution = _attribution(state, cov, counts)
-    changed = state.change.lines_by_path() if state.change is not None else None
-    if worker is not None:
-        try:
-            data = cov.get_data()
-            figures = worker.measure(
-                data_file=str(data.data_filename()),
-                cwd=os.getcwd(),
-                measured=len(data.measured_files()),
-                attribution=attribution,
-                unattributed=state.contexts_note,
-                changed=changed,
-            )
-        except AnalysisFailed as exc:
-            state.notes.append(f"the coverage analysis worker failed ({exc}); the files were analysed after the tests")
-        except CoverageException:
-            pass  # measuring in this process says what is wrong with the data
-        else:
-            state.timings["analysis"] = worker.stats.get("seconds", 0.0)
-            state.timings["measure_in_worker"] = worker.stats.get("measure_seconds", 0.0)
-            return figures
-    return measure_components(
-        cov, state.cfg, state.components, attribution=attribution, unattributed=state.contexts_note, changed=changed
-    )
-
-
-def _coverage(session: pytest.Session, state: State, counts: dict[str, TestCounts]) -> dict[str, CoverageFigures]:
-    """Every selected component's figures; unmeasured ones (fail closed) say why."""
-    plugin = session.config.pluginmanager.get_plugin("_cov")
-    cov = getattr(getattr(plugin, "cov_controller", None), "cov", None)
-    worker, state.analysis = state.analysis, None
-    note = ""
-    try:
-        if getattr(session.config.option, "no_cov", False):
-            note = "pytest-cov is disabled by --no-cov"
-        elif plugin is None or cov is None:
-            note = "pytest-cov is not active"
-        elif state.interrupted:
-            stopped = _stop_reason(session)  # -x, --maxfail, --sw end pytest's run loop by raising
-            if stopped:
-                note = f"pytest-cov saves no data when the run stops early ({stopped})"
-            else:
-                note = "the run was interrupted before pytest-cov saved its data"
-        elif state.crashed_workers:
-            note = f"xdist worker {', '.join(state.crashed_workers)} died and its coverage data is lost"
-        else:
-            try:
-                return _measured(state, cov, worker, counts)
-            except MaturityError as exc:
-                note = str(exc)
-    finally:
-        if worker is not None:
-            worker.cancel()
-    return {c.name: CoverageFigures.unmeasured(note) for c in state.components}
+def _unmeasured(session: pytest.Session, state: Run, cov: Any) -> str:
+    """Why pytest-cov's data of this session cannot be measured; "" when it can."""
+    if getattr(session.config.option, "no_cov", False):
+        return "pytest-cov is disabled by --no-cov"
+    if cov is None:
+        return "pytest-cov is not active"
+    if state.interrupted:
+        stopped = _stop_reason(session)  # -x, --maxfail, --sw end pytest's run loop by raising
+        if stopped:
+            return f"pytest-cov saves no data when the run stops early ({stopped})"
+        return "the run was interrupted before pytest-cov saved its data"
+    if state.crashed_workers:
+        return f"xdist worker {', '.join(state.crashed_workers)} died and its coverage data is lost"
+    return ""
 
 
 def _selection(namespace: argparse.Namespace) -> Selection:
@@ -779,7 +647,7 @@ def _stop_reason(session: pytest.Session) -> str:
     return ""
 
 
-def _partial(session: pytest.Session, state: State) -> Partial | None:
+def _partial(session: pytest.Session, state: Run) -> Partial | None:
     """What made the run partial, from the options pytest parsed and what the session did."""
     stopped = _stop_reason(session)
     facts = _run_facts(
@@ -797,7 +665,7 @@ def _partial(session: pytest.Session, state: State) -> Partial | None:
     return partial_run(facts)
 
 
-def _run_facts(config: pytest.Config, state: State, **session: Any) -> RunFacts:
+def _run_facts(config: pytest.Config, state: Run, **session: Any) -> RunFacts:
     """What the options select, beside what the session did (``session``: the other fields of RunFacts)."""
     return RunFacts(
         options=_selection(config.option),
@@ -808,85 +676,12 @@ def _run_facts(config: pytest.Config, state: State, **session: Any) -> RunFacts:
     )
 
 
-def _new_code(
-    state: State, figures: dict[str, CoverageFigures], gates: dict[str, dict[str, GateResult]]
-) -> NewCodeRun | None:
-    """Each component's new code, findings on new lines included (the baseline's stay known)."""
-    if state.change is None:
-        return None
-    names = [c.name for c in state.components]
-    return attach(figures, gates, names, state.cfg.root, state.change, state.baseline)
-
-
-def _finish(session: pytest.Session, state: State) -> None:
+def _finish(session: pytest.Session, state: Run) -> None:
     if state.report is not None or state.refused:
         return
     if _is_controller_of_workers(session.config):  # the workers' collections are known only now
         state.refused = True
         _check_own_tests(state)
         state.refused = False
-    timings = state.timings
-    counts: dict[str, TestCounts] = {c.name: TestCounts() for c in state.components}
-    tests_failed = 0
-    for nodeid, outcome in state.outcomes.items():
-        tests_failed += outcome in (Outcome.FAILED, Outcome.ERROR)
-        for name in state.attribution.get(nodeid, ()):
-            if name in counts:
-                counts[name].add(nodeid, outcome)
-
-    started = time.perf_counter()
-    if not state.contexts and not state.contexts_note:
-        state.contexts_note = "contexts were not recorded"
-    figures = _coverage(session, state, counts)
-    timings["measure"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    outcomes: dict[str, GateOutcome] = {}
-    if state.gate_session is not None:
-        if state.interrupted:
-            state.gate_session.cancel()  # an interrupted run does not wait for its gates
-        outcomes = state.gate_session.collect()
-    timings["gates_wait"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    partial = _partial(session, state)
-    gates = gate_results(
-        state.cfg, state.components, state.gate_files, outcomes, no_gates=state.no_gates, mode=state.gates_mode
-    )
-    run = RunInputs(
-        state.cfg,
-        state.components,
-        coverage=figures,
-        tests=counts,
-        gates=gates,
-        partial=partial,
-        no_gates=state.no_gates,
-        gates_mode=state.gates_mode,
-        tests_failed=tests_failed + state.collect_errors,
-        warn_only=state.warn_only,
-        new_code=_new_code(state, figures, gates),
-        baseline=state.baseline,
-        coverage_core=state.coverage_core,
-        coverage_version=COVERAGE_VERSION if state.coverage_core else "",
-        coverage_contexts=state.contexts,
-    )
-    state.report = judge(run)
-    timings["score"] = time.perf_counter() - started
-    if state.affected_asked and state.decision is not None:
-        state.report.affected = affected_run(state.decision, state.record, len(state.outcomes), len(state.taken))
-    if not state.report.partial and not state.interrupted:
-        started = time.perf_counter()
-        _keep_record(session, state)
-        timings["record"] = time.perf_counter() - started
-
-
-def _keep_record(session: pytest.Session, state: State) -> None:
-    """Keep what the next affected run needs: per-test files and outcomes, content ids, the environment."""
-    recording, cov = state.recording, _pytest_cov(session.config)
-    if recording is None or cov is None or not state.contexts:
-        return
-    try:
-        data_file = str(cov.get_data().data_filename())
-        keep(recording, data_file, state.outcomes, state.attribution, str(cov.get_option("run:context") or ""))
-    except (CoverageException, OSError) as exc:
-        state.notes.append(f"no record was kept for affected runs: {exc}")
+    cov = _pytest_cov(session.config)
+    state.finish(cov, _unmeasured(session, state, cov), _partial(session, state))
