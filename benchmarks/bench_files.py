@@ -1,7 +1,7 @@
 """The per-file cost: many small components, the plugin against pytest-cov alone printing nothing.
 
     python3 tasks.py bench files --pairs 7
-    python3 tasks.py bench files --pairs 10 --no-contexts --profile
+    python3 tasks.py bench files --pairs 10 --no-contexts --cov-context --profile
     .venv/bin/python benchmarks/bench_files.py --components 150 --files-per 10 --pairs 7 --workers 0,2
     .venv/bin/python benchmarks/bench_files.py --pairs 5 --no-contexts --profile
 
@@ -13,7 +13,8 @@ PAIRS, the two of a pair one right after the other, their order alternating from
 |---|---|
 | A | ``pytest --cov=PATH ... --cov-report=``: pytest-cov measuring exactly the components' paths, printing nothing |
 | P | ``pytest --tta-maturity --tta-maturity-no-gates``: the plugin, warm (its analysis kept by the warm-up run) |
-| N | with ``--no-contexts``: P with ``--tta-maturity-no-contexts`` (no own-tests figures), in the same pairs |
+| N | with ``--no-contexts``: P with ``--tta-maturity-no-contexts`` (no own-tests figures, no record), in the same pairs |
+| C | with ``--cov-context``: A with ``--cov-context=test``: pytest-cov recording per-test coverage itself (what P records, the other way) |
 
 serially and with ``-n 2`` (``--workers 0,2``), after one warm-up run of each. Each run's wall time
 is read around the process, its CPU seconds from ``getrusage(RUSAGE_CHILDREN)`` (the whole process
@@ -25,7 +26,7 @@ ratios. Targets: P/A at most 1.03x wall and 1.08x CPU. The load average is print
 ``--profile`` adds, outside the timed pairs, one serial run of A and of P under cProfile: the
 plugin's own seconds in the pytest process (the time spent in the package's functions when pytest
 or pluggy calls them, coverage.py's ``switch_context`` called by the plugin among them, P's minus
-A's, where the plugin is imported but idle), the entry points that took most, and the analysis
+A's, where only the entry point is loaded), the entry points that took most, and the analysis
 worker's seconds as the plugin times them (``TTA_MATURITY_TIMINGS``: ``analysis`` beside the tests,
 ``measure_in_worker`` after them), and then the worker's two steps (the facts from the cache, then
 the measure step on the P run's data file) run in one process under cProfile, with the functions
@@ -63,7 +64,7 @@ PACKAGE = f"{os.sep}pytest_tta_maturity{os.sep}"
 TARGET_WALL = 1.03
 TARGET_CPU = 1.08
 PLUGIN = ["--tta-maturity", "--tta-maturity-no-gates"]
-EXPECTED = {"A": (0,), "P": (0, 1), "N": (0, 1)}
+EXPECTED = {"A": (0,), "C": (0,), "P": (0, 1), "N": (0, 1)}
 
 
 @dataclass
@@ -113,8 +114,9 @@ def environment() -> dict[str, str]:
 
 def argv(key: str, cov_paths: list[str], workers: int) -> list[str]:
     xdist = ["-n", str(workers)] if workers else []
-    if key == "A":
+    if key in ("A", "C"):
         args = [*(f"--cov={path}" for path in cov_paths), "--cov-report="]
+        args += ["--cov-context=test"] if key == "C" else []
     else:
         args = [*PLUGIN, *(["--tta-maturity-no-contexts"] if key == "N" else [])]
     return [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *xdist, *args]
@@ -186,7 +188,8 @@ def ratio_line(mode: str, key: str, runs: dict[str, Runs]) -> str:
 def own_seconds(stats_file: Path) -> tuple[dict[str, float], float]:
     """The package's seconds per entry point (a function of it called from outside it), and switch_context's.
 
-    Module bodies (imports) are left out: the plugin is imported by A's runs as by P's.
+    Module bodies are left out: A imports the entry point as P does; the plugin itself is imported
+    only when it is on, by the entry point's hook, whose seconds count.
     """
     stats = pstats.Stats(str(stats_file)).stats  # pyright: ignore[reportAttributeAccessIssue]
     switching = 0.0
@@ -231,7 +234,7 @@ def profile(root: Path, cov_paths: list[str]) -> list[str]:
         "",
         "Profile (cProfile, serial, one run of each; the package's seconds when pytest or pluggy calls it):",
         (
-            f"- the plugin's own seconds in the pytest process, P minus A (imported, idle): "
+            f"- the plugin's own seconds in the pytest process, P minus A (where only the entry point is loaded): "
             f"{sum(added.values()):.3f} s, of which coverage.py's switch_context (recording whose tests ran each "
             f"line) {switching:.3f} s"
         ),
@@ -304,6 +307,7 @@ def main(args_list: list[str] | None = None) -> int:
     parser.add_argument("--pairs", "--runs", type=int, default=7, help="pairs (rounds) per mode")
     parser.add_argument("--workers", default="0,2", help="xdist workers per mode, 0 = serial (default 0,2)")
     parser.add_argument("--no-contexts", action="store_true", help="also run N: P with --tta-maturity-no-contexts")
+    parser.add_argument("--cov-context", action="store_true", help="also run C: A with --cov-context=test")
     parser.add_argument("--profile", action="store_true", help="also profile one serial run of A and of P")
     args = parser.parse_args(args_list)
     try:
@@ -313,7 +317,7 @@ def main(args_list: list[str] | None = None) -> int:
     if args.pairs < 1:
         parser.error("--pairs must be at least 1")
     root, cov_paths = project(args.components, args.files_per)
-    keys = ["A", "P", *(["N"] if args.no_contexts else [])]
+    keys = ["A", "P", *(["N"] if args.no_contexts else []), *(["C"] if args.cov_context else [])]
     before = load_average()
     problems: list[str] = []
     results = {mode: pairs(root, cov_paths, mode, args.pairs, keys, problems) for mode in modes}
@@ -326,7 +330,8 @@ def main(args_list: list[str] | None = None) -> int:
             f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; load average {before} before, {after} after"
         ),
         "A = pytest --cov=PATH ... --cov-report=  P = pytest --tta-maturity --tta-maturity-no-gates (warm)"
-        + ("  N = P --tta-maturity-no-contexts" if args.no_contexts else ""),
+        + ("  N = P --tta-maturity-no-contexts" if args.no_contexts else "")
+        + ("  C = A --cov-context=test" if args.cov_context else ""),
         "",
         (
             "| mode | ratio | A wall | wall | wall ratio (median of pairs, min-max) | A CPU | CPU "
