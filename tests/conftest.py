@@ -110,6 +110,17 @@ paths = ["src/shop/pricing.py", "src/shop/unused.py"]
 """
 
 
+#: ``-p no:NAME`` for the plugins installed for this suite's own tests that the projects under test never use:
+#: hypothesis's imports all of hypothesis at the end of every session (half a second, more than a small
+#: project's whole run). pytester clears ``PYTEST_ADDOPTS``, so each run passes these itself.
+LEAN = ("-p", "no:hypothesispytest")
+
+
+def run_pytest(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """``pytest ARGS`` in a subprocess in ``pytester``'s folder, without the plugins the project does not use."""
+    return pytester.runpytest_subprocess(*LEAN, *args)
+
+
 class ProjectFolder:
     """A project folder that tests write files into (the base of every test project here)."""
 
@@ -131,7 +142,7 @@ class Project(ProjectFolder):
         self.pytester = pytester
 
     def run(self, *args: str) -> pytest.RunResult:
-        return self.pytester.runpytest_subprocess(*args)
+        return run_pytest(self.pytester, *args)
 
     def report(self, name: str = "report.json") -> dict[str, Any]:
         return json.loads((self.path / name).read_text())

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pytest_tta_maturity import cli
-from tests.conftest import needs_xdist
+from tests.conftest import needs_xdist, run_pytest
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "legacy-monorepo"
 LEVELS = {"billing": "development", "carbon": "development", "gameplay": "staging", "narrator": "development"}
@@ -35,7 +35,7 @@ def test_init_baseline_a_passing_run_and_a_new_finding(
         text = text.replace(f'components.{name}]\nlevel = "experimental"', f'components.{name}]\nlevel = "{level}"')
     pyproject.write_text(text)
 
-    first = pytester.runpytest_subprocess("--tta-maturity", *workers)
+    first = run_pytest(pytester, "--tta-maturity", *workers)
     assert first.ret == 1
     assert last_line(first) == (
         "tta-maturity: FAILED: 3 of 5 components meet their declared levels; 2 below: billing (lint: 2 findings), "
@@ -52,7 +52,7 @@ def test_init_baseline_a_passing_run_and_a_new_finding(
     recorded = json.loads((pytester.path / "tta-maturity-baseline.json").read_text())
     assert sorted(recorded["components"]) == ["billing", "carbon"]
 
-    held = pytester.runpytest_subprocess("--tta-maturity", *workers)
+    held = run_pytest(pytester, "--tta-maturity", *workers)
     assert held.ret == 0, held.stdout.str()
     held.stdout.fnmatch_lines(
         [
@@ -65,7 +65,7 @@ def test_init_baseline_a_passing_run_and_a_new_finding(
 
     ledger = pytester.path / "src/components/carbon/ledger.py"
     ledger.write_text(ledger.read_text().replace("import sys\n", "import os\nimport sys\n"))
-    broken = pytester.runpytest_subprocess("--tta-maturity", *workers)
+    broken = run_pytest(pytester, "--tta-maturity", *workers)
     assert broken.ret == 1
     assert last_line(broken) == (
         "tta-maturity: FAILED: 3 of 5 components meet their declared levels; 1 below: carbon (new since the baseline: "

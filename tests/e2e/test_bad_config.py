@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pytest_tta_maturity.config import parse
 from pytest_tta_maturity.errors import ConfigError
+from tests.conftest import run_pytest
 from tests.unit.test_config import BAD, BAD_IDS
 
 
@@ -40,7 +41,7 @@ def test_exit_status_4_and_the_message(layout: pytest.Pytester, text: str, messa
 def test_in_a_subprocess_too(layout: pytest.Pytester) -> None:
     text, message = BAD[8]
     (layout.path / "pyproject.toml").write_text(text)
-    result = layout.runpytest_subprocess("--tta-maturity")
+    result = run_pytest(layout, "--tta-maturity")
     assert result.ret == 4
     assert [line for line in result.errlines if line.strip()] == [f"ERROR: {message}"]
 
