@@ -84,6 +84,10 @@ class ConfigError(MaturityError):
         super().__init__(f"{where}: {shown}: {problem}; {fix}")
 
 
+class MarkerError(MaturityError):
+    """A test's ``@pytest.mark.component(NAME)`` naming no component (exit status 4, like configuration)."""
+
+
 class CoverageDataError(MaturityError):
     """Coverage data that cannot be read or combined."""
 

@@ -31,7 +31,7 @@ from .affected.data import write_taken
 from .affected.record import Recording
 from .affected.select import DEFAULT_IGNORE, Decision, plan
 from .baseline import store as baseline
-from .bucketing import Bucketer, component_files
+from .bucketing import component_files
 from .config import load, own_tests_without_tests
 from .errors import MaturityError
 from .gates import Cache
@@ -278,28 +278,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     state = _state(session.config)
     if state is None:
         return
-    by_path = Bucketer.for_tests(state.cfg.components)
-    names = {c.name for c in state.cfg.components}
-    attribution: dict[str, list[str]] = {}
-    for item in session.items:
-        owners = list(by_path.owners(item.path)) if by_path else []
-        for mark in item.iter_markers("component"):
-            for name in mark.args:
-                if name not in names:
-                    fix = did_you_mean(str(name), sorted(names), "name a component of [tool.tta-maturity.components]")
-                    raise pytest.UsageError(
-                        f"{item.nodeid}: @pytest.mark.component({name!r}): no such component in {state.cfg.file.name}; {fix}"
-                    )
-                if name not in owners:
-                    owners.append(str(name))
-        if owners:
-            attribution[item.nodeid] = owners
-    state.attribution = attribution
+    tests = (
+        (item.nodeid, item.path, [a for m in item.iter_markers("component") for a in m.args]) for item in session.items
+    )
+    try:
+        state.attribute(tests)
+    except MaturityError as exc:
+        raise pytest.UsageError(str(exc)) from None
     state.collected = len(session.items)
     # pytest's --lf runs only the known failures among the collected tests, and the whole selection
     # when none of them is collected ("run-last-failure: N known failures not in selected tests").
     state.failed_last_time = any(item.nodeid in state.last_failed for item in session.items)
-    state.tested.update(name for owners in attribution.values() for name in owners)
     _record_contexts(session.config, state)
     if not _is_worker(session.config):
         _check_own_tests(state)
@@ -467,7 +456,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         return
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        failed = state.report.failed
+        failed = state.report.run_fails
         cast("pytest.TerminalReporter", reporter).write_line(
             terminal.closing_line(state.report), red=failed, yellow=not failed
         )

@@ -13,19 +13,21 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 from coverage.exceptions import CoverageException
 
+from ._util import did_you_mean
 from .affected.data import keep
 from .affected.record import Record, Recording
 from .affected.select import Decision, affected_run
 from .baseline.store import Baseline
+from .bucketing import Bucketer
 from .config import ComponentConfig, MaturityConfig
-from .errors import MaturityError
+from .errors import MarkerError, MaturityError
 from .gates import GateOutcome
 from .gates.runner import RunningGates
 from .judge import RunInputs, judge
@@ -93,6 +95,30 @@ class Run:
     taken: set[str] = field(default_factory=lambda: set[str]())
 
     # --- while the tests run ---------------------------------------------------------------------
+
+    def attribute(self, tests: Iterable[tuple[str, Path, Sequence[object]]]) -> None:
+        """Give each collected test (node id, path, the ``component`` markers' names) its components.
+
+        By the components' ``tests`` paths, then by the marker. A marker naming no component raises
+        :class:`MarkerError`, one line naming the test and the nearest component.
+        """
+        by_path = Bucketer.for_tests(self.cfg.components)
+        names = {c.name for c in self.cfg.components}
+        attribution: dict[str, list[str]] = {}
+        for nodeid, path, marked in tests:
+            owners = list(by_path.owners(path)) if by_path else []
+            for name in marked:
+                if name not in names:
+                    fix = did_you_mean(str(name), sorted(names), "name a component of [tool.tta-maturity.components]")
+                    raise MarkerError(
+                        f"{nodeid}: @pytest.mark.component({name!r}): no such component in {self.cfg.file.name}; {fix}"
+                    )
+                if name not in owners:
+                    owners.append(str(name))
+            if owners:
+                attribution[nodeid] = owners
+        self.attribution = attribution
+        self.tested.update(name for owners in attribution.values() for name in owners)
 
     def add_outcome(self, nodeid: str, outcome: Outcome) -> None:
         """A test's outcome in one phase; the worst of its phases stays."""

@@ -319,7 +319,7 @@ def test_apply_compares_only_components_below_their_level() -> None:
     assert (meeting.baseline, untracked.baseline) == (None, None)
     assert [c.name for c in run.failing] == ["new"]
     assert [c.name for c in run.held] == ["carbon"]
-    assert run.failed
+    assert run.run_fails
 
 
 def test_a_partial_run_does_not_compare_coverage() -> None:

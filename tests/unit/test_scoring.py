@@ -242,16 +242,16 @@ def test_failed_tests_are_named_and_fail_the_verdict(cfg: MaturityConfig) -> Non
         {"nodeid": "tests/test_a.py::test_bad", "outcome": "failed"},
         {"nodeid": "tests/test_a.py::test_setup", "outcome": "error"},
     ]
-    assert report.failed
+    assert report.run_fails
     assert Report.from_dict(report.to_dict()).to_dict() == report.to_dict()
 
 
 def test_warn_only_does_not_fail_but_failed_tests_do(cfg: MaturityConfig) -> None:
     cov = {"a": figures(10, 100), "b": figures(90, 100)}
     report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, warn_only=True)
-    assert report.below and not report.failed
+    assert report.below and not report.run_fails
     report = run(cfg, cov, {"a": all_pass(), "b": all_pass()}, warn_only=True, tests_failed=1)
-    assert report.failed
+    assert report.run_fails
 
 
 @pytest.mark.parametrize(
@@ -316,8 +316,8 @@ def test_judge_scores_compares_with_the_baseline_and_records_the_measurement(cfg
         "2026-12-05T18:00:00+00:00",
     )
     below = report.components[1]
-    assert (below.name, below.meets, below.held_by_baseline, report.failed) == ("b", False, True, False)
-    assert judge(replace(inputs, baseline=None)).failed  # without its baseline, b fails the run
+    assert (below.name, below.meets, below.held_by_baseline, report.run_fails) == ("b", False, True, False)
+    assert judge(replace(inputs, baseline=None)).run_fails  # without its baseline, b fails the run
 
     stopped = judge(replace(inputs, partial=Partial(PartialKind.STOPPED, "stopped early: -x")))
     assert (stopped.partial, stopped.partial_kind, stopped.partial_reason) == (True, "stopped", "stopped early: -x")

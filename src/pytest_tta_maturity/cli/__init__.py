@@ -78,7 +78,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Print when a report was made and whether by a full run, then its table; exit as the run did (1 when it failed).
 
     A run fails when a test failed or a component is below its level without holding its baseline
-    (``Report.failed``, warn-only included): ``status`` says the same.
+    (``Report.run_fails``, warn-only included): ``status`` says the same.
     """
     named = args.report or args.report_file
     report, path = _report_for(args, args.report)
@@ -88,7 +88,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(line)
     for row in _terminal_lines(report):
         print(row)
-    return 1 if report.failed else 0
+    return 1 if report.run_fails else 0
 
 
 def _when(report: Report, path: Path) -> str:
@@ -293,7 +293,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for spec in args.report:
         formats.emit(report, spec, option="--report")
     save_last_report(pyproject, report)
-    return 1 if report.failed else 0
+    return 1 if report.run_fails else 0
 
 
 # ---------------------------------------------------------------- report

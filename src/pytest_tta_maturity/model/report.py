@@ -190,16 +190,16 @@ class Report:
     warn_only: bool = False
 
     @property
-    def failed(self) -> bool:
+    def run_fails(self) -> bool:
         """Whether the run fails (exit status 1; ``failed`` in the JSON): a test failed, or
-        :attr:`levels_fail_run`. Not to be confused with :attr:`failing`, the components below their level."""
+        :attr:`levels_fail_run`. :attr:`failing` lists the components below their level."""
         return self.tests_failed > 0 or self.levels_fail_run
 
     @property
     def levels_fail_run(self) -> bool:
         """Whether the levels fail the run: some component is :attr:`failing` and the run is not warn-only.
 
-        The one place this is decided: :attr:`failed` (``check``, ``status``) and the verdict's
+        The one place this is decided: :attr:`run_fails` (``check``, ``status``) and the verdict's
         "(warn only)" read it, and so does the plugin's exit status (``pytest_sessionfinish``)."""
         return bool(self.failing) and not self.warn_only
 
@@ -240,7 +240,7 @@ class Report:
     def failing(self) -> list[ComponentResult]:
         """Components below their declared level that do not hold a baseline (a list, not a yes/no).
 
-        They fail the run unless it is warn-only; :attr:`failed` says whether the run fails."""
+        They fail the run unless it is warn-only; :attr:`run_fails` says whether the run fails."""
         return [c for c in self.components if c.failing]
 
     @property
@@ -271,7 +271,7 @@ class Report:
             "gates_mode": self.gates_mode,
             "tests_failed": self.tests_failed,
             "warn_only": self.warn_only,
-            "failed": self.failed,
+            "failed": self.run_fails,
             "levels": list(self.levels),
             "project_root": self.project_root,
             **made,

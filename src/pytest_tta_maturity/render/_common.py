@@ -257,7 +257,7 @@ def run_notes(report: Report) -> list[str]:
 
 def status_word(report: Report) -> str:
     """``PASSED`` or ``FAILED``, as pytest's exit status says."""
-    return "FAILED" if report.failed else "PASSED"
+    return "FAILED" if report.run_fails else "PASSED"
 
 
 def baseline_text(comp: ComponentResult) -> str:

@@ -163,7 +163,7 @@ def _sources_line(comp: ComponentResult) -> str:
 def render(report: Report) -> str:
     """The whole report as an HTML document (ends with a newline)."""
     gates = gate_names(report)
-    passed = not report.failed
+    passed = not report.run_fails
     head = [
         "<!DOCTYPE html>",
         '<html lang="en">',

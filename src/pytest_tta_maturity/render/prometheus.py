@@ -74,7 +74,7 @@ def render(report: Report) -> str:
     lines += _family(
         "run_failed",
         "1 when the run fails (a test failed, or a component is below its level), as pytest's exit status says.",
-        [((), float(report.failed))],
+        [((), float(report.run_fails))],
     )
     lines += _family("tests_failed", "Tests of the session that failed or errored.", [((), float(report.tests_failed))])
     lines += _family(

@@ -74,7 +74,7 @@ def closing_line(report: Report) -> str:
 
 def verdict_goes_last(report: Report) -> bool:
     """Whether the verdict is printed after pytest's own summary: when the run fails or a component is below."""
-    return report.failed or bool(report.failing)
+    return report.run_fails or bool(report.failing)
 
 
 def render(report: Report, *, with_verdict: bool = True) -> list[str]:
