@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, cast
 
 from ..errors import relative_posix
@@ -74,7 +74,7 @@ CONFIG_FILES = frozenset(
 
 def is_config_file(path: str) -> bool:
     """Whether ``path`` (relative, ``/``) is a configuration, conftest, lock or requirements file."""
-    name = PurePosixPath(path).name
+    name = path.rpartition("/")[2]
     return name in CONFIG_FILES or (name.startswith("requirements") and name.endswith((".txt", ".in")))
 
 

@@ -49,6 +49,7 @@ class ContentReader:
     def __init__(self, root: Path, known: Mapping[str, Any] | None = None) -> None:
         """``known``: an earlier reader's :meth:`stamps` for the same root, or ``None``; anything else is ignored."""
         self.root = root
+        self._top = os.fspath(root)
         self.started_ns = time.time_ns()
         self._seen: dict[str, tuple[str, int, int]] = {}
         self._known: Mapping[str, Any] = {}
@@ -59,14 +60,15 @@ class ContentReader:
 
     def read(self, relative: str) -> str | None:
         """The content id of ``root/relative``; ``None`` when it cannot be read."""
-        path = self.root / relative
+        path = os.path.join(self._top, relative)
         try:
             stat = os.stat(path)
             old = list(cast("list[Any]", self._known.get(relative) or ["", -1, -1]))
             if old[1:] == [stat.st_size, stat.st_mtime_ns] and stat.st_mtime_ns < self._before_ns:
                 made = str(old[0])
             else:
-                made = content_id(path.read_bytes())
+                with open(path, "rb") as handle:
+                    made = content_id(handle.read())
         except (OSError, TypeError, ValueError, IndexError):
             return None
         self._seen[relative] = (made, stat.st_size, stat.st_mtime_ns)
