@@ -9,29 +9,38 @@ from pathlib import Path
 import pytest
 
 from pytest_tta_maturity.config import MaturityConfig, load
-from pytest_tta_maturity.model import CoverageFigures, Finding, GateResult, NewCode, NewCodeRun, Report, TestCounts
+from pytest_tta_maturity.model import (
+    Blocker,
+    CoverageFigures,
+    Finding,
+    GateResult,
+    NewCode,
+    NewCodeRun,
+    Report,
+    TestCounts,
+    Undetermined,
+)
 from pytest_tta_maturity.newcode import new_findings
 from pytest_tta_maturity.render import markdown, terminal
-from pytest_tta_maturity.scoring import score
+from pytest_tta_maturity.scoring import NO_NEW_CODE_OPTION, score
 
 
 @pytest.fixture
-def cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MaturityConfig:
-    (tmp_path / "a").mkdir()
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "pyproject.toml").write_text(
-        textwrap.dedent(
-            """
-            [tool.tta-maturity.levels.development]
-            new_code_coverage = 80
-            new_code_findings = 0
-            [tool.tta-maturity.components.a]
-            level = "development"
-            paths = ["a"]
-            """
-        )
+    return tmp_path
+
+
+@pytest.fixture
+def cfg(root: Path) -> MaturityConfig:
+    return configure(
+        root,
+        """
+        [tool.tta-maturity.levels.development]
+        new_code_coverage = 80
+        new_code_findings = 0
+        """,
     )
-    return load(tmp_path / "pyproject.toml")
 
 
 def new(statements: int, covered: int, missing: dict[str, list[int]] | None = None, **kw: object) -> NewCode:
@@ -47,15 +56,27 @@ def new(statements: int, covered: int, missing: dict[str, list[int]] | None = No
     )
 
 
-def run(cfg: MaturityConfig, code: NewCode | None, **kw: object) -> Report:
+def configure(root: Path, levels: str, level: str = "development") -> MaturityConfig:
+    """Component ``a`` declared at ``level``, on the ladder ``levels`` (TOML text) sets."""
+    (root / "a").mkdir(exist_ok=True)
+    text = f'{textwrap.dedent(levels)}\n[tool.tta-maturity.components.a]\nlevel = "{level}"\npaths = ["a"]\n'
+    (root / "pyproject.toml").write_text(text)
+    return load(root / "pyproject.toml")
+
+
+def every_gate_passing(cfg: MaturityConfig) -> dict[str, GateResult]:
+    return {gate: GateResult("pass") for gate in cfg.ladder.levels[-1].gates if gate != "tests"}
+
+
+def run(cfg: MaturityConfig, code: NewCode | None, gates: dict[str, GateResult] | None = None, **kw: object) -> Report:
     figures = CoverageFigures(90.0, 90, 100, 0, 0, raw_percent=90.0, precision=1, new_code=code)
-    gates = {"a": {"lint": GateResult("pass")}}
+    states = {"a": gates if gates is not None else {"lint": GateResult("pass")}}
     run_info = NewCodeRun("main", "f" * 40) if code is not None else None
     return score(
         cfg,
         coverage={"a": figures},
         tests={"a": TestCounts(passed=1)},
-        gates=gates,
+        gates=states,
         version="t",
         new_code=run_info,
         **kw,  # type: ignore[arg-type]
@@ -67,6 +88,22 @@ def test_75_percent_of_new_code_blocks_80_and_names_the_uncovered_lines(cfg: Mat
     assert not comp.meets
     assert [b.text for b in comp.blockers] == ["new code 75.0% < 80% (uncovered: a/x.py:10)"]
     assert comp.achieved == "experimental"
+
+
+def test_new_code_at_the_threshold_holds_every_level_asking_for_it(cfg: MaturityConfig) -> None:
+    comp = run(cfg, new(5, 4, {"a/x.py": [10]}), every_gate_passing(cfg)).components[0]  # 80.0 %
+    assert (comp.achieved, comp.meets, comp.blockers) == ("production", True, [])
+    assert (comp.next_level, comp.undetermined) == (None, [])
+
+
+def test_new_code_is_judged_at_coverage_py_precision(cfg: MaturityConfig) -> None:
+    """79.6 % at precision 1 is below 80 (rounding to a whole number, as precision 0 does, would hold it)."""
+    comp = run(cfg, new(250, 199)).components[0]
+    assert (comp.achieved, comp.meets) == ("experimental", False)
+    assert comp.blockers == [
+        Blocker("new_code_coverage", "new_code", "development", needed=80.0, measured=79.6, precision=1)
+    ]
+    assert comp.blockers[0].text == "new code 79.6% < 80%"
 
 
 def test_no_new_statement_meets_and_says_so(cfg: MaturityConfig) -> None:
@@ -82,6 +119,10 @@ def test_partial_run_does_not_judge_new_code_coverage_but_judges_findings(cfg: M
     found = {"lint": [Finding("a/x.py", 3, "F401", "unused")]}
     comp = run(cfg, new(4, 1, findings=found), partial=True, partial_reason="-k").components[0]
     assert [b.text for b in comp.blockers] == ["new code: 1 finding > 0 (a/x.py:3 F401 (lint))"]
+    assert comp.blockers == [
+        Blocker("new_code_findings", "findings", "development", needed=0.0, findings=1, message="a/x.py:3 F401 (lint)")
+    ]
+    assert comp.blockers[0].to_dict()["needed"] == 0.0  # the JSON says how many findings the level allows
     assert comp.undetermined == []  # development is out of reach by its findings: nothing above it counts
     comp = run(cfg, new(4, 1), partial=True, partial_reason="-k").components[0]
     assert (comp.meets, comp.blockers) == (None, [])  # not judged: nothing failed, new-code coverage unmeasured
@@ -104,6 +145,45 @@ def test_without_the_option_new_code_is_neither_judged_nor_claimed(cfg: Maturity
 def test_unmeasured_new_code_fails_closed(cfg: MaturityConfig) -> None:
     comp = run(cfg, NewCode.unmeasured("pytest-cov is not active")).components[0]
     assert [b.text for b in comp.blockers] == ["new code: coverage not measured (pytest-cov is not active)"]
+    assert comp.blockers == [
+        Blocker("new_code_coverage", "not_run", "development", needed=80.0, message="pytest-cov is not active")
+    ]
+    assert comp.blockers[0].to_dict()["level"] == "development"
+
+
+@pytest.mark.parametrize(
+    ("note", "reason"), [("pytest-cov is not active", "not measured (pytest-cov is not active)"), ("", "not measured")]
+)
+def test_unmeasured_new_code_above_the_declared_level_is_undetermined(root: Path, note: str, reason: str) -> None:
+    levels = "[tool.tta-maturity.levels.development]\nnew_code_coverage = 80\n"
+    cfg = configure(root, levels, level="experimental")
+    comp = run(cfg, NewCode.unmeasured(note), every_gate_passing(cfg)).components[0]
+    assert (comp.achieved, comp.meets, comp.blockers) == ("experimental", True, [])
+    assert comp.next_blockers == []  # not measured is never a blocker of the next level
+    assert comp.undetermined == [Undetermined("new_code_coverage", "development", reason)]
+
+
+@pytest.mark.parametrize("requirement", ["new_code_coverage", "new_code_findings"])
+def test_a_level_needing_new_code_is_not_achieved_without_the_option(root: Path, requirement: str) -> None:
+    """Either requirement alone, not measured, keeps the level (and those above) unachieved."""
+    value = 80 if requirement == "new_code_coverage" else 0
+    cfg = configure(root, f"[tool.tta-maturity.levels.staging]\n{requirement} = {value}\n")
+    comp = run(cfg, None, every_gate_passing(cfg)).components[0]
+    assert (comp.achieved, comp.meets, comp.blockers) == ("development", True, [])
+    assert comp.next_level == "staging"
+    assert comp.undetermined == [Undetermined(requirement, "staging", NO_NEW_CODE_OPTION)]
+
+
+def test_a_partial_run_never_achieves_a_level_by_its_new_code_coverage(root: Path) -> None:
+    """development asks no coverage here: only its new-code coverage, not judged in a partial run, stands between."""
+    levels = "[tool.tta-maturity.levels.development]\ncoverage = 0\nnew_code_coverage = 80\n"
+    cfg = configure(root, levels)
+    comp = run(cfg, new(4, 4), every_gate_passing(cfg), partial=True, partial_reason="-k").components[0]
+    assert (comp.achieved, comp.meets, comp.blockers) == ("experimental", None, [])
+    assert comp.undetermined == [
+        Undetermined("new_code_coverage", "development", "partial run (-k)"),
+        Undetermined("coverage", "staging", "partial run (-k)"),
+    ]
 
 
 def test_findings_on_new_lines_only_and_the_baselines_stay_known(tmp_path: Path) -> None:

@@ -278,6 +278,20 @@ def test_the_floor_of_the_ladder(root: Path) -> None:
     assert result.next_level == "development"
 
 
+def test_the_floor_s_unmeasured_gate_is_undetermined_for_the_level_above(root: Path) -> None:
+    """The floor is held whatever it was given; what it did not measure is undetermined for development."""
+    text = PYPROJECT + '\n[tool.tta-maturity.levels.experimental]\ngates = ["lint"]\n'
+    cfg = load(write(root, text))
+    gates = gate_results(cfg, cfg.components, {}, {}, no_gates=True)["b"]
+    result = score_component(cfg, cfg.component("b"), figures(90), TestCounts(passed=1), gates, no_gates=True)
+    assert (result.achieved, result.meets, result.blockers) == ("experimental", None, [])
+    assert result.undetermined == [
+        Undetermined("lint", "development", NO_GATES_MESSAGE),
+        *(Undetermined(gate, "staging", NO_GATES_MESSAGE) for gate in ("format", "types", "security", "licence")),
+        Undetermined("docs", "production", NO_GATES_MESSAGE),
+    ]
+
+
 # ---------------------------------------------------------------- coverage judged on own tests
 
 SYSMON = "coverage.py's sysmon core does not record contexts (COVERAGE_CORE=ctrace measures them)"
