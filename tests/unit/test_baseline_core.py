@@ -151,6 +151,37 @@ def test_compare_skips_what_was_not_measured_and_counts_the_rest() -> None:
     assert result.coverage_drop is None
 
 
+def test_known_findings_of_gates_the_level_does_not_need_are_counted_as_still_there() -> None:
+    # The baseline knows 2 lint and 3 types findings; this level needs neither lint nor types nor docs.
+    known = {
+        "lint": [KnownFinding("a.py", "F401", "u", 2)],
+        "types": [KnownFinding("a.py", "err", "x", 2), KnownFinding("b.py", "err", "y", 1)],
+        "docs": [KnownFinding("c.py", "D100", "d", 1)],
+        "security": [KnownFinding("d.py", "S101", "s", 1)],
+    }
+    base = ComponentBaseline("staging", CoverageRecord(60.0, 400, 1000), known)
+    gates = {
+        # lint passes now: none of its known findings is left
+        "lint": GateResult("pass"),
+        # types fails: one known finding of a.py left, b.py's twice (more than the baseline knew), one new
+        "types": GateResult(
+            "fail",
+            4,
+            [
+                Finding("a.py", 1, "err", "x"),
+                Finding("b.py", 1, "err", "y"),
+                Finding("b.py", 2, "err", "y"),
+                Finding("e.py", 1, "err", "z"),
+            ],
+        ),
+        "docs": GateResult("error", message="boom"),  # not measured: not counted
+        # security not run at all: not counted
+    }
+    result = baseline.compare(base, below(gates=gates, coverage=figures(60.0)), ("tests",))
+    assert result.not_needed == {"lint": 0, "types": 2}
+    assert result.new == [] and result.unverified == []
+
+
 def test_compare_coverage_only_below_the_threshold_at_coverage_py_precision() -> None:
     no_coverage = ComponentBaseline("staging", None, {})
     # 69.5 % shows as 69.50 %: below 70 %, so it is compared (and there is nothing to compare with)

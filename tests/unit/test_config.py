@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tta_maturity.config import load, own_tests_without_tests
+from pytest_tta_maturity.config import init_settings, load, own_tests_without_tests
 from pytest_tta_maturity.errors import ConfigError
 
 BASE = """
@@ -344,6 +344,10 @@ BAD = [
         f"{P}: tool.tta-maturity.init.depth = -1: must be a whole number from 0 to 9; write e.g. depth = 1",
     ),
     (
+        f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\n[tool.tta-maturity.init]\ndepth = 10',
+        f"{P}: tool.tta-maturity.init.depth = 10: must be a whole number from 0 to 9; write e.g. depth = 1",
+    ),
+    (
         f'[{C}]\nlevel = "staging"\npaths = ["src/tta/carbon"]\n[tool.tta-maturity.init]\ndepth = "1"',
         f'{P}: tool.tta-maturity.init.depth = "1": must be a whole number from 0 to 9; write e.g. depth = 1',
     ),
@@ -543,3 +547,9 @@ def test_own_tests_without_tests_reports_the_first_in_order(project: Path) -> No
     assert first is not None and "component 'carbon'" in str(first)
     second = own_tests_without_tests(cfg, cfg.components, {"carbon"})
     assert second is not None and "component 'registry'" in str(second)
+
+
+@pytest.mark.parametrize("depth", [0, 9])
+def test_init_depth_takes_every_whole_number_from_0_to_9(tmp_path: Path, depth: int) -> None:
+    document = {"tool": {"tta-maturity": {"init": {"depth": depth}}}}
+    assert init_settings(document, tmp_path / "pyproject.toml").depth == depth
