@@ -20,9 +20,11 @@ from pytest_tta_maturity.affected.imports import (
     import_graph,
     imported_modules,
     module_names,
+    read_module,
     skeleton,
 )
 from pytest_tta_maturity.affected.select import NO_RECORD, Decision, affected_run, decide, ignored, plan
+from pytest_tta_maturity.affected.select import test_file as file_of_test
 from pytest_tta_maturity.affected.snapshot import ContentReader, blob, content_id, take
 from pytest_tta_maturity.measure.coverage_adapter import data_settings
 from pytest_tta_maturity.model import AffectedRun, Outcome
@@ -61,21 +63,33 @@ def record(**outcomes: Outcome) -> rec.Record:
     return rec.Record("2026-12-05T10:00:00+00:00", "abc", {"python": "x"}, dict(FILES), measured, tests)
 
 
+def wider_record(**outcomes: Outcome) -> rec.Record:
+    """record(), and: test_d (its file imports nothing) ran only core.py, test_e only report.py; no test ran unused.py."""
+    base = record(**outcomes)
+    base.files |= {"src/app/unused.py": "u1", "tests/test_cli.py": "tcl1"}
+    base.measured.append("src/app/unused.py")
+    base.tests["tests/test_cli.py::test_d"] = rec.TestRecord(Outcome.PASSED, (), (0,))
+    base.tests["tests/test_report.py::test_e"] = rec.TestRecord(Outcome.PASSED, (), (1,))
+    return base
+
+
 def run(
     changes: dict[str, str | None],
     base: rec.Record | None = None,
     same_skeleton: tuple[str, ...] = (),
+    extra: dict[str, list[str]] | None = None,
     **kwargs: object,
 ) -> Decision:
-    now = dict(FILES)
+    base = base or record()
+    now = dict(base.files)
     for path, content in changes.items():
         if content is None:
             now.pop(path, None)
         else:
             now[path] = content
-    imports = {**IMPORTS, **{p: [] for p in now if p.endswith(".py") and p not in IMPORTS}}
+    imports = {**IMPORTS, **{p: [] for p in now if p.endswith(".py") and p not in IMPORTS}, **(extra or {})}
     graph = ImportGraph({p: m for p, m in imports.items() if p in now}, also=FILES, same_skeleton=same_skeleton)
-    return decide(base or record(), now, imports=lambda: graph, **kwargs)  # type: ignore[arg-type]
+    return decide(base, now, imports=lambda: graph, **kwargs)  # type: ignore[arg-type]
 
 
 def ran(decision: Decision) -> list[str]:
@@ -159,6 +173,29 @@ def test_a_new_module_runs_the_tests_of_modules_that_may_look_it_up() -> None:
         IMPORTS["src/app/report.py"].remove(LOOKS_UP)
 
 
+def test_each_changed_file_adds_the_tests_it_affects() -> None:
+    wider = wider_record()
+    # core.py: test_d ran it (its file imports nothing), test_e only ran report.py, which imports core.py
+    assert ran(run({"src/app/core.py": "c2"}, wider)) == ["test_a", "test_b", "test_d", "test_e"]
+    assert ran(run({"src/app/core.py": "c2"}, wider, ("src/app/core.py",))) == ["test_a", "test_b", "test_d"]
+    assert ran(run({"src/app/leaf.py": "l2", "src/app/report.py": "r2"}, wider)) == ["test_b", "test_c", "test_e"]
+    both = ("src/app/core.py", "src/app/leaf.py")
+    assert ran(run(dict.fromkeys(both, "2"), wider, both)) == ["test_a", "test_b", "test_c", "test_d"]
+    assert ran(run({"src/app/unused.py": "u2"}, wider)) == []  # measured, and no test ran a line of it
+    # a helper changed only inside function bodies still reaches the test files importing it
+    assert ran(run({"tests/helpers.py": "h2"}, wider, ("tests/helpers.py",))) == ["test_a", "test_b", "test_e"]
+    # a failed test runs beside the ones a change affects
+    assert ran(run({"src/app/leaf.py": "l2"}, record(test_b=Outcome.FAILED))) == ["test_b", "test_c"]
+    # a new module: the tests of the files importing it, and of the modules that may look it up
+    looks = {"tests/test_leaf.py": ["app", "app.fresh"], "src/app/report.py": [LOOKS_UP]}
+    assert ran(run({"src/app/fresh.py": "f1"}, extra=looks)) == ["test_b", "test_c"]
+
+
+def test_a_test_id_names_its_file() -> None:
+    assert file_of_test("tests/test_a.py::TestA::test_b[x::y]") == "tests/test_a.py"
+    assert file_of_test("test_a.py::test_b", "tests") == "tests/test_a.py"
+
+
 def test_a_python_file_nothing_imports_or_ran_makes_everything_run() -> None:
     base = record()
     base.files["scripts/release.py"] = "s1"
@@ -170,14 +207,20 @@ def test_a_python_file_nothing_imports_or_ran_makes_everything_run() -> None:
 @pytest.mark.parametrize(
     ("path", "why"),
     [
-        ("tests/data.json", "tests/data.json changed and is not Python source: a test may read it"),
+        (
+            "tests/data.json",
+            (
+                "tests/data.json changed and is not Python source: a test may read it "
+                "(tta_maturity_affected_ignore lists files no test reads)"
+            ),
+        ),
         ("pyproject.toml", "pyproject.toml changed (configuration is part of the record's environment)"),
         ("tests/conftest.py", "tests/conftest.py changed (configuration is part of the record's environment)"),
         ("requirements-dev.txt", "requirements-dev.txt changed (configuration is part of the record's environment)"),
     ],
 )
 def test_data_and_configuration_make_everything_run(path: str, why: str) -> None:
-    assert run({path: "new"}).fallback.startswith(why)
+    assert run({path: "new"}).fallback == why
 
 
 def test_ignored_files_do_not_count() -> None:
@@ -185,6 +228,8 @@ def test_ignored_files_do_not_count() -> None:
     assert run({"assets/logo.png": "x"}, ignore=["*.png"]).fallback == ""
     assert run({"README.md": "m2"}, ignore=["*.png"]).fallback.startswith("README.md changed")
     assert ignored("docs/a/b.txt", ["docs/**"]) and not ignored("src/docs.txt", ["docs/**"])
+    # a pattern without / matches the file name in any folder
+    assert run({"tests/data/notes.txt": "n"}, ignore=["notes.*"]).fallback == ""
 
 
 def test_the_rootdir_prefix_maps_test_ids_to_files() -> None:
@@ -216,10 +261,25 @@ def test_imports_are_read_as_python_resolves_them() -> None:
     assert LOOKS_UP in imported_modules(b"from pkgutil import iter_modules\n", "x.py")
     assert LOOKS_UP in imported_modules(b"m = __import__(name)\n", "x.py")
     assert LOOKS_UP not in imported_modules(b"import os\n", "x.py")
+    assert imported_modules(b"from a import *\n", "x.py") == ["a"]
+    # relative imports up to the project's top folder, and beyond it (nothing: Python refuses them)
+    assert imported_modules(b"from ...other import x\n", "pkg/sub/m.py") == ["other", "other.x"]
+    assert imported_modules(b"from . import sib\nimport later\n", "m.py") == ["later", "sib"]
+    assert imported_modules(b"from . import *\n", "m.py") == []
+    assert imported_modules(b"from .... import far\nimport later\n", "pkg/m.py") == ["later"]
+    assert read_module(b"def (", "x.py") == ([], "")
     assert module_names("src/pkg/__init__.py") == ["src.pkg", "pkg"]
     graph = ImportGraph({"a.py": ["b"], "b.py": ["c"], "c.py": [], "d.py": []})
     assert graph.importers("c.py") == {"a.py", "b.py"}
     assert graph.importers("d.py") == set()
+    assert ImportGraph({"a.py": ["b"], "b.py": ["a"]}).importers("a.py") == {"b.py"}  # a cycle
+
+
+def test_the_skeleton_leaves_the_parsed_module_as_it_was() -> None:
+    tree = ast.parse("def f():\n    import lazy\n    return lazy\n")
+    before = ast.dump(tree)
+    skeleton(tree)
+    assert ast.dump(tree) == before
 
 
 def test_the_record_round_trips_and_refuses_what_it_cannot_trust(tmp_path: Path) -> None:
@@ -318,6 +378,43 @@ def test_each_content_is_parsed_once_and_kept_by_its_id(tmp_path: Path) -> None:
     assert import_graph(tmp_path, files, kept).importers("b.py") == {"a.py"}
 
 
+def test_the_graph_reads_every_python_file_and_the_ones_gone(tmp_path: Path) -> None:
+    sources = {"zed.py": b"import quux\nimport gone\n", "quux.py": b"", "quux.pyi": b"", "notes.txt": b"quux"}
+    for name, data in sources.items():
+        (tmp_path / name).write_bytes(data)
+    files = {name: content_id(data) for name, data in sources.items()}
+    files = {"notes.txt": files["notes.txt"], **files}  # a file that is not Python source comes first
+    before = {**files, "gone.py": "g1"}
+    graph = import_graph(tmp_path, files, tmp_path / "kept.json", before)
+    assert (graph.importers("quux.py"), graph.importers("gone.py")) == ({"zed.py"}, {"zed.py"})
+    assert graph.importers("quux.pyi") == set()  # a stub never runs: a change to it is reached by nothing
+    assert graph.same_skeleton == frozenset()  # nothing changed
+    # another format of what was kept is read again, not trusted
+    (tmp_path / "old.json").write_text(json.dumps({"format": 1, "modules": {files["zed.py"]: [["other"], "s"]}}))
+    assert import_graph(tmp_path, files, tmp_path / "old.json").importers("quux.py") == {"zed.py"}
+    # nowhere to keep it: the graph is still made
+    assert import_graph(tmp_path, files, tmp_path / "none" / "kept.json").importers("quux.py") == {"zed.py"}
+
+
+def test_a_file_that_does_not_parse_never_changed_only_inside_function_bodies(tmp_path: Path) -> None:
+    old, new, same = b"def (\n", b"def )\n", b"x = 1\n"
+    (tmp_path / "broken.py").write_bytes(new)
+    (tmp_path / "same.py").write_bytes(same)
+    before = {"broken.py": content_id(old), "same.py": content_id(same)}
+    files = {"broken.py": content_id(new), "same.py": content_id(same)}
+    graph = import_graph(tmp_path, files, tmp_path / "kept.json", before, {content_id(old): old}.get)
+    assert graph.same_skeleton == frozenset()
+
+
+def test_a_file_gone_since_the_snapshot_is_not_kept_as_read(tmp_path: Path) -> None:
+    files = {"a.py": content_id(b"import b\n"), "b.py": content_id(b"")}
+    (tmp_path / "b.py").write_bytes(b"")
+    kept = tmp_path / "kept.json"
+    assert import_graph(tmp_path, files, kept).importers("b.py") == set()  # a.py could not be read
+    (tmp_path / "a.py").write_bytes(b"import b\n")
+    assert import_graph(tmp_path, files, kept).importers("b.py") == {"a.py"}
+
+
 def test_the_plan_uses_a_record_only_of_the_same_environment(tmp_path: Path) -> None:
     root, folder = tmp_path / "project", tmp_path / "record"
     recording = rec.Recording(folder, root, dict(FILES), "abc", {"python": "x"}, "2026-12-05")
@@ -327,7 +424,9 @@ def test_the_plan_uses_a_record_only_of_the_same_environment(tmp_path: Path) -> 
     rec.save(folder, record(), str(data))
     other = rec.Recording(folder, root, dict(FILES), "abc", {"python": "y"}, "2026-12-05")
     assert plan(other, rootdir=root)[0].fallback == "the record was made under another environment (python changed)"
-    assert plan(recording, rootdir=root, selecting=["-k"])[0].fallback == "tests are selected on the command line (-k)"
+    assert plan(recording, rootdir=root, selecting=["-k", "-m"])[0].fallback == (
+        "tests are selected on the command line (-k, -m)"
+    )
     assert plan(recording, rootdir=tmp_path)[0].fallback == f"pytest's rootdir {tmp_path} is outside the project {root}"
     decision, used = plan(recording, rootdir=root)
     assert used is not None
@@ -339,10 +438,56 @@ def test_the_plan_uses_a_record_only_of_the_same_environment(tmp_path: Path) -> 
     )
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("rootdir", ["", "tests"])
+def test_the_plan_reads_the_project_and_the_old_contents_git_holds(tmp_path: Path, rootdir: str) -> None:
+    root, folder = tmp_path / "project", tmp_path / "record"
+    old = {
+        "src/app/core.py": b"def scale(x):\n    return x * 2  # the plan's unit test\n",
+        "src/app/report.py": b"from app.core import scale\n\n\ndef show():\n    return scale(1)\n",
+        "tests/test_core.py": b"from app.core import scale\n",
+        "tests/test_report.py": b"from app.report import show\n",
+        "tests/test_cli.py": b"import subprocess\n",
+        "assets/logo.png": b"png",
+    }
+    new = {
+        **old,
+        "src/app/core.py": b"def scale(x):\n    return x * 3  # the plan's unit test\n",  # only inside the body
+        "tests/test_cli.py": b"import subprocess  # runs the app\n",
+        "assets/logo.png": b"png, redrawn",
+    }
+    for path, data in old.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(data)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)  # the old contents are in git's object store
+    for path, data in new.items():
+        (root / path).write_bytes(data)
+    ids = {"a": ("test_core.py", (0,)), "b": ("test_report.py", (0, 1)), "d": ("test_cli.py", (0,))}
+    ids["e"] = ("test_report.py", (1,))  # ran only report.py, which imports core.py
+    prefix = "" if rootdir else "tests/"
+    tests = {f"{prefix}{file}::test_{n}": rec.TestRecord(Outcome.PASSED, (), r) for n, (file, r) in ids.items()}
+    before = {path: content_id(data) for path, data in old.items()}
+    made = rec.Record("2026-12-05", "abc", {"python": "x"}, before, ["src/app/core.py", "src/app/report.py"], tests)
+    data = tmp_path / "data"
+    data.write_bytes(b"")
+    rec.save(folder, made, str(data))
+    now = {path: content_id(data) for path, data in new.items()}
+    recording = rec.Recording(folder, root, now, "abc", {"python": "x"}, "2026-12-05")
+    decision, used = plan(recording, rootdir=root / rootdir, ignore=["*.png"])
+    assert used is not None
+    # core.py changed only inside a body (its old content from git): not test_e; test_cli.py: its own test_d
+    assert decision.fallback == ""
+    assert (sorted(decision.run), sorted(decision.take)) == (
+        sorted(t for t in tests if not t.endswith("_e")),
+        [f"{prefix}test_report.py::test_e"],
+    )
+
+
 def test_what_the_report_says_of_an_affected_run() -> None:
-    made = record()
+    made = dataclasses.replace(record(), commit="0123456789abcdef0123456789abcdef01234567")
     assert affected_run(Decision(take=frozenset({"a"})), made, 10, 4) == AffectedRun(
-        6, 10, "2026-12-05T10:00:00+00:00", "abc"
+        6, 10, "2026-12-05T10:00:00+00:00", "0123456789ab"
     )
     assert affected_run(Decision(fallback="why"), None, 10, 0) == AffectedRun(10, 10, fallback="why")
     assert affected_run(Decision(), None, 3, 0).fallback == "the record could not be used"

@@ -80,7 +80,7 @@ def skeleton(tree: ast.Module) -> str:
     stripped = copy.deepcopy(tree)
     for node in ast.walk(stripped):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            first = node.body[0] if node.body else None
+            first = node.body[0]  # a parsed function has a body
             keep = (
                 [first]
                 if isinstance(first, ast.Expr)
@@ -109,7 +109,8 @@ def _imports(tree: ast.Module, path: str) -> list[str]:
                 module = ".".join([*base, *(node.module.split(".") if node.module else [])])
             else:
                 module = node.module or ""
-            if not module:
+            if not module:  # a relative import from the project's top folder: `from . import x` names x
+                found.update(alias.name for alias in node.names if alias.name != "*")
                 continue
             pieces = module.split(".")
             found.update(".".join(pieces[: i + 1]) for i in range(len(pieces)))
@@ -190,8 +191,8 @@ def import_graph(
         def source() -> bytes | None:
             try:
                 return (root / path).read_bytes()
-            except OSError:
-                return b""
+            except OSError:  # gone since the snapshot: not read, so nothing is kept for its content id
+                return None
 
         return source
 
