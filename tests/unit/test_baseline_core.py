@@ -152,12 +152,13 @@ def test_compare_skips_what_was_not_measured_and_counts_the_rest() -> None:
 
 
 def test_known_findings_of_gates_the_level_does_not_need_are_counted_as_still_there() -> None:
-    # The baseline knows 2 lint and 3 types findings; this level needs neither lint nor types nor docs.
+    # The baseline knows findings of gates this level does not need (it needs only the tests).
     known = {
         "lint": [KnownFinding("a.py", "F401", "u", 2)],
         "types": [KnownFinding("a.py", "err", "x", 2), KnownFinding("b.py", "err", "y", 1)],
         "docs": [KnownFinding("c.py", "D100", "d", 1)],
         "security": [KnownFinding("d.py", "S101", "s", 1)],
+        "licence": [KnownFinding("", FAILED_GATE, "the licence gate failed", 1)],
     }
     base = ComponentBaseline("staging", CoverageRecord(60.0, 400, 1000), known)
     gates = {
@@ -175,10 +176,11 @@ def test_known_findings_of_gates_the_level_does_not_need_are_counted_as_still_th
             ],
         ),
         "docs": GateResult("error", message="boom"),  # not measured: not counted
+        "licence": GateResult("fail"),  # a command gate failing again, without details: its one known failure
         # security not run at all: not counted
     }
     result = baseline.compare(base, below(gates=gates, coverage=figures(60.0)), ("tests",))
-    assert result.not_needed == {"lint": 0, "types": 2}
+    assert result.not_needed == {"licence": 1, "lint": 0, "types": 2}
     assert result.new == [] and result.unverified == []
 
 
