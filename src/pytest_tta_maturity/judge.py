@@ -59,7 +59,7 @@ def judge(run: RunInputs) -> Report:
         gates=run.gates,
         partial=partial is not None,
         partial_reason=partial.reason if partial else "",
-        partial_kind=partial.kind.value if partial else "",
+        partial_kind=partial.kind if partial else None,
         no_gates=run.no_gates,
         gates_mode=run.gates_mode,
         tests_failed=run.tests_failed,

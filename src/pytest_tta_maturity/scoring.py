@@ -28,6 +28,7 @@ from .model import (
 from .model.blockers import NEW_CODE_COVERAGE, NEW_CODE_FINDINGS
 from .model.results import coverage_label
 from .newcode import finding_texts, shown
+from .partial import PartialKind
 
 NO_NEW_CODE_OPTION = "not measured (no --tta-maturity-new-code)"
 
@@ -372,9 +373,9 @@ def score(
     gates: Mapping[str, Mapping[str, GateResult]],
     partial: bool = False,
     partial_reason: str = "",
-    partial_kind: str = "",
+    partial_kind: PartialKind | None = None,
     no_gates: bool = False,
-    gates_mode: str = GatesMode.ALL,
+    gates_mode: GatesMode = GatesMode.ALL,
     tests_failed: int = 0,
     warn_only: bool = False,
     version: str,
@@ -404,9 +405,9 @@ def score(
         components=results,
         partial=partial,
         partial_reason=partial_reason,
-        partial_kind=partial_kind if partial else "",
+        partial_kind=partial_kind if partial else None,
         gates_run=not no_gates,
-        gates_mode=GatesMode(gates_mode).value,  # the report keeps the plain string (JSON)
+        gates_mode=gates_mode,
         tests_failed=tests_failed,
         warn_only=warn_only,
         levels=list(cfg.ladder.names),

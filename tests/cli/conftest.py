@@ -21,10 +21,12 @@ from pytest_tta_maturity.model import (
     Finding,
     GateOutcome,
     GateResult,
+    GatesMode,
     Outcome,
     Report,
     TestCounts,
 )
+from pytest_tta_maturity.partial import PartialKind
 from pytest_tta_maturity.scoring import gate_results, score
 
 LEVELS = ["experimental", "development", "staging", "production"]
@@ -140,9 +142,9 @@ def nasty_report() -> Report:
         gates=gates,
         partial=True,
         partial_reason='tests selected on the command line (-k "x")',
-        partial_kind="selection",
+        partial_kind=PartialKind.SELECTION,
         tests_failed=1,
-        gates_mode="declared",
+        gates_mode=GatesMode.DECLARED,
         version="0.1.0",
     )
 

@@ -104,7 +104,11 @@ def _comp(name: str) -> ComponentConfig:
 
 
 def _report(
-    gates: dict[str, GateResult], tests: TestCounts, *, partial_reason: str = "", partial_kind: str = ""
+    gates: dict[str, GateResult],
+    tests: TestCounts,
+    *,
+    partial_reason: str = "",
+    partial_kind: PartialKind | None = None,
 ) -> Report:
     report = sample_report()
     comp = report.components[0]
@@ -153,11 +157,11 @@ def test_shard_partial_kinds() -> None:
         {},
         TestCounts(),
         partial_reason="tests selected on the command line (paths or node ids)",
-        partial_kind="selection",
+        partial_kind=PartialKind.SELECTION,
     )
-    counted = _report({}, TestCounts(), partial_reason="3 of 9 tests ran", partial_kind="incomplete")
+    counted = _report({}, TestCounts(), partial_reason="3 of 9 tests ran", partial_kind=PartialKind.INCOMPLETE)
     stopped = _report(
-        {}, TestCounts(), partial_reason="stopped early: stopping after 1 failures", partial_kind="stopped"
+        {}, TestCounts(), partial_reason="stopped early: stopping after 1 failures", partial_kind=PartialKind.STOPPED
     )
     unknown = _report({}, TestCounts(), partial_reason="3 of 9 tests ran")
     assert shards.shard_partial([(Path("a.json"), sliced), (Path("b.json"), counted)]) is None

@@ -10,7 +10,16 @@ import pytest
 
 from pytest_tta_maturity.config import MaturityConfig, load
 from pytest_tta_maturity.gates import GateOutcome
-from pytest_tta_maturity.model import Blocker, CoverageFigures, Finding, GateResult, Outcome, Report, TestCounts
+from pytest_tta_maturity.model import (
+    Blocker,
+    CoverageFigures,
+    Finding,
+    GateResult,
+    GatesMode,
+    Outcome,
+    Report,
+    TestCounts,
+)
 from pytest_tta_maturity.scoring import coverage_blocker, gate_blocker, gate_results, score
 
 PASSING = TestCounts(passed=3)
@@ -171,7 +180,7 @@ def test_declared_gates_mode_leaves_higher_levels_undetermined(cfg: MaturityConf
     b = gates["b"]
     assert b["lint"].status == "pass"
     assert b["docs"].message == "not run (--tta-maturity-gates=declared)"
-    report = run(cfg, {"a": figures(90, 100), "b": figures(90, 100)}, gates, gates_mode="declared")
+    report = run(cfg, {"a": figures(90, 100), "b": figures(90, 100)}, gates, gates_mode=GatesMode.DECLARED)
     comp_b = report.components[1]
     assert (comp_b.achieved, comp_b.meets) == ("development", True)
     assert [u.requirement for u in comp_b.undetermined] == ["format", "types", "security", "docs"]
@@ -308,7 +317,7 @@ def test_judge_scores_compares_with_the_baseline_and_records_the_measurement(cfg
         created="2026-12-05T18:00:00+00:00",
     )
     report = judge(inputs)
-    assert (report.gates_mode, report.partial, report.partial_kind) == ("declared", False, "")
+    assert (report.gates_mode, report.partial, report.partial_kind) == (GatesMode.DECLARED, False, None)
     assert (report.coverage_core, report.coverage_version, report.coverage_contexts, report.created) == (
         "ctrace",
         "7.10.3",

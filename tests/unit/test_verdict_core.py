@@ -21,7 +21,7 @@ from pytest_tta_maturity.errors import ConfigError
 from pytest_tta_maturity.gates import GateOutcome
 from pytest_tta_maturity.gates.config import GateConfig
 from pytest_tta_maturity.model import Blocker, CoverageFigures, Finding, GateResult, TestCounts, Undetermined
-from pytest_tta_maturity.partial import covers
+from pytest_tta_maturity.partial import PartialKind, covers
 from pytest_tta_maturity.scoring import (
     DECLARED_MESSAGE,
     NO_GATES_MESSAGE,
@@ -451,9 +451,9 @@ def test_score_a_selection_with_no_gate_states(cfg: MaturityConfig) -> None:
         *(Undetermined(gate, "staging", "not run") for gate in ("format", "types", "security", "licence")),
         Undetermined("docs", "production", "not run"),
     ]
-    assert (report.partial, report.partial_reason, report.partial_kind) == (True, "", "")
-    full = score(cfg, coverage={}, tests={}, gates={}, partial_kind="selection", version="t")
-    assert (full.partial, full.partial_kind) == (False, "")
+    assert (report.partial, report.partial_reason, report.partial_kind) == (True, "", None)
+    full = score(cfg, coverage={}, tests={}, gates={}, partial_kind=PartialKind.SELECTION, version="t")
+    assert (full.partial, full.partial_kind) == (False, None)
 
 
 # ---------------------------------------------------------------- configuration

@@ -115,9 +115,8 @@ def shard_partial(reports: Sequence[tuple[Path, Report]]) -> Partial | None:
     line, or some of its tests not run) is what sharding means, and does not make
     the combination partial. A partial shard of no known kind does, as incomplete.
     """
-    kinds = {kind.value: kind for kind in PartialKind}
     for path, report in reports:
-        kind = kinds.get(report.partial_kind)
+        kind = report.partial_kind
         if report.partial and kind not in SLICE_KINDS:
             reason = f"shard {display_path(path)}: {report.partial_reason or 'partial'}"
             return Partial(kind or PartialKind.INCOMPLETE, reason)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from enum import Enum
+from typing import Any, TypeVar, cast
 
+from ..partial import PartialKind
 from .baselines import BaselineResult
 from .blockers import Blocker, Undetermined
-from .results import SCHEMA_VERSION, CoverageFigures, GateResult, NewCode, TestCounts
+from .results import SCHEMA_VERSION, CoverageFigures, GateResult, GatesMode, NewCode, TestCounts
+
+E = TypeVar("E", bound=Enum)
 
 
 @dataclass(frozen=True)
@@ -175,11 +179,11 @@ class Report:
     components: list[ComponentResult]
     partial: bool = False
     partial_reason: str = ""
-    #: what made the run partial: "selection", "stopped", "interrupted", "collection" or "incomplete"
-    partial_kind: str = ""
+    #: what made the run partial (``None`` for a full run, or a kind this version does not know)
+    partial_kind: PartialKind | None = None
     gates_run: bool = True
-    #: which gates ran: "all" (every gate of the ladder) or "declared" (what the declared levels need)
-    gates_mode: str = "all"
+    #: which gates ran: every gate of the ladder, or what the declared levels need
+    gates_mode: GatesMode = GatesMode.ALL
     levels: list[str] = field(default_factory=lambda: list[str]())
     project_root: str = ""
     #: when the report was made (ISO 8601, UTC); "" when not known
@@ -266,9 +270,9 @@ class Report:
             "tool": {"name": "pytest-tta-maturity", "version": self.version},
             "partial": self.partial,
             "partial_reason": self.partial_reason,
-            "partial_kind": self.partial_kind,
+            "partial_kind": self.partial_kind.value if self.partial_kind is not None else "",
             "gates_run": self.gates_run,
-            "gates_mode": self.gates_mode,
+            "gates_mode": self.gates_mode.value,
             "tests_failed": self.tests_failed,
             "warn_only": self.warn_only,
             "failed": self.run_fails,
@@ -300,9 +304,9 @@ class Report:
             components=[ComponentResult.from_dict(c) for c in data["components"]],
             partial=bool(data.get("partial", False)),
             partial_reason=str(data.get("partial_reason", "")),
-            partial_kind=str(data.get("partial_kind", "")),
+            partial_kind=_known(PartialKind, data.get("partial_kind")),
             gates_run=bool(data.get("gates_run", True)),
-            gates_mode=str(data.get("gates_mode", "all")),
+            gates_mode=_known(GatesMode, data.get("gates_mode")) or GatesMode.ALL,
             tests_failed=int(data.get("tests_failed", 0)),
             warn_only=bool(data.get("warn_only", False)),
             levels=[str(x) for x in data.get("levels", [])],
@@ -314,3 +318,11 @@ class Report:
             new_code=NewCodeRun.from_dict(data["new_code"]) if data.get("new_code") else None,
             affected=AffectedRun.from_dict(data["affected"]) if data.get("affected") else None,
         )
+
+
+def _known(kind: type[E], value: object) -> E | None:
+    """``value`` as a member of the enum ``kind``; ``None`` when it is none (absent, or from another version)."""
+    try:
+        return kind(value)
+    except ValueError:
+        return None
