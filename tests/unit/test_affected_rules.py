@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import coverage
@@ -539,28 +540,32 @@ def test_a_project_in_a_folder_git_ignores_is_read_file_by_file(tmp_path: Path) 
 
 
 def test_a_reader_reads_again_only_files_whose_stamp_changed_or_is_racy(tmp_path: Path) -> None:
-    for name in ("same.py", "grown.py", "racy.py"):
+    def stamp(name: str, content_id_: str = "kept") -> list[object]:
+        found = (tmp_path / name).stat()
+        return [content_id_, found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
+
+    for name in ("same.py", "grown.py", "restored.py"):
         (tmp_path / name).write_text("x = 1\n")
-    old = 1_000_000_000_000_000_000
-    for name in ("same.py", "grown.py"):
-        os.utime(tmp_path / name, ns=(old, old))
-    racy = (tmp_path / "racy.py").stat().st_mtime_ns
-    size = len(b"x = 1\n")
-    known = {
-        "format": 1,
-        "root": str(tmp_path),
-        "taken_ns": racy + 1,  # the earlier reading began just after racy.py's last change
-        "files": {"same.py": ["kept", size, old], "grown.py": ["kept", size, old], "racy.py": ["kept", size, racy]},
-    }
+    known = {"format": 2, "root": str(tmp_path), "files": {n: stamp(n) for n in ("same.py", "grown.py", "restored.py")}}
+    kept_mtime = (tmp_path / "restored.py").stat().st_mtime_ns
+    time.sleep(0.01)
     (tmp_path / "grown.py").write_text("x = 10\n")
-    os.utime(tmp_path / "grown.py", ns=(old, old))
-    files, _ = take(tmp_path, reader=ContentReader(tmp_path, known))
-    assert files == {"same.py": "kept", "grown.py": content_id(b"x = 10\n"), "racy.py": content_id(b"x = 1\n")}
-    other_root = ContentReader(tmp_path, {**known, "root": str(tmp_path / "elsewhere")})
+    (tmp_path / "restored.py").write_text("x = 2\n")  # the same size, and its old modification time put back
+    os.utime(tmp_path / "restored.py", ns=(kept_mtime, kept_mtime))
+    later = {**known, "taken_ns": time.time_ns() + 3_000_000_000}  # read well after every change above
+    files, _ = take(tmp_path, reader=ContentReader(tmp_path, later))
+    assert files == {"same.py": "kept", "grown.py": content_id(b"x = 10\n"), "restored.py": content_id(b"x = 2\n")}
+    # read less than two seconds after a file's last change: read again, whatever its stamp says
+    racy = {**known, "taken_ns": (tmp_path / "same.py").stat().st_ctime_ns + 1}
+    assert ContentReader(tmp_path, racy).read("same.py") == content_id(b"x = 1\n")
+    other_root = ContentReader(tmp_path, {**later, "root": str(tmp_path / "elsewhere")})
     assert take(tmp_path, reader=other_root)[0]["same.py"] == content_id(b"x = 1\n")
-    assert ContentReader(tmp_path, {**known, "format": 0}).read("same.py") == content_id(b"x = 1\n")
-    assert ContentReader(tmp_path, {**known, "files": {"same.py": "junk"}}).read("same.py") == content_id(b"x = 1\n")
+    assert ContentReader(tmp_path, {**later, "format": 1}).read("same.py") == content_id(b"x = 1\n")
+    assert ContentReader(tmp_path, {**later, "files": {"same.py": "junk"}}).read("same.py") == content_id(b"x = 1\n")
     assert ContentReader(tmp_path).read("missing.py") is None
+    reader = ContentReader(tmp_path, later)
+    reader.read("same.py")
+    assert reader.stamps()["files"] == {"same.py": stamp("same.py")}
 
 
 def test_a_recording_keeps_the_stamps_for_the_next_one(tmp_path: Path) -> None:

@@ -7,9 +7,10 @@ skipping what a walk of the sources skips (hidden folders, virtual environments,
 ``__pycache__``). Paths are relative to the project root, with ``/``.
 
 A :class:`ContentReader` given what an earlier one read (:meth:`ContentReader.stamps`) reads
-again only the files whose size or modification time changed, as git's index does; like git,
-it also reads again a file modified within two seconds before that earlier reading began, since
-a change in the same tick of a coarse clock keeps the modification time.
+again only the files whose stamp changed, as git's index does: size, modification time, inode and
+status-change time (which no tool can set back, so a file restored with its old modification time
+is read again). Like git, it also reads again a file changed within two seconds before that
+earlier reading began, since a change in the same tick of a coarse clock keeps its times.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def content_id(data: bytes) -> str:
 
 #: A file modified this close before an earlier reading may have changed since within the same clock tick.
 RACY_NS = 2_000_000_000
-STAMPS_FORMAT = 1
+STAMPS_FORMAT = 2
 
 
 class ContentReader:
@@ -51,7 +52,7 @@ class ContentReader:
         self.root = root
         self._top = os.fspath(root)
         self.started_ns = time.time_ns()
-        self._seen: dict[str, tuple[str, int, int]] = {}
+        self._seen: dict[str, list[Any]] = {}
         self._known: Mapping[str, Any] = {}
         self._before_ns = 0
         if known and known.get("format") == STAMPS_FORMAT and known.get("root") == str(root):
@@ -63,21 +64,21 @@ class ContentReader:
         path = os.path.join(self._top, relative)
         try:
             stat = os.stat(path)
-            old = list(cast("list[Any]", self._known.get(relative) or ["", -1, -1]))
-            if old[1:] == [stat.st_size, stat.st_mtime_ns] and stat.st_mtime_ns < self._before_ns:
+            stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+            old = list(cast("list[Any]", self._known.get(relative) or [""]))
+            if old[1:] == stamp and max(stat.st_mtime_ns, stat.st_ctime_ns) < self._before_ns:
                 made = str(old[0])
             else:
                 with open(path, "rb") as handle:
                     made = content_id(handle.read())
         except (OSError, TypeError, ValueError, IndexError):
             return None
-        self._seen[relative] = (made, stat.st_size, stat.st_mtime_ns)
+        self._seen[relative] = [made, *stamp]
         return made
 
     def stamps(self) -> dict[str, Any]:
         """What this reader read, as JSON-safe data for the next one's ``known``."""
-        files = {name: list(stamp) for name, stamp in self._seen.items()}
-        return {"format": STAMPS_FORMAT, "root": str(self.root), "taken_ns": self.started_ns, "files": files}
+        return {"format": STAMPS_FORMAT, "root": str(self.root), "taken_ns": self.started_ns, "files": self._seen}
 
 
 def take(
