@@ -56,10 +56,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import generate  # a sibling script, not a package
+from bench_core import children_cpu, kept_figures  # sibling scripts, not a package
+from generate import generate
 
 WORK = HERE / "_work" / "files"
-LAST_REPORT = Path(".pytest_cache") / "v" / "tta-maturity" / "last-report"
 TIMINGS = re.compile(r"^tta-maturity timings:\s*(.*)$", re.MULTILINE)
 TIMING_ITEM = re.compile(r"(\w+)=([0-9.]+)s")
 PACKAGE = f"{os.sep}pytest_tta_maturity{os.sep}"
@@ -103,13 +103,6 @@ def project(components: int, files_per: int) -> tuple[Path, list[str]]:
     return root, paths
 
 
-def children_cpu() -> float:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def environment() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTEST_ADDOPTS", None)
@@ -136,14 +129,6 @@ def run(root: Path, command: list[str], log: Path) -> tuple[float, float, int]:
         status = subprocess.call(command, cwd=root, env=environment(), stdout=out, stderr=subprocess.STDOUT)
         wall = time.perf_counter() - started
     return wall, children_cpu() - before, status
-
-
-def kept_figures(root: Path) -> str:
-    try:
-        report = json.loads((root / LAST_REPORT).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ""
-    return json.dumps([[c["name"], c["coverage"]] for c in report.get("components", [])], sort_keys=True)
 
 
 def pairs(
