@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from pytest_tta_maturity.render import formats
 from tests.conftest import Project, needs_xdist
 
 NO_GATES = ("--tta-maturity", "--tta-maturity-no-gates", "--tta-maturity-report=json:report.json")
@@ -342,6 +343,32 @@ def test_off_loads_nothing_but_keeps_the_marker_and_the_gates_hook_valid(project
     result.stdout.no_fnmatch_line("*= tta-maturity =*")
     loaded = next(line for line in result.stdout.lines if "loaded:" in line).partition("loaded:")[2].split()
     assert loaded == ["pytest_tta_maturity.activation", "pytest_tta_maturity.entry", "pytest_tta_maturity.hookspecs"]
+
+
+def test_a_report_format_is_loaded_only_when_a_run_writes_it(project: Project) -> None:
+    # Each renderer but JSON's is imported when first asked for: a run writing JSON loads none of them.
+    project.write(
+        "tests/conftest.py",
+        "import sys\n\n"
+        "def pytest_unconfigure(config):\n"
+        "    loaded = sorted(m for m in sys.modules if m.startswith('pytest_tta_maturity.render.'))\n"
+        "    print('loaded:', ' '.join(loaded))\n",
+    )
+
+    def renderers(*args: str) -> list[str]:
+        result = project.run(*NO_GATES, *args, "-s")
+        assert result.ret == 0, result.stdout.str()
+        assert project.path.joinpath("report.json").is_file()
+        line = next(line for line in result.stdout.lines if line.startswith("loaded:"))
+        return [name for name in line.partition(":")[2].split() if name.rpartition(".")[2] in formats.FORMATS]
+
+    assert renderers() == []
+    assert renderers("--tta-maturity-report=html:r.html", "--tta-maturity-report=junit:r.xml") == [
+        "pytest_tta_maturity.render.html",
+        "pytest_tta_maturity.render.junit",
+    ]
+    assert "<html" in project.path.joinpath("r.html").read_text()
+    assert "<testsuite" in project.path.joinpath("r.xml").read_text()
 
 
 def test_relative_files_give_the_same_figures(project: Project) -> None:

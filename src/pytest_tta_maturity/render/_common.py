@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -20,7 +21,12 @@ from ..model import (
 )
 from ..model.results import NO_NEW_CODE, source_name
 
-_INVALID = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+@functools.cache
+def _invalid() -> re.Pattern[str]:
+    """What XML 1.0 does not allow (compiled when first used: the pattern takes milliseconds to compile)."""
+    return re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 
 GATE_WORDS = {"pass": "pass", "fail": "FAIL", "error": "ERROR", "skipped": "skipped"}
 
@@ -30,7 +36,7 @@ def clean(text: str) -> str:
 
     What remains is valid in XML 1.0 and HTML and shows where something was dropped.
     """
-    return _INVALID.sub("\ufffd", text)
+    return _invalid().sub("\ufffd", text)
 
 
 def gate_names(report: Report) -> list[str]:

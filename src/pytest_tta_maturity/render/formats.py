@@ -10,17 +10,18 @@ never sees half a report.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import cast
 
 from .._util import close_match
 from ..errors import ReportError
 from ..model import Report
-from . import html, junit, markdown, prometheus
 
 Renderer = Callable[[Report], str]
 
@@ -42,14 +43,18 @@ def render_json(report: Report) -> str:
     return f'{head},\n  "components": {body}\n}}\n'
 
 
-#: Every format by name, in the order the help text lists them.
-FORMATS: dict[str, Renderer] = {
-    "json": render_json,
-    "markdown": markdown.render,
-    "prometheus": prometheus.render,
-    "junit": junit.render,
-    "html": html.render,
-}
+#: Every format by name, in the order the help text lists them. Each but JSON is rendered by the
+#: ``render`` function of the module of its name, imported when it is first asked for (most runs
+#: render none of them: their import would cost every run).
+FORMATS: tuple[str, ...] = ("json", "markdown", "prometheus", "junit", "html")
+
+
+def renderer(fmt: str) -> Renderer:
+    """The function that renders format ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "json":
+        return render_json
+    return cast(Renderer, importlib.import_module(f"{__package__}.{fmt}").render)
+
 
 #: Where a format is written when the spec names no path (relative to the working directory).
 DEFAULT_PATHS: dict[str, str] = {
@@ -89,12 +94,10 @@ def output_paths(specs: Iterable[str]) -> list[str]:
 
 
 def render(report: Report, fmt: str) -> str:
-    """The report in format ``fmt`` (a key of :data:`FORMATS`)."""
-    try:
-        renderer = FORMATS[fmt]
-    except KeyError:
-        raise ReportError(f"unknown report format {fmt!r}; valid formats: {valid_formats()}") from None
-    return renderer(report)
+    """The report in format ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt not in FORMATS:
+        raise ReportError(f"unknown report format {fmt!r}; valid formats: {valid_formats()}")
+    return renderer(fmt)(report)
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -133,7 +136,7 @@ def append_step_summary(report: Report, environ: Mapping[str, str] | None = None
         return None
     path = Path(target)
     with path.open("a", encoding="utf-8") as handle:
-        handle.write(markdown.render(report))
+        handle.write(renderer("markdown")(report))
     return path
 
 
