@@ -53,6 +53,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -103,9 +104,15 @@ def project(components: int, files_per: int) -> tuple[Path, list[str]]:
     return root, paths
 
 
+#: ``--cached-bytecode``: run every command with Python's bytecode cache on, whatever the environment says.
+CACHED_BYTECODE = {"on": False}
+
+
 def environment() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTEST_ADDOPTS", None)
+    if CACHED_BYTECODE["on"]:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # the warm-up runs write it, the timed runs read it
     env["TTA_MATURITY_TIMINGS"] = "1"  # one line more in P's output; A ignores it
     return env
 
@@ -290,6 +297,57 @@ def profile_worker(root: Path) -> list[str]:
     ]
 
 
+def bytecode_condition(cached: bool) -> str:
+    """Whether the runs compile every module (generated sources, tests, the plugin) or read the compiled ones."""
+    if cached or not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return "cached (written by the warm-up runs, read by the timed ones)"
+    return (
+        "PYTHONDONTWRITEBYTECODE is set: every run compiles every module it imports (pytest rewrites tests and plugins)"
+    )
+
+
+#: The phases ``phase_timer.py`` marks, as the table names them: (from, to, what happens in between).
+PHASES = (
+    ("", "configure", "start: Python, pytest, plugins imported (the plugin's own import), coverage started"),
+    ("configure", "collection", "configure and sessionstart hooks (the plugin's configuration, the record's snapshot)"),
+    ("collection", "tests", "collection (the test modules and the code they import)"),
+    ("tests", "after_tests", "the tests (the plugin's per-test context switches)"),
+    ("after_tests", "sessionfinish", "after the tests: pytest-cov saves its data; the plugin measures and scores"),
+    ("sessionfinish", "exit", "session end: the plugin keeps its report and the record; terminal summary"),
+)
+
+
+def phases(root: Path, cov_paths: list[str], keys: list[str]) -> list[str]:
+    """One serial run of each command with ``phase_timer.py``: the seconds of each phase, and each against A."""
+    logs = WORK / "logs"
+    found: dict[str, dict[str, Any]] = {}
+    for key in keys:
+        command = [*argv(key, cov_paths, 0), "-p", "phase_timer"]
+        log = logs / f"phases-{key}.log"
+        env = {**environment(), "PYTHONPATH": str(HERE)}
+        with log.open("w", encoding="utf-8") as out:
+            subprocess.call(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+        line = next((x for x in log.read_text(encoding="utf-8").splitlines() if x.startswith("PHASES ")), "")
+        if not line:
+            return [f"PROBLEM: phases: {key} printed no timings, see {log}"]
+        found[key] = json.loads(line[len("PHASES ") :])
+    head = " | ".join(f"{key} s" for key in keys) + " | " + " | ".join(f"{key} - A" for key in keys[1:])
+    lines = [
+        "",
+        "Phases (one serial run of each, phase_timer.py; seconds):",
+        "",
+        f"| phase | {head} |",
+        "|---|" + "---:|" * (2 * len(keys) - 1),
+    ]
+    for start, end, what in PHASES:
+        spans = [found[k]["marks"][end] - (found[k]["marks"][start] if start else 0.0) for k in keys]
+        cells = [f"{v:.3f}" for v in spans] + [f"{v - spans[0]:+.3f}" for v in spans[1:]]
+        lines.append(f"| {what} | " + " | ".join(cells) + " |")
+    flushes = ", ".join(f"{k} {found[k]['flush']['seconds']:.3f} s ({found[k]['flush']['calls']})" for k in keys)
+    lines.append(f"\ncoverage.py saving what it measured (Collector.flush_data: seconds, calls): {flushes}")
+    return lines
+
+
 def main(args_list: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="the plugin against pytest --cov on many small components")
     parser.add_argument("--components", type=int, default=150)
@@ -299,7 +357,14 @@ def main(args_list: list[str] | None = None) -> int:
     parser.add_argument("--no-contexts", action="store_true", help="also run N: P with --tta-maturity-no-contexts")
     parser.add_argument("--cov-context", action="store_true", help="also run C: A with --cov-context=test")
     parser.add_argument("--profile", action="store_true", help="also profile one serial run of A and of P")
+    parser.add_argument("--phases", action="store_true", help="also time each phase of one serial run of each")
+    parser.add_argument(
+        "--cached-bytecode",
+        action="store_true",
+        help="run every command without PYTHONDONTWRITEBYTECODE, as on a developer's machine (default: as the environment has it)",
+    )
     args = parser.parse_args(args_list)
+    CACHED_BYTECODE["on"] = args.cached_bytecode
     try:
         modes = [int(w) for w in str(args.workers).split(",")]
     except ValueError:
@@ -319,6 +384,7 @@ def main(args_list: list[str] | None = None) -> int:
             f"{args.components} components x {args.files_per} files ({files} files), {args.pairs} pairs per mode, "
             f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; load average {before} before, {after} after"
         ),
+        f"bytecode: {bytecode_condition(args.cached_bytecode)}",
         "A = pytest --cov=PATH ... --cov-report=  P = pytest --tta-maturity --tta-maturity-no-gates (warm)"
         + ("  N = P --tta-maturity-no-contexts" if args.no_contexts else "")
         + ("  C = A --cov-context=test" if args.cov_context else ""),
@@ -332,6 +398,8 @@ def main(args_list: list[str] | None = None) -> int:
     for mode, runs in results.items():
         for key in keys[1:]:
             lines.append(ratio_line(f"-n {mode}" if mode else "serial", key, runs))
+    if args.phases:
+        lines += phases(root, cov_paths, keys)
     if args.profile:
         lines += profile(root, cov_paths)
         lines += profile_worker(root)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_tta_maturity import entry
 from pytest_tta_maturity.entry import arrange_coverage, component_folders
 
 
@@ -77,3 +78,29 @@ def test_the_options_gates_modes_are_the_enums_values() -> None:
     from pytest_tta_maturity.model import GatesMode
 
     assert tuple(mode.value for mode in GatesMode) == GATES_MODES
+
+
+PACKAGE_DIR = Path(entry.__file__).parent
+
+
+@pytest.mark.parametrize(
+    ("sources", "measured"),
+    [
+        (None, False),  # pytest-cov absent
+        ([], False),
+        ([True], True),  # a bare --cov: coverage.py's configuration decides, so assume it does
+        ([""], True),
+        ([str(PACKAGE_DIR.parent)], True),  # a folder holding the package
+        ([str(PACKAGE_DIR)], True),
+        ([str(PACKAGE_DIR / "measure")], True),  # part of it: its import-time lines count too
+        ([str(PACKAGE_DIR / "plugin.py")], True),
+        ([str(Path(pytest.__file__).parent)], False),  # a folder elsewhere
+        (["pytest_tta_maturity"], True),  # package names, as coverage.py reads a source with no such folder
+        (["pytest_tta_maturity.render"], True),
+        (["pytest_tta"], False),
+        (["other_package", "pytest_tta_maturity_extra"], False),
+    ],
+)
+def test_whether_coverage_measures_this_package(sources: list[object] | None, measured: bool) -> None:
+    # The plugin is imported before coverage starts only when coverage will not measure it.
+    assert entry.measures_this_package(sources) is measured
