@@ -2,6 +2,7 @@
 
     python3 tasks.py bench files --pairs 7
     python3 tasks.py bench files --pairs 10 --no-contexts --cov-context --profile
+    python3 tasks.py bench files --pairs 5 --no-contexts --cov-context --cov-term --phases --cached-bytecode
     .venv/bin/python benchmarks/bench_files.py --components 150 --files-per 10 --pairs 7 --workers 0,2
     .venv/bin/python benchmarks/bench_files.py --pairs 5 --no-contexts --profile
 
@@ -15,6 +16,7 @@ PAIRS, the two of a pair one right after the other, their order alternating from
 | P | ``pytest --tta-maturity --tta-maturity-no-gates``: the plugin, warm (its analysis kept by the warm-up run) |
 | N | with ``--no-contexts``: P with ``--tta-maturity-no-contexts`` (no own-tests figures, no record), in the same pairs |
 | C | with ``--cov-context``: A with ``--cov-context=test``: pytest-cov recording per-test coverage itself (what P records, the other way) |
+| T | with ``--cov-term``: A with ``--cov-report=term``: coverage.py working out and printing every file's figures (what P works out per component) |
 
 serially and with ``-n 2`` (``--workers 0,2``), after one warm-up run of each, every command with
 ``-p no:hypothesispytest`` (installed in .venv for the suite, unused here: it would add half a second
@@ -35,6 +37,18 @@ the measure step on the P run's data file) run in one process under cProfile, wi
 that took most of their own time. cProfile slows Python code down, the plugin's and pytest's alike;
 those seconds are steadier than wall times on a busy machine, not equal to them.
 
+``--phases`` adds, outside the timed pairs, one serial run of each command with ``phase_timer.py``
+(a pytest plugin loaded with ``-p``): the seconds of each phase of the run (start, configuration,
+collection, the tests, after the tests, the session's end), each command's against A's, and the
+seconds coverage.py spends saving what it measured (at every context switch and once at the end).
+No profiler: these are the run's own seconds.
+
+Bytecode: the generated project's ``__pycache__`` folders are removed before the runs. When
+``PYTHONDONTWRITEBYTECODE`` is set (as in many CI containers), every run then compiles the project's
+1,500 modules and rewrites its tests, which doubles A's time; ``--cached-bytecode`` unsets it for
+every command, so that the warm-up runs write the bytecode and the timed runs read it, as on a
+developer's machine. The header line says which.
+
 It also checks that every P run kept the same coverage figures (the last report in pytest's cache)
 and that no run ended otherwise than expected (A: 0; P and N: 0 or 1, since the generated levels
 are not all met). Logs go to ``benchmarks/_work/files/logs``.
@@ -47,6 +61,7 @@ import json
 import os
 import pstats
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -70,7 +85,7 @@ PLUGIN = ["--tta-maturity", "--tta-maturity-no-gates"]
 #: Plugins of .venv the generated project does not use, left out of every command alike: hypothesis's
 #: imports all of hypothesis at each session's end (0.5 s), which would hide the plugin's cost in A's time.
 LEAN = ("-p", "no:randomly", "-p", "no:hypothesispytest")
-EXPECTED = {"A": (0,), "C": (0,), "P": (0, 1), "N": (0, 1)}
+EXPECTED = {"A": (0,), "C": (0,), "T": (0,), "P": (0, 1), "N": (0, 1)}
 
 
 @dataclass
@@ -100,6 +115,8 @@ def project(components: int, files_per: int) -> tuple[Path, list[str]]:
         stats = generate(root, components, components * files_per)
         marker.write_text(wanted, encoding="utf-8")
         say(f"generated {root}: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
+    for cache in list(root.rglob("__pycache__")):  # what earlier runs compiled: each run starts alike
+        shutil.rmtree(cache)
     paths = sorted(f"src/gen/{p.name}" for p in (root / "src" / "gen").iterdir() if p.is_dir())
     return root, paths
 
@@ -119,8 +136,8 @@ def environment() -> dict[str, str]:
 
 def argv(key: str, cov_paths: list[str], workers: int) -> list[str]:
     xdist = ["-n", str(workers)] if workers else []
-    if key in ("A", "C"):
-        args = [*(f"--cov={path}" for path in cov_paths), "--cov-report="]
+    if key in ("A", "C", "T"):
+        args = [*(f"--cov={path}" for path in cov_paths), "--cov-report=term" if key == "T" else "--cov-report="]
         args += ["--cov-context=test"] if key == "C" else []
     else:
         args = [*PLUGIN, *(["--tta-maturity-no-contexts"] if key == "N" else [])]
@@ -356,6 +373,11 @@ def main(args_list: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="0,2", help="xdist workers per mode, 0 = serial (default 0,2)")
     parser.add_argument("--no-contexts", action="store_true", help="also run N: P with --tta-maturity-no-contexts")
     parser.add_argument("--cov-context", action="store_true", help="also run C: A with --cov-context=test")
+    parser.add_argument(
+        "--cov-term",
+        action="store_true",
+        help="also run T: A with --cov-report=term (coverage.py works out every file's figures)",
+    )
     parser.add_argument("--profile", action="store_true", help="also profile one serial run of A and of P")
     parser.add_argument("--phases", action="store_true", help="also time each phase of one serial run of each")
     parser.add_argument(
@@ -373,6 +395,7 @@ def main(args_list: list[str] | None = None) -> int:
         parser.error("--pairs must be at least 1")
     root, cov_paths = project(args.components, args.files_per)
     keys = ["A", "P", *(["N"] if args.no_contexts else []), *(["C"] if args.cov_context else [])]
+    keys += ["T"] if args.cov_term else []
     before = load_average()
     problems: list[str] = []
     results = {mode: pairs(root, cov_paths, mode, args.pairs, keys, problems) for mode in modes}
@@ -387,7 +410,8 @@ def main(args_list: list[str] | None = None) -> int:
         f"bytecode: {bytecode_condition(args.cached_bytecode)}",
         "A = pytest --cov=PATH ... --cov-report=  P = pytest --tta-maturity --tta-maturity-no-gates (warm)"
         + ("  N = P --tta-maturity-no-contexts" if args.no_contexts else "")
-        + ("  C = A --cov-context=test" if args.cov_context else ""),
+        + ("  C = A --cov-context=test" if args.cov_context else "")
+        + ("  T = A --cov-report=term" if args.cov_term else ""),
         "",
         (
             "| mode | ratio | A wall | wall | wall ratio (median of pairs, min-max) | A CPU | CPU "
