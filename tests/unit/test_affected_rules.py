@@ -360,11 +360,30 @@ def test_the_snapshot_is_gits_blob_ids_by_content(tmp_path: Path) -> None:
 def test_outside_git_the_snapshot_reads_every_file(tmp_path: Path) -> None:
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg/m.py").write_text("x = 1\n")
+    (tmp_path / "pkg/old.pyc").write_bytes(b"\0")  # bytecode beside its source (Python 2's place)
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden/h.py").write_text("")
     (tmp_path / "__pycache__").mkdir()
     (tmp_path / "__pycache__/m.pyc").write_bytes(b"\0")
     assert take(tmp_path) == ({"pkg/m.py": content_id(b"x = 1\n")}, "")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_bytecode_is_no_part_of_the_snapshot_in_git_either(tmp_path: Path) -> None:
+    # A work tree that does not ignore __pycache__: Python writes bytecode while the tests run, so a
+    # snapshot holding it would change at every run after the sources did, and fall back to a full run.
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    (tmp_path / "pkg/__pycache__").mkdir(parents=True)
+    (tmp_path / "pkg/m.py").write_text("x = 1\n")
+    (tmp_path / "pkg/__pycache__/m.cpython-311.pyc").write_bytes(b"\1")
+    (tmp_path / "tracked.pyc").write_bytes(b"\2")
+    git("init", "-q")
+    git("add", "pkg/m.py", "tracked.pyc")
+    (tmp_path / "pkg/__pycache__/n.cpython-311.pyc").write_bytes(b"\3")
+    (tmp_path / "tracked.pyc").write_bytes(b"\4")  # tracked and modified: still bytecode
+    assert take(tmp_path)[0] == {"pkg/m.py": content_id(b"x = 1\n")}
 
 
 def test_each_content_is_parsed_once_and_kept_by_its_id(tmp_path: Path) -> None:

@@ -4,7 +4,11 @@ A content id is git's blob id (``sha1("blob <size>\\0" + content)``), so in a gi
 tree the ids of unmodified files come from the index (``git ls-files -s``) and only
 modified and untracked files are read. Outside git every file below the root is read,
 skipping what a walk of the sources skips (hidden folders, virtual environments,
-``__pycache__``). Paths are relative to the project root, with ``/``.
+``__pycache__``). Bytecode is never part of a snapshot, in git or not: Python writes it
+while the tests run, so a work tree that does not ignore ``__pycache__`` would otherwise
+change at every run after its sources did (a fallback to a full run each time), and it
+follows from the sources and the Python version, which the record keeps. Paths are
+relative to the project root, with ``/``.
 
 A :class:`ContentReader` given what an earlier one read (:meth:`ContentReader.stamps`) reads
 again only the files whose stamp changed, as git's index does: size, modification time, inode and
@@ -84,12 +88,24 @@ class ContentReader:
 def take(
     root: Path, leave_out: Callable[[str], bool] = lambda _path: False, reader: ContentReader | None = None
 ) -> tuple[Snapshot, str]:
-    """Every file below ``root`` (but those ``leave_out`` names) with its content id, and HEAD's sha ("" outside git)."""
+    """Every file below ``root`` (but bytecode and those ``leave_out`` names) with its content id, and HEAD's sha.
+
+    HEAD's sha is "" outside git.
+    """
     reader = reader or ContentReader(root)
+
+    def left_out(name: str) -> bool:
+        return _bytecode(name) or leave_out(name)
+
     try:
-        return _from_git(root, leave_out, reader)
+        return _from_git(root, left_out, reader)
     except GitError:
-        return _walk(root, leave_out, reader), ""
+        return _walk(root, left_out, reader), ""
+
+
+def _bytecode(name: str) -> bool:
+    """A file Python writes itself: in a ``__pycache__`` folder, or a ``.pyc`` beside its source."""
+    return name.endswith((".pyc", ".pyo")) or "__pycache__" in name.split("/")
 
 
 def _from_git(root: Path, leave_out: Callable[[str], bool], reader: ContentReader) -> tuple[Snapshot, str]:
