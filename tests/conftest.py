@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# The sessions and tools this suite starts cache their bytecode, as on a developer's machine, even where
+# the environment says not to (PYTHONDONTWRITEBYTECODE, set in many CI containers): each of the hundreds
+# of pytest sessions would otherwise compile the plugin again (pytest rewrites a plugin's modules, about
+# 0.2 s for its 60) and its analysis worker too. tests/e2e/test_core.py and test_partial_runs.py with
+# -n 2 from a fresh checkout: 22.8 s -> 18.5 s.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 needs_xdist = pytest.mark.skipif(importlib.util.find_spec("xdist") is None, reason="pytest-xdist is not installed")
 
