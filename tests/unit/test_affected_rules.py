@@ -361,6 +361,7 @@ def test_outside_git_the_snapshot_reads_every_file(tmp_path: Path) -> None:
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg/m.py").write_text("x = 1\n")
     (tmp_path / "pkg/old.pyc").write_bytes(b"\0")  # bytecode beside its source (Python 2's place)
+    (tmp_path / "pkg/older.pyo").write_bytes(b"\0")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden/h.py").write_text("")
     (tmp_path / "__pycache__").mkdir()
