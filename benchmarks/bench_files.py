@@ -315,11 +315,12 @@ def profile_worker(root: Path) -> list[str]:
 
 
 def bytecode_condition(cached: bool) -> str:
-    """Whether the runs compile every module (generated sources, tests, the plugin) or read the compiled ones."""
+    """Whether the runs compile the generated project's modules and tests, or read them compiled."""
     if cached or not os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        return "cached (written by the warm-up runs, read by the timed ones)"
+        return "cached: the warm-up runs compile the generated project's modules and tests, the timed runs read them"
     return (
-        "PYTHONDONTWRITEBYTECODE is set: every run compiles every module it imports (pytest rewrites tests and plugins)"
+        "not cached: PYTHONDONTWRITEBYTECODE is set and the project's __pycache__ folders were removed, so every "
+        "run compiles the generated modules and rewrites the tests (--cached-bytecode: as on a developer's machine)"
     )
 
 
