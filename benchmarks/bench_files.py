@@ -121,15 +121,9 @@ def project(components: int, files_per: int) -> tuple[Path, list[str]]:
     return root, paths
 
 
-#: ``--cached-bytecode``: run every command with Python's bytecode cache on, whatever the environment says.
-CACHED_BYTECODE = {"on": False}
-
-
 def environment() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTEST_ADDOPTS", None)
-    if CACHED_BYTECODE["on"]:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # the warm-up runs write it, the timed runs read it
     env["TTA_MATURITY_TIMINGS"] = "1"  # one line more in P's output; A ignores it
     return env
 
@@ -314,9 +308,9 @@ def profile_worker(root: Path) -> list[str]:
     ]
 
 
-def bytecode_condition(cached: bool) -> str:
+def bytecode_condition() -> str:
     """Whether the runs compile the generated project's modules and tests, or read them compiled."""
-    if cached or not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
         return "cached: the warm-up runs compile the generated project's modules and tests, the timed runs read them"
     return (
         "not cached: PYTHONDONTWRITEBYTECODE is set and the project's __pycache__ folders were removed, so every "
@@ -387,7 +381,8 @@ def main(args_list: list[str] | None = None) -> int:
         help="run every command without PYTHONDONTWRITEBYTECODE, as on a developer's machine (default: as the environment has it)",
     )
     args = parser.parse_args(args_list)
-    CACHED_BYTECODE["on"] = args.cached_bytecode
+    if args.cached_bytecode:  # every command inherits it: the warm-up runs write bytecode, the timed runs read it
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     try:
         modes = [int(w) for w in str(args.workers).split(",")]
     except ValueError:
@@ -408,7 +403,7 @@ def main(args_list: list[str] | None = None) -> int:
             f"{args.components} components x {args.files_per} files ({files} files), {args.pairs} pairs per mode, "
             f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; load average {before} before, {after} after"
         ),
-        f"bytecode: {bytecode_condition(args.cached_bytecode)}",
+        f"bytecode: {bytecode_condition()}",
         "A = pytest --cov=PATH ... --cov-report=  P = pytest --tta-maturity --tta-maturity-no-gates (warm)"
         + ("  N = P --tta-maturity-no-contexts" if args.no_contexts else "")
         + ("  C = A --cov-context=test" if args.cov_context else "")

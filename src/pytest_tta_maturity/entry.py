@@ -159,6 +159,11 @@ def component_folders(pyproject: Path) -> list[str]:
     return sorted(folders)
 
 
+def _within(path: str, folder: str, sep: str = os.sep) -> bool:
+    """Whether ``path`` is ``folder`` or inside it (``sep`` ``"."``: a dotted module name in a package)."""
+    return path == folder or path.startswith(folder.rstrip(sep) + sep)
+
+
 def arrange_coverage(namespace: Any, folders: list[str]) -> None:
     """Have pytest-cov measure ``folders`` too; keep the user's own ``--cov`` options working."""
     if not hasattr(namespace, "cov_source") or getattr(namespace, "no_cov", False):
@@ -169,7 +174,7 @@ def arrange_coverage(namespace: Any, folders: list[str]) -> None:
         return  # the user measures everything already
     given = [os.path.abspath(str(s)) for s in sources]
     for folder in folders:
-        if not any(folder == g or folder.startswith(g + os.sep) for g in given):
+        if not any(_within(folder, g) for g in given):
             sources.append(folder)
             given.append(folder)
     namespace.cov_source = sources
@@ -178,12 +183,6 @@ def arrange_coverage(namespace: Any, folders: list[str]) -> None:
 
 
 PACKAGE = __name__.rpartition(".")[0]
-
-
-def _overlap(one: str, other: str, sep: str) -> bool:
-    """Whether one of two paths (or dotted names) is the other or inside it."""
-    one, other = one.rstrip(sep), other.rstrip(sep)
-    return one == other or one.startswith(other + sep) or other.startswith(one + sep)
 
 
 def measures_this_package(sources: list[Any] | None) -> bool:
@@ -199,9 +198,9 @@ def measures_this_package(sources: list[Any] | None) -> bool:
         text = str(source)
         if os.path.exists(text):
             path = os.path.abspath(text)
-            if _overlap(here, path, os.sep):  # the package inside the source, or part of it the source
+            if _within(here, path) or _within(path, here):  # the package in the source, or the source in it
                 return True
-        elif _overlap(PACKAGE, text, "."):
+        elif _within(PACKAGE, text, ".") or _within(text, PACKAGE, "."):
             return True
     return False
 
