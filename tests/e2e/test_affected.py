@@ -203,6 +203,23 @@ def test_every_change_gives_a_full_runs_report(repo: Project) -> None:
     assert affected_equals_full(repo)["ran"] == 0
 
 
+def test_bytecode_the_tests_write_changes_nothing_where_git_does_not_ignore_it(repo: Project) -> None:
+    # No __pycache__/ in .gitignore: the bytecode Python writes while the tests run is untracked, and
+    # changes at the run after a source change. It is no part of the record: no run falls back for it.
+    repo.write(".gitignore", FILES[".gitignore"].replace("__pycache__/\n", ""))
+    git(repo, "commit", "-q", "-am", "bytecode not ignored")
+    assert fell_back(repo) == "there is no record of an earlier run yet (this run makes one)"
+    assert list(repo.path.glob("src/app/**/__pycache__/*.pyc"))  # the runs write bytecode here
+    repo.write(
+        "src/app/leaf/words.py",
+        FILES["src/app/leaf/words.py"] + '\n\ndef whisper(text):\n    """Whisper."""\n    return text.lower()\n',
+    )
+    leaf = affected_equals_full(repo)
+    assert (leaf["ran"], leaf["fallback"]) == (2, None)
+    again = affected_equals_full(repo)  # words.py's bytecode was written anew by that run
+    assert (again["ran"], again["fallback"]) == (0, None)
+
+
 @needs_xdist
 def test_under_xdist_the_workers_take_from_the_record(repo: Project) -> None:
     repo.run(*ARGS, "-n", "2")
